@@ -1,0 +1,139 @@
+// The project-owned PostgreSQL 15 cluster of one stack instance: create, configure, start, stop.
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { join } from 'node:path';
+import { DB_PASSWORD, type Instance } from './config.ts';
+import { StackError } from './errors.ts';
+import { lastLine, run } from './exec.ts';
+import { isRoot, runAsPostgres } from './system.ts';
+
+/** Settings the stack owns; rewritten on every start so a change here takes effect. */
+function serverSettings(inst: Instance): Record<string, string> {
+  const settings: Record<string, string> = {
+    port: String(inst.dbPort),
+    listen_addresses: "'127.0.0.1'",
+    // TCP only: no socket file in a directory the Postgres user may not own.
+    unix_socket_directories: "''",
+    shared_preload_libraries: "'pg_stat_statements, pg_cron'",
+    'cron.database_name': "'postgres'",
+    // Jobs run in background workers, so they need no password to connect back.
+    'cron.use_background_workers': 'on',
+    max_worker_processes: '32',
+    wal_level: 'logical',
+    max_replication_slots: '10',
+    max_wal_senders: '10',
+    timezone: "'UTC'",
+    log_timezone: "'UTC'",
+    max_connections: '200',
+    log_line_prefix: "'%m [%p] %q%u@%d '",
+  };
+  if (inst.disposable) {
+    // A test instance is rebuilt every run: trade durability for speed.
+    Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
+  }
+  return settings;
+}
+
+const pgVersionFile = (inst: Instance) => join(inst.dataDir, 'PG_VERSION');
+
+export const clusterExists = (inst: Instance): boolean => existsSync(pgVersionFile(inst));
+
+function chownToPostgres(path: string): void {
+  if (!isRoot()) return;
+  const { uid, gid } = postgresIds();
+  chownSync(path, uid, gid);
+}
+
+let ids: { uid: number; gid: number } | undefined;
+function postgresIds(): { uid: number; gid: number } {
+  if (ids) return ids;
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  if (!uid || !gid) throw new StackError('the system user "postgres" does not exist', 'install the postgresql-15 package, which creates it');
+  ids = { uid: Number(uid), gid: Number(gid) };
+  return ids;
+}
+
+/** Creates the cluster the first time: superuser `supabase_admin`, password auth on loopback. */
+export async function initCluster(inst: Instance): Promise<void> {
+  mkdirSync(inst.dir, { recursive: true });
+  chownToPostgres(inst.dir);
+  if (isRoot()) {
+    const probe = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', inst.dir]);
+    if (probe.code !== 0) {
+      throw new StackError(
+        `the postgres system user cannot write ${inst.dir}`,
+        'clone the project where the postgres user can reach it (every parent directory needs o+x)',
+      );
+    }
+  }
+  rmSync(inst.dataDir, { recursive: true, force: true });
+  const pwfile = join(inst.dir, '.initdb-password');
+  writeFileSync(pwfile, `${DB_PASSWORD}\n`, { mode: 0o600 });
+  chownToPostgres(pwfile);
+  try {
+    const r = await runAsPostgres('initdb', [
+      '-D', inst.dataDir,
+      '-U', 'supabase_admin',
+      `--pwfile=${pwfile}`,
+      '--auth-host=scram-sha-256',
+      '--auth-local=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]);
+    if (r.code !== 0) throw new StackError(`initdb failed: ${lastLine(r.stderr)}`, `remove ${inst.dataDir} and run start again`);
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+  appendFileSync(join(inst.dataDir, 'postgresql.conf'), "\n# Settings of the Ascend local stack\ninclude_if_exists = 'stack.conf'\n");
+}
+
+function writeServerSettings(inst: Instance): void {
+  const lines = Object.entries(serverSettings(inst)).map(([k, v]) => `${k} = ${v}`);
+  const file = join(inst.dataDir, 'stack.conf');
+  writeFileSync(file, `# Written by the stack on every start; edits here are lost.\n${lines.join('\n')}\n`);
+  chownToPostgres(file);
+}
+
+export async function isRunning(inst: Instance): Promise<boolean> {
+  if (!clusterExists(inst)) return false;
+  const r = await runAsPostgres('pg_ctl', ['status', '-D', inst.dataDir]);
+  return r.code === 0;
+}
+
+/** True when something already accepts connections on the port. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolvePromise(true);
+    });
+    socket.once('error', () => resolvePromise(false));
+  });
+}
+
+export async function startCluster(inst: Instance): Promise<void> {
+  if (await portInUse(inst.dbPort)) {
+    throw new StackError(
+      `port ${inst.dbPort} is already in use by another program`,
+      'stop that program, or set another [db] port in supabase/config.toml (or STACK_DB_PORT)',
+    );
+  }
+  writeServerSettings(inst);
+  if (!existsSync(inst.logFile)) {
+    writeFileSync(inst.logFile, '');
+    chownToPostgres(inst.logFile);
+  }
+  const r = await runAsPostgres('pg_ctl', ['start', '-D', inst.dataDir, '-l', inst.logFile, '-w', '-t', '60']);
+  if (r.code !== 0) {
+    const log = readFileSync(inst.logFile, 'utf8');
+    const fatal = log.split('\n').filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1) ?? lastLine(r.stderr || r.stdout);
+    throw new StackError(`postgres did not start: ${fatal.trim()}`, `read ${inst.logFile} (npm run stack -- logs)`);
+  }
+}
+
+export async function stopCluster(inst: Instance): Promise<void> {
+  const r = await runAsPostgres('pg_ctl', ['stop', '-D', inst.dataDir, '-m', 'fast', '-w', '-t', '60']);
+  if (r.code !== 0) throw new StackError(`postgres did not stop: ${lastLine(r.stderr)}`, `read ${inst.logFile}`);
+}

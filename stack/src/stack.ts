@@ -1,0 +1,67 @@
+// The lifecycle of one stack instance: start (first time: create and build), stop, status.
+import { apiUrl, dbUrl, type Instance } from './config.ts';
+import { apiKeys } from './keys.ts';
+import { isBootstrapped, migrate, reset } from './database.ts';
+import { clusterExists, initCluster, isRunning, startCluster, stopCluster } from './postgres.ts';
+import { ensureSystemDependencies } from './system.ts';
+
+export type Log = (msg: string) => void;
+
+/**
+ * Starts the instance and brings its database up to date. Idempotent. `built` means the
+ * database was just rebuilt from scratch (first start), `started` that pending migrations ran.
+ */
+export async function start(inst: Instance, log: Log): Promise<'built' | 'started' | 'already running'> {
+  await ensureSystemDependencies(log);
+  if (await isRunning(inst)) return 'already running';
+  if (!clusterExists(inst)) {
+    log(`creating the ${inst.name} database cluster in ${inst.dataDir}`);
+    await initCluster(inst);
+  }
+  await startCluster(inst);
+  if (await isBootstrapped(inst)) {
+    await migrate(inst);
+    return 'started';
+  }
+  log('building the database: platform bootstrap, migrations, seed');
+  await reset(inst);
+  return 'built';
+}
+
+export async function stop(inst: Instance): Promise<'stopped' | 'not running'> {
+  if (!(await isRunning(inst))) return 'not running';
+  await stopCluster(inst);
+  return 'stopped';
+}
+
+export interface StatusVars {
+  DB_URL: string;
+  API_URL: string;
+  JWT_SECRET: string;
+  ANON_KEY: string;
+  SERVICE_ROLE_KEY: string;
+}
+
+export async function statusVars(inst: Instance): Promise<StatusVars> {
+  const keys = await apiKeys(inst.jwtSecret);
+  return {
+    DB_URL: dbUrl(inst),
+    API_URL: apiUrl(inst),
+    JWT_SECRET: inst.jwtSecret,
+    ANON_KEY: keys.anonKey,
+    SERVICE_ROLE_KEY: keys.serviceRoleKey,
+  };
+}
+
+export function formatStatus(vars: StatusVars, format: 'env' | 'json' | 'pretty'): string {
+  if (format === 'json') return JSON.stringify(vars, null, 2);
+  if (format === 'env') return Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n');
+  const labels: Record<keyof StatusVars, string> = {
+    API_URL: 'API URL',
+    DB_URL: 'Database URL',
+    JWT_SECRET: 'JWT secret',
+    ANON_KEY: 'anon key',
+    SERVICE_ROLE_KEY: 'service_role key',
+  };
+  return (Object.keys(labels) as (keyof StatusVars)[]).map((k) => `${labels[k].padStart(18)}: ${vars[k]}`).join('\n');
+}

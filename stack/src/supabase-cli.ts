@@ -1,0 +1,26 @@
+// The real Supabase CLI (npm package `supabase`), pointed at a stack instance by URL.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { dbUrl, projectRoot, type Instance } from './config.ts';
+import { StackError } from './errors.ts';
+import { run, type RunResult } from './exec.ts';
+
+const BIN = join(projectRoot, 'node_modules', '.bin', 'supabase');
+
+/** The database URL as the CLI wants it: no TLS on loopback. */
+export const cliDbUrl = (inst: Instance): string => `${dbUrl(inst)}?sslmode=disable`;
+
+export async function supabase(args: string[]): Promise<RunResult> {
+  if (!existsSync(BIN)) throw new StackError('the Supabase CLI is not installed', 'run npm install at the project root');
+  return run(BIN, args, { cwd: projectRoot, env: { ...process.env, SUPABASE_YES: '1' } });
+}
+
+/** The CLI's own error line, without its generic "rerun with --debug" advice. */
+export function cliError(r: RunResult): string {
+  const lines = `${r.stderr}\n${r.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('Try rerunning'));
+  const err = lines.filter((l) => /error|failed|ERROR/i.test(l));
+  return (err.length ? err.join(' | ') : lines.at(-1)) ?? `exit code ${r.code}`;
+}
