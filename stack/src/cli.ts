@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { instance, type Instance } from './config.ts';
 import { generateTypes, reset } from './database.ts';
 import { StackError } from './errors.ts';
+import { gatewayLog } from './gateway-process.ts';
 import { isRunning } from './postgres.ts';
 import { formatStatus, start, statusVars, stop } from './stack.ts';
 import { runTests } from './test-runner.ts';
@@ -20,7 +21,8 @@ const USAGE = `usage: npm run stack -- <command>
   status [-o env|json|pretty]
                     connection details and keys
   reset             drop and rebuild the database: platform bootstrap, migrations, seed
-  logs [-f]         the database log (-f: follow)
+  logs [db|gateway] [-f]
+                    the database's or the gateway's log (-f: follow)
   types             regenerate web/src/lib/database.types.ts from the database
   up                start everything in the foreground; Ctrl-C stops it (npm start)
   test              run every test suite on a disposable instance (npm test)
@@ -73,8 +75,11 @@ async function main(argv: string[]): Promise<number> {
       log('done');
       return 0;
     case 'logs': {
-      if (!existsSync(inst.logFile)) throw new StackError(`no log yet at ${inst.logFile}`, 'start the stack first');
-      const child = spawn('tail', [values.follow ? '-f' : '-n200', inst.logFile], { stdio: 'inherit' });
+      const which = positionals[1] ?? 'db';
+      if (which !== 'db' && which !== 'gateway') throw new StackError(`unknown log "${which}"`, 'use logs db or logs gateway');
+      const file = which === 'db' ? inst.logFile : gatewayLog(inst);
+      if (!existsSync(file)) throw new StackError(`no log yet at ${file}`, 'start the stack first');
+      const child = spawn('tail', [values.follow ? '-f' : '-n200', file], { stdio: 'inherit' });
       return new Promise((res) => child.on('close', (code) => res(code ?? 0)));
     }
     case 'types':

@@ -28,8 +28,8 @@ export async function bootstrap(inst: Instance): Promise<void> {
 }
 
 /** Applies pending migrations; returns the CLI's report. */
-export async function migrate(inst: Instance): Promise<string> {
-  const r = await supabase(['migration', 'up', `--remote=${cliDbUrl(inst)}`, '--yes']);
+export async function migrate(inst: Instance, workdir?: string): Promise<string> {
+  const r = await supabase(['migration', 'up', `--remote=${cliDbUrl(inst)}`, '--yes'], workdir);
   if (r.code !== 0) {
     throw new StackError(`migration failed: ${cliError(r)}`, 'fix that migration, then run: npm run stack -- reset');
   }

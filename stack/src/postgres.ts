@@ -113,13 +113,14 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-export async function startCluster(inst: Instance): Promise<void> {
-  if (await portInUse(inst.dbPort)) {
-    throw new StackError(
-      `port ${inst.dbPort} is already in use by another program`,
-      'stop that program, or set another [db] port in supabase/config.toml (or STACK_DB_PORT)',
-    );
+/** Fails with the port and the setting that moves it when another program holds the port. */
+export async function ensurePortFree(port: number, setting: string): Promise<void> {
+  if (await portInUse(port)) {
+    throw new StackError(`port ${port} is already in use by another program`, `stop that program, or set another ${setting}`);
   }
+}
+
+export async function startCluster(inst: Instance): Promise<void> {
   writeServerSettings(inst);
   if (!existsSync(inst.logFile)) {
     writeFileSync(inst.logFile, '');

@@ -2,8 +2,9 @@
 import { apiUrl, dbUrl, type Instance } from './config.ts';
 import { apiKeys } from './keys.ts';
 import { isBootstrapped, migrate, reset } from './database.ts';
-import { clusterExists, initCluster, isRunning, startCluster, stopCluster } from './postgres.ts';
+import { clusterExists, ensurePortFree, initCluster, isRunning, startCluster, stopCluster } from './postgres.ts';
 import { ensureSystemDependencies } from './system.ts';
+import { startGateway, stopGateway } from './gateway-process.ts';
 
 export type Log = (msg: string) => void;
 
@@ -13,23 +14,31 @@ export type Log = (msg: string) => void;
  */
 export async function start(inst: Instance, log: Log): Promise<'built' | 'started' | 'already running'> {
   await ensureSystemDependencies(log);
-  if (await isRunning(inst)) return 'already running';
+  if (await isRunning(inst)) {
+    // The database survives a crashed gateway; bring the gateway back.
+    return (await startGateway(inst)) === 'already running' ? 'already running' : 'started';
+  }
+  await ensurePortFree(inst.dbPort, '[db] port in supabase/config.toml (or STACK_DB_PORT)');
   if (!clusterExists(inst)) {
     log(`creating the ${inst.name} database cluster in ${inst.dataDir}`);
     await initCluster(inst);
   }
   await startCluster(inst);
+  let outcome: 'built' | 'started' = 'started';
   if (await isBootstrapped(inst)) {
     await migrate(inst);
-    return 'started';
+  } else {
+    log('building the database: platform bootstrap, migrations, seed');
+    await reset(inst);
+    outcome = 'built';
   }
-  log('building the database: platform bootstrap, migrations, seed');
-  await reset(inst);
-  return 'built';
+  await startGateway(inst);
+  return outcome;
 }
 
 export async function stop(inst: Instance): Promise<'stopped' | 'not running'> {
-  if (!(await isRunning(inst))) return 'not running';
+  const gateway = await stopGateway(inst);
+  if (!(await isRunning(inst))) return gateway;
   await stopCluster(inst);
   return 'stopped';
 }

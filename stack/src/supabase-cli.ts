@@ -10,9 +10,10 @@ const BIN = join(projectRoot, 'node_modules', '.bin', 'supabase');
 /** The database URL as the CLI wants it: no TLS on loopback. */
 export const cliDbUrl = (inst: Instance): string => `${dbUrl(inst)}?sslmode=disable`;
 
-export async function supabase(args: string[]): Promise<RunResult> {
+/** Runs the CLI in `workdir`, the directory holding `supabase/` (the project by default). */
+export async function supabase(args: string[], workdir = projectRoot): Promise<RunResult> {
   if (!existsSync(BIN)) throw new StackError('the Supabase CLI is not installed', 'run npm install at the project root');
-  return run(BIN, args, { cwd: projectRoot, env: { ...process.env, SUPABASE_YES: '1' } });
+  return run(BIN, ['--workdir', workdir, ...args], { cwd: workdir, env: { ...process.env, SUPABASE_YES: '1' } });
 }
 
 /** The CLI's own error line, without its generic "rerun with --debug" advice. */

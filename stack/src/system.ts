@@ -27,17 +27,21 @@ export function missingPackages(): string[] {
 
 export const isRoot = (): boolean => process.getuid?.() === 0;
 
+/** What to do about missing packages: nothing, install them, or stop naming them. */
+export function installPlan(missing: string[], can: { root: boolean; apt: boolean }): string[] {
+  if (missing.length === 0) return [];
+  if (!can.root || !can.apt) {
+    const list = missing.join(' ');
+    throw new StackError(`missing system packages: ${list}`, `install them with: sudo apt-get install -y ${list}`);
+  }
+  return missing;
+}
+
 /** Installs missing packages with apt-get when we are root; otherwise names them and stops. */
 export async function ensureSystemDependencies(log: (msg: string) => void): Promise<void> {
-  const missing = missingPackages();
+  const missing = installPlan(missingPackages(), { root: isRoot(), apt: existsSync('/usr/bin/apt-get') });
   if (missing.length === 0) return;
   const list = missing.join(' ');
-  if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
-    throw new StackError(
-      `missing system packages: ${list}`,
-      `install them with: sudo apt-get install -y ${list}`,
-    );
-  }
   log(`installing system packages: ${list}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = await run('apt-get', ['update', '-qq'], { env });

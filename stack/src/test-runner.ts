@@ -71,7 +71,8 @@ function workspacesWithTests(): string[] {
 
 export async function runTests(): Promise<number> {
   const started = performance.now();
-  const inst = instance('test');
+  // Parallel runs (several checkouts or agents) each name their own instance and ports.
+  const inst = instance(process.env.STACK_TEST_INSTANCE ?? 'test');
   const log = (msg: string) => console.log(`test: ${msg}`);
 
   const db = await suite('database: start, platform bootstrap, migrations, seed', async () => {
@@ -91,7 +92,7 @@ export async function runTests(): Promise<number> {
     });
     await suite('pgTAP: supabase/tests', () => pgTap(inst));
     const vars = await statusVars(inst);
-    const env = { ...process.env, ...vars, SUPABASE_URL: vars.API_URL, STACK_INSTANCE: 'test' };
+    const env = { ...process.env, ...vars, SUPABASE_URL: vars.API_URL, STACK_INSTANCE: inst.name };
     for (const ws of workspacesWithTests()) {
       await suite(`workspace ${ws}`, () => workspaceTests(ws, env));
     }

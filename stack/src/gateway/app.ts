@@ -1,0 +1,87 @@
+// The gateway: Supabase's HTTP edge (Kong in the self-hosted stack) in one Hono app. It answers
+// CORS, checks API keys where Kong does, verifies the bearer token once, logs one JSON line per
+// request and hands each prefix to its service.
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { GatewayContext } from './context.ts';
+import { bearerToken, verifyJwt } from './jwt.ts';
+import type { GatewayEnv, Service } from './service.ts';
+
+/** Prefixes whose routes need an `apikey` (Kong's key-auth), except the open auth routes. */
+const KEY_AUTH_PREFIXES = ['/rest/v1', '/auth/v1', '/realtime/v1', '/graphql/v1'];
+const OPEN_AUTH_ROUTES = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json'];
+
+const EXPOSED_HEADERS = [
+  'Content-Range', 'Content-Location', 'Content-Profile', 'Location', 'Preference-Applied', 'Range-Unit',
+  'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
+];
+
+export function needsApiKey(path: string): boolean {
+  if (OPEN_AUTH_ROUTES.some((r) => path === r || path.startsWith(`${r}/`))) return false;
+  return KEY_AUTH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+export function createApp(ctx: GatewayContext, services: Service[]): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header('x-request-id') ?? randomUUID();
+    c.set('requestId', requestId);
+    c.set('userId', undefined);
+    const token = bearerToken(c.req.header('authorization'));
+    const jwt = token ? await verifyJwt(token, ctx.jwtKey) : undefined;
+    c.set('jwt', jwt);
+    if (jwt?.ok && typeof jwt.claims.sub === 'string') c.set('userId', jwt.claims.sub);
+    await next();
+    c.header('X-Request-Id', requestId);
+    ctx.log({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      msg: 'request',
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+      request_id: requestId,
+      user_id: c.get('userId') ?? null,
+    });
+  });
+
+  app.use(
+    '*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
+      exposeHeaders: EXPOSED_HEADERS,
+      maxAge: 3600,
+    }),
+  );
+
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'OPTIONS' || !needsApiKey(c.req.path)) return next();
+    const key = c.req.header('apikey') ?? c.req.query('apikey');
+    if (!key) return c.json({ message: 'No API key found in request' }, 401);
+    if (!validKeys.has(key)) return c.json({ message: 'Invalid authentication credentials' }, 401);
+    return next();
+  });
+
+  app.get('/health', async (c) => {
+    const checks = await Promise.all(
+      services.map(async (s) => [s.name, await s.health().catch((e: unknown) => (e instanceof Error ? e.message : String(e)))] as const),
+    );
+    const components = Object.fromEntries(checks.map(([name, h]) => [name, h === true ? { status: 'ok' } : { status: 'error', reason: h }]));
+    const healthy = checks.every(([, h]) => h === true);
+    return c.json({ status: healthy ? 'ok' : 'degraded', components }, healthy ? 200 : 503);
+  });
+
+  for (const s of services) app.route(s.prefix, s.app);
+
+  app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
+  app.onError((err, c) => {
+    ctx.log({ level: 'error', msg: 'unhandled error', request_id: c.get('requestId'), err: err.stack ?? err.message });
+    return c.json({ message: 'An unexpected error occurred in the gateway', request_id: c.get('requestId') }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+// Verifying the bearer tokens every service sees: HS256 only (no `alg: none`, no key confusion).
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+
+export interface Claims extends JWTPayload {
+  role?: string;
+  sub?: string;
+  email?: string;
+  session_id?: string;
+  [claim: string]: unknown;
+}
+
+export type JwtResult =
+  | { ok: true; claims: Claims; token: string }
+  | { ok: false; reason: 'expired' | 'invalid'; message: string };
+
+export async function verifyJwt(token: string, key: Uint8Array): Promise<JwtResult> {
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+    return { ok: true, claims: payload as Claims, token };
+  } catch (e) {
+    if (e instanceof errors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' };
+    const detail = e instanceof Error ? e.message : String(e);
+    return { ok: false, reason: 'invalid', message: detail };
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}

@@ -1,0 +1,27 @@
+// The services the gateway mounts, in one list.
+import { authService } from '../auth/index.ts';
+import { functionsService } from '../functions/index.ts';
+import { realtimeService } from '../realtime/index.ts';
+import { restService } from '../rest/index.ts';
+import { storageService } from '../storage/index.ts';
+import type { GatewayContext } from './context.ts';
+import type { Service } from './service.ts';
+import { Hono } from 'hono';
+import type { GatewayEnv } from './service.ts';
+
+/** The database itself, as the gateway's connections see it. */
+function databaseService(ctx: GatewayContext): Service {
+  return {
+    prefix: '/db',
+    name: 'db',
+    app: new Hono<GatewayEnv>(),
+    async health() {
+      await ctx.pool('authenticator').query('select 1');
+      return true;
+    },
+  };
+}
+
+export function createServices(ctx: GatewayContext): Service[] {
+  return [databaseService(ctx), authService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx)];
+}
