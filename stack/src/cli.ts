@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { instance, type Instance } from './config.ts';
+import { instance, projectRoot, type Instance } from './config.ts';
+
+/** The web app's dev server port (web/package.json `dev`). */
+const WEB_PORT = 5173;
 import { generateTypes, reset } from './database.ts';
 import { StackError } from './errors.ts';
 import { gatewayLog } from './gateway-process.ts';
@@ -94,19 +97,30 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `npm start`: everything in the foreground until Ctrl-C, then everything stopped. */
+/** `npm start`: the stack and the web app in the foreground until Ctrl-C, then all stopped. */
 async function up(inst: Instance): Promise<number> {
+  // Edge functions reload on file change while a developer works.
+  process.env.STACK_WATCH = '1';
   const outcome = await start(inst, log);
   if (outcome === 'already running') log(`the ${inst.name} stack was already running; it will be stopped on exit`);
-  console.log(formatStatus(await statusVars(inst), 'pretty'));
-  log('running; press Ctrl-C to stop');
-  await new Promise<void>((res) => {
-    process.once('SIGINT', res);
-    process.once('SIGTERM', res);
+  const vars = await statusVars(inst);
+  console.log(formatStatus(vars, 'pretty'));
+  const web = spawn('npm', ['run', '--silent', 'dev', '-w', 'web'], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, PUBLIC_SUPABASE_URL: vars.API_URL, PUBLIC_SUPABASE_ANON_KEY: vars.ANON_KEY },
   });
+  log(`web app: http://127.0.0.1:${WEB_PORT}; press Ctrl-C to stop everything`);
+  const webExited = new Promise<number>((res) => web.once('exit', (code) => res(code ?? 0)));
+  const signalled = new Promise<number>((res) => {
+    process.once('SIGINT', () => res(0));
+    process.once('SIGTERM', () => res(0));
+  });
+  const code = await Promise.race([signalled, webExited.then((c) => (log(`the web app exited (${c})`), 1))]);
   log('stopping');
+  if (web.exitCode === null) web.kill('SIGTERM');
   await stop(inst);
-  return 0;
+  return code;
 }
 
 main(process.argv.slice(2)).then(
