@@ -1,5 +1,6 @@
 // The project-owned PostgreSQL 15 cluster of one stack instance: create, configure, start, stop.
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { DB_PASSWORD, type Instance } from './config.ts';
@@ -34,7 +35,15 @@ function serverSettings(inst: Instance): Record<string, string> {
   return settings;
 }
 
-const pgVersionFile = (inst: Instance) => join(inst.dataDir, 'PG_VERSION');
+/**
+ * The server's real data directory and log. As root they may live outside the project (see
+ * initCluster), behind links in the project, and Postgres must be given the real paths.
+ */
+const real = (path: string): string => (existsSync(path) ? realpathSync(path) : path);
+const dataDir = (inst: Instance): string => real(inst.dataDir);
+const logFile = (inst: Instance): string => real(inst.logFile);
+
+const pgVersionFile = (inst: Instance) => join(dataDir(inst), 'PG_VERSION');
 
 export const clusterExists = (inst: Instance): boolean => existsSync(pgVersionFile(inst));
 
@@ -54,26 +63,38 @@ function postgresIds(): { uid: number; gid: number } {
   return ids;
 }
 
+/**
+ * Where the cluster's files go: the instance directory, or, when we are root and the postgres
+ * user cannot reach it (a clone under /root), a directory in the postgres user's home, linked
+ * from the instance directory so `.supabase/<instance>/postgres` still finds it.
+ */
+async function clusterHome(inst: Instance): Promise<string> {
+  mkdirSync(inst.dir, { recursive: true });
+  if (!isRoot()) return inst.dir;
+  chownToPostgres(inst.dir);
+  const reachable = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', inst.dir]);
+  if (reachable.code === 0) return inst.dir;
+  const home = join('/var/lib/postgresql/ascend', createHash('sha256').update(inst.dir).digest('hex').slice(0, 16));
+  rmSync(home, { recursive: true, force: true });
+  mkdirSync(home, { recursive: true });
+  chownToPostgres(home);
+  symlinkSync(join(home, 'postgres'), inst.dataDir);
+  symlinkSync(join(home, 'postgres.log'), inst.logFile);
+  return home;
+}
+
 /** Creates the cluster the first time: superuser `supabase_admin`, password auth on loopback. */
 export async function initCluster(inst: Instance): Promise<void> {
-  mkdirSync(inst.dir, { recursive: true });
-  chownToPostgres(inst.dir);
-  if (isRoot()) {
-    const probe = await run('runuser', ['-u', 'postgres', '--', 'test', '-w', inst.dir]);
-    if (probe.code !== 0) {
-      throw new StackError(
-        `the postgres system user cannot write ${inst.dir}`,
-        'clone the project where the postgres user can reach it (every parent directory needs o+x)',
-      );
-    }
-  }
   rmSync(inst.dataDir, { recursive: true, force: true });
-  const pwfile = join(inst.dir, '.initdb-password');
+  rmSync(inst.logFile, { force: true });
+  const home = await clusterHome(inst);
+  const pgdata = join(home, 'postgres');
+  const pwfile = join(home, '.initdb-password');
   writeFileSync(pwfile, `${DB_PASSWORD}\n`, { mode: 0o600 });
   chownToPostgres(pwfile);
   try {
     const r = await runAsPostgres('initdb', [
-      '-D', inst.dataDir,
+      '-D', pgdata,
       '-U', 'supabase_admin',
       `--pwfile=${pwfile}`,
       '--auth-host=scram-sha-256',
@@ -81,23 +102,23 @@ export async function initCluster(inst: Instance): Promise<void> {
       '--encoding=UTF8',
       '--locale=C.UTF-8',
     ]);
-    if (r.code !== 0) throw new StackError(`initdb failed: ${lastLine(r.stderr)}`, `remove ${inst.dataDir} and run start again`);
+    if (r.code !== 0) throw new StackError(`initdb failed: ${lastLine(r.stderr)}`, `remove ${inst.dir} and run start again`);
   } finally {
     rmSync(pwfile, { force: true });
   }
-  appendFileSync(join(inst.dataDir, 'postgresql.conf'), "\n# Settings of the Ascend local stack\ninclude_if_exists = 'stack.conf'\n");
+  appendFileSync(join(pgdata, 'postgresql.conf'), "\n# Settings of the Ascend local stack\ninclude_if_exists = 'stack.conf'\n");
 }
 
 function writeServerSettings(inst: Instance): void {
   const lines = Object.entries(serverSettings(inst)).map(([k, v]) => `${k} = ${v}`);
-  const file = join(inst.dataDir, 'stack.conf');
+  const file = join(dataDir(inst), 'stack.conf');
   writeFileSync(file, `# Written by the stack on every start; edits here are lost.\n${lines.join('\n')}\n`);
   chownToPostgres(file);
 }
 
 export async function isRunning(inst: Instance): Promise<boolean> {
   if (!clusterExists(inst)) return false;
-  const r = await runAsPostgres('pg_ctl', ['status', '-D', inst.dataDir]);
+  const r = await runAsPostgres('pg_ctl', ['status', '-D', dataDir(inst)]);
   return r.code === 0;
 }
 
@@ -122,19 +143,20 @@ export async function ensurePortFree(port: number, setting: string): Promise<voi
 
 export async function startCluster(inst: Instance): Promise<void> {
   writeServerSettings(inst);
-  if (!existsSync(inst.logFile)) {
-    writeFileSync(inst.logFile, '');
-    chownToPostgres(inst.logFile);
+  const log = logFile(inst);
+  if (!existsSync(log)) {
+    writeFileSync(log, '');
+    chownToPostgres(log);
   }
-  const r = await runAsPostgres('pg_ctl', ['start', '-D', inst.dataDir, '-l', inst.logFile, '-w', '-t', '60']);
+  const r = await runAsPostgres('pg_ctl', ['start', '-D', dataDir(inst), '-l', log, '-w', '-t', '60']);
   if (r.code !== 0) {
-    const log = readFileSync(inst.logFile, 'utf8');
-    const fatal = log.split('\n').filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1) ?? lastLine(r.stderr || r.stdout);
+    const lines = readFileSync(log, 'utf8');
+    const fatal = lines.split('\n').filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1) ?? lastLine(r.stderr || r.stdout);
     throw new StackError(`postgres did not start: ${fatal.trim()}`, `read ${inst.logFile} (npm run stack -- logs)`);
   }
 }
 
 export async function stopCluster(inst: Instance): Promise<void> {
-  const r = await runAsPostgres('pg_ctl', ['stop', '-D', inst.dataDir, '-m', 'fast', '-w', '-t', '60']);
+  const r = await runAsPostgres('pg_ctl', ['stop', '-D', dataDir(inst), '-m', 'fast', '-w', '-t', '60']);
   if (r.code !== 0) throw new StackError(`postgres did not stop: ${lastLine(r.stderr)}`, `read ${inst.logFile}`);
 }
