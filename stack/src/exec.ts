@@ -12,6 +12,8 @@ export interface RunOptions extends SpawnOptions {
   input?: string;
   /** Stream the child's output to ours as well as capturing it. */
   echo?: boolean;
+  /** Kill the child after this long; it then fails with code 124, like timeout(1). */
+  timeoutMs?: number;
 }
 
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -27,8 +29,20 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       stderr += d;
       if (opts.echo) process.stderr.write(d);
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          stderr += `\n${cmd} timed out after ${opts.timeoutMs} ms`;
+          child.kill('SIGKILL');
+        }, opts.timeoutMs)
+      : undefined;
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: signal === 'SIGKILL' && opts.timeoutMs ? 124 : (code ?? 1), stdout, stderr });
+    });
     child.stdin?.end(opts.input ?? '');
   });
 }

@@ -24,7 +24,7 @@ export async function psql(
   const args = [...psqlArgs(inst, target), '-v', 'ON_ERROR_STOP=1', '-X', '-q', '-A', '-t'];
   if (target.singleTransaction) args.push('--single-transaction');
   args.push(...('file' in what ? ['-f', what.file] : ['-c', what.sql]));
-  const r = await run(`${PG_BINDIR}/psql`, args, { env: pgEnv() });
+  const r = await run(`${PG_BINDIR}/psql`, args, { env: pgEnv(), timeoutMs: 10 * 60_000 });
   if (r.code !== 0) {
     const where = 'file' in what ? what.file : 'SQL';
     const error = r.stderr.split('\n').find((l) => /ERROR|FATAL/.test(l)) ?? r.stderr.trim();

@@ -6,6 +6,8 @@ import { StackError } from './errors.ts';
 import { run, type RunResult } from './exec.ts';
 
 const BIN = join(projectRoot, 'node_modules', '.bin', 'supabase');
+/** Generous, but a CLI waiting on something that never comes must not hang the stack. */
+const CLI_TIMEOUT_MS = 5 * 60_000;
 
 /** The database URL as the CLI wants it: no TLS on loopback. */
 export const cliDbUrl = (inst: Instance): string => `${dbUrl(inst)}?sslmode=disable`;
@@ -13,7 +15,7 @@ export const cliDbUrl = (inst: Instance): string => `${dbUrl(inst)}?sslmode=disa
 /** Runs the CLI in `workdir`, the directory holding `supabase/` (the project by default). */
 export async function supabase(args: string[], workdir = projectRoot): Promise<RunResult> {
   if (!existsSync(BIN)) throw new StackError('the Supabase CLI is not installed', 'run npm install at the project root');
-  return run(BIN, ['--workdir', workdir, ...args], { cwd: workdir, env: { ...process.env, SUPABASE_YES: '1' } });
+  return run(BIN, ['--workdir', workdir, ...args], { cwd: workdir, env: { ...process.env, SUPABASE_YES: '1' }, timeoutMs: CLI_TIMEOUT_MS });
 }
 
 /** The CLI's own error line, without its generic "rerun with --debug" advice. */

@@ -44,9 +44,9 @@ export async function ensureSystemDependencies(log: (msg: string) => void): Prom
   const list = missing.join(' ');
   log(`installing system packages: ${list}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = await run('apt-get', ['update', '-qq'], { env });
+  const update = await run('apt-get', ['update', '-qq'], { env, timeoutMs: 10 * 60_000 });
   if (update.code !== 0) throw new StackError(`apt-get update failed: ${update.stderr.trim()}`, 'check the package sources and retry');
-  const install = await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  const install = await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, timeoutMs: 15 * 60_000 });
   if (install.code !== 0) {
     throw new StackError(`apt-get install ${list} failed: ${install.stderr.trim().split('\n').at(-1)}`, `install them by hand: apt-get install -y ${list}`);
   }
