@@ -7,11 +7,11 @@ import { instance, projectRoot, type Instance } from './config.ts';
 
 /** The web app's dev server port (web/package.json `dev`). */
 const WEB_PORT = 5173;
-import { generateTypes, reset } from './database.ts';
+import { generateTypes } from './database.ts';
 import { StackError } from './errors.ts';
 import { gatewayLog } from './gateway-process.ts';
 import { isRunning } from './postgres.ts';
-import { formatStatus, start, statusVars, stop } from './stack.ts';
+import { formatStatus, rebuild, start, statusVars, stop } from './stack.ts';
 import { runTests } from './test-runner.ts';
 import { TYPES_FILE } from './types-file.ts';
 
@@ -74,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
     case 'reset':
       await requireRunning(inst);
       log('rebuilding the database: platform bootstrap, migrations, seed');
-      await reset(inst);
+      await rebuild(inst);
       log('done');
       return 0;
     case 'logs': {

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, type Instance } from './config.ts';
 import { StackError } from './errors.ts';
+import { restartCluster } from './postgres.ts';
 import { psql } from './psql.ts';
 import { cliDbUrl, cliError, supabase } from './supabase-cli.ts';
 
@@ -21,6 +22,8 @@ export async function bootstrap(inst: Instance): Promise<void> {
   await psql(inst, { file: join(SQL_DIR, 'cluster', 'roles.sql') }, { ...ADMIN, database: 'template1' });
   await psql(inst, { sql: 'drop database if exists postgres with (force)' }, { ...ADMIN, database: 'template1' });
   await psql(inst, { sql: 'create database postgres owner postgres' }, { ...ADMIN, database: 'template1' });
+  // Dropping the database ended pg_cron's scheduler, which does not come back by itself.
+  await restartCluster(inst);
   const dir = join(SQL_DIR, 'bootstrap');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     await psql(inst, { file: join(dir, file) }, { ...ADMIN, singleTransaction: true });

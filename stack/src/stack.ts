@@ -4,7 +4,7 @@ import { apiKeys } from './keys.ts';
 import { isBootstrapped, migrate, reset } from './database.ts';
 import { clusterExists, ensurePortFree, initCluster, isRunning, startCluster, stopCluster } from './postgres.ts';
 import { ensureSystemDependencies } from './system.ts';
-import { startGateway, stopGateway } from './gateway-process.ts';
+import { gatewayPid, startGateway, stopGateway } from './gateway-process.ts';
 
 export type Log = (msg: string) => void;
 
@@ -34,6 +34,14 @@ export async function start(inst: Instance, log: Log): Promise<'built' | 'starte
   }
   await startGateway(inst);
   return outcome;
+}
+
+/** `reset` on a running instance: the gateway is stopped around it, so no connection or cache outlives the old database. */
+export async function rebuild(inst: Instance): Promise<void> {
+  const gatewayWasRunning = gatewayPid(inst) !== undefined;
+  await stopGateway(inst);
+  await reset(inst);
+  if (gatewayWasRunning) await startGateway(inst);
 }
 
 export async function stop(inst: Instance): Promise<'stopped' | 'not running'> {

@@ -41,8 +41,10 @@ begin
 end;
 $$;
 
+-- Definer: a test acting as `authenticated` may still look users up (it cannot read auth.users).
 create or replace function tests.get_user_id(identifier text) returns uuid
 language plpgsql stable
+security definer
 set search_path = ''
 as $$
 declare
@@ -56,25 +58,39 @@ begin
 end;
 $$;
 
--- Acts as the given test user: role `authenticated` and the claims GoTrue puts in its JWT.
-create or replace function tests.authenticate_as(identifier text) returns void
-language plpgsql
+-- The claims GoTrue puts in a user's access token. Definer, for the same reason as get_user_id.
+create or replace function tests.user_claims(identifier text) returns jsonb
+language plpgsql stable
+security definer
 set search_path = ''
 as $$
 declare
   u auth.users;
 begin
   select * into u from auth.users where id = tests.get_user_id(identifier);
-  perform set_config('role', 'authenticated', true);
-  perform set_config('request.jwt.claim.sub', '', true);
-  perform set_config('request.jwt.claims', jsonb_build_object(
+  return jsonb_build_object(
     'sub', u.id::text, 'role', 'authenticated', 'aud', 'authenticated',
     'email', coalesce(u.email, ''), 'phone', coalesce(u.phone, ''),
     'app_metadata', coalesce(u.raw_app_meta_data, '{}'), 'user_metadata', coalesce(u.raw_user_meta_data, '{}'),
     'aal', 'aal1', 'amr', jsonb_build_array(jsonb_build_object('method', 'password', 'timestamp', extract(epoch from now())::bigint)),
     'session_id', gen_random_uuid()::text, 'is_anonymous', false,
     'iat', extract(epoch from now())::bigint, 'exp', extract(epoch from now())::bigint + 3600
-  )::text, true);
+  );
+end;
+$$;
+
+-- Acts as the given test user: role `authenticated` and that user's claims. Invoker: a
+-- definer function may not switch roles.
+create or replace function tests.authenticate_as(identifier text) returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  claims jsonb := tests.user_claims(identifier);
+begin
+  perform set_config('role', 'authenticated', true);
+  perform set_config('request.jwt.claim.sub', '', true);
+  perform set_config('request.jwt.claims', claims::text, true);
 end;
 $$;
 
@@ -116,7 +132,7 @@ $$;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 begin;
-select plan(9);
+select plan(10);
 
 select tests.create_user('alice');
 select tests.create_user('bob', 'Bob@Example.com');
@@ -128,6 +144,10 @@ select throws_ok($$ select tests.get_user_id('nobody') $$, 'P0001', null, 'get_u
 select tests.authenticate_as('alice');
 select is(current_user::text, 'authenticated', 'authenticate_as switches to role authenticated');
 select is(auth.uid(), tests.get_user_id('alice'), 'authenticate_as sets the claims auth.uid() reads');
+
+select tests.create_user('carol');
+select tests.authenticate_as('carol');
+select is(auth.uid(), tests.get_user_id('carol'), 'authenticate_as switches from one user to another');
 
 select tests.authenticate_as_anon();
 select ok(current_user = 'anon' and auth.uid() is null, 'authenticate_as_anon: role anon, no user');

@@ -41,6 +41,8 @@ comment on schema extensions is 'Supabase: extensions installed by the platform 
 -- postgres may create objects here (hosted: GRANT ALL ON SCHEMA extensions TO postgres).
 grant usage, create on schema extensions to postgres;
 grant usage on schema extensions to anon, authenticated, service_role;
+grant usage on schema extensions
+  to supabase_auth_admin, supabase_storage_admin, supabase_realtime_admin, supabase_functions_admin;
 grant all on schema extensions to dashboard_user;
 
 create extension if not exists "uuid-ossp" with schema extensions;

@@ -151,6 +151,10 @@ $members$;
 
 -- realtime.list_changes does `set log_min_messages = 'fatal'` (PG15 GRANT SET).
 grant set on parameter log_min_messages to supabase_realtime_admin;
+-- Superuser-only settings hosted lets postgres change
+-- (supautils.privileged_role_allowed_configs), e.g. data-only dumps restored
+-- with `set session_replication_role = replica`.
+grant set on parameter session_replication_role, track_io_timing, log_min_messages to postgres;
 
 -- 4. Role-level settings (cluster-wide, i.e. not per database).
 alter role supabase_admin set search_path to "$user", public, auth, extensions;
