@@ -12,12 +12,13 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const upToDate =
   existsSync(installed) && existsSync(lock) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
 
+// `npm install`, not `npm ci`: npm leaves other platforms' optional packages (the Supabase CLI's
+// and Deno's binaries) out of the lockfile, and `npm ci` then refuses it as out of sync.
 if (!upToDate) {
-  const cmd = existsSync(lock) ? 'ci' : 'install';
-  console.log(`ensure-deps: running npm ${cmd}`);
-  const r = spawnSync('npm', [cmd, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  console.log('ensure-deps: running npm install');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error(`ensure-deps: npm ${cmd} failed (exit ${r.status}); fix the error above and run it again`);
+    console.error(`ensure-deps: npm install failed (exit ${r.status}); fix the error above and run it again`);
     process.exit(r.status ?? 1);
   }
 }
