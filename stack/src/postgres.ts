@@ -143,11 +143,12 @@ export async function ensurePortFree(port: number, setting: string): Promise<voi
 
 export async function startCluster(inst: Instance): Promise<void> {
   writeServerSettings(inst);
-  const log = logFile(inst);
-  if (!existsSync(log)) {
-    writeFileSync(log, '');
-    chownToPostgres(log);
+  if (!existsSync(inst.logFile)) {
+    // Through the link when the cluster lives outside the project.
+    writeFileSync(inst.logFile, '');
+    chownToPostgres(inst.logFile);
   }
+  const log = logFile(inst);
   const r = await runAsPostgres('pg_ctl', ['start', '-D', dataDir(inst), '-l', log, '-w', '-t', '60']);
   if (r.code !== 0) {
     const lines = readFileSync(log, 'utf8');

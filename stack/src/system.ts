@@ -63,5 +63,6 @@ export function postgresOsUser(): string {
 export function runAsPostgres(bin: string, args: string[], opts: { input?: string } = {}) {
   const path = join(PG_BINDIR, bin);
   if (!isRoot()) return run(path, args, opts);
-  return run('runuser', ['-u', 'postgres', '--', path, ...args], opts);
+  // From `/`: the postgres user may not be allowed into our working directory.
+  return run('runuser', ['-u', 'postgres', '--', path, ...args], { ...opts, cwd: '/' });
 }
