@@ -34,7 +34,10 @@ export async function bootstrap(inst: Instance): Promise<void> {
 export async function migrate(inst: Instance, workdir?: string): Promise<string> {
   const r = await supabase(['migration', 'up', `--remote=${cliDbUrl(inst)}`, '--yes'], workdir);
   if (r.code !== 0) {
-    throw new StackError(`migration failed: ${cliError(r)}`, 'fix that migration, then run: npm run stack -- reset');
+    // The CLI names each file before applying it: the last one named is the one that failed.
+    const applying = [...`${r.stdout}\n${r.stderr}`.matchAll(/Applying migration (\S+?)\.{3}/g)].at(-1)?.[1];
+    const which = applying ? `migration ${applying}` : 'migration';
+    throw new StackError(`${which} failed: ${cliError(r)}`, 'fix that migration, then run: npm run stack -- reset');
   }
   return `${r.stdout}${r.stderr}`;
 }

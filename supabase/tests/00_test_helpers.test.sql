@@ -136,6 +136,7 @@ select plan(10);
 
 select tests.create_user('alice');
 select tests.create_user('bob', 'Bob@Example.com');
+select tests.create_user('carol');
 
 select is((select email from auth.users where id = tests.get_user_id('bob')), 'bob@example.com', 'create_user stores the email lower-cased');
 select is((select count(*)::int from auth.identities where user_id = tests.get_user_id('alice') and provider = 'email'), 1, 'create_user adds the email identity GoTrue expects');
@@ -145,7 +146,6 @@ select tests.authenticate_as('alice');
 select is(current_user::text, 'authenticated', 'authenticate_as switches to role authenticated');
 select is(auth.uid(), tests.get_user_id('alice'), 'authenticate_as sets the claims auth.uid() reads');
 
-select tests.create_user('carol');
 select tests.authenticate_as('carol');
 select is(auth.uid(), tests.get_user_id('carol'), 'authenticate_as switches from one user to another');
 

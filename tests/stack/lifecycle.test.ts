@@ -116,7 +116,7 @@ describe('clear errors', () => {
     copyFileSync(join(projectRoot, 'supabase', 'config.toml'), join(work, 'supabase', 'config.toml'));
     writeFileSync(join(work, 'supabase', 'migrations', '29990101000000_broken.sql'), 'create table public.broken_probe (id int);\ncreate tabel oops;\n');
     await assert.rejects(migrate(instance(process.env.STACK_INSTANCE ?? 'test'), work), (e: Error & { fix?: string }) => {
-      assert.match(e.message, /^migration failed: .*29990101000000_broken\.sql.*syntax error at or near "tabel"/);
+      assert.match(e.message, /^migration 29990101000000_broken\.sql failed: ERROR: syntax error at or near "tabel"/);
       assert.match(e.fix ?? '', /fix that migration/);
       return true;
     });
