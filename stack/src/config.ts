@@ -6,10 +6,79 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { StackError } from './errors.ts';
+import { storageConfigSchema } from './storage/config-schema.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const port = z.number().int().min(1).max(65535);
+
+/** A Go duration as config.toml writes it (`"1s"`, `"1m30s"`, `"500ms"`). */
+const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as "1s" or "1m"');
+const rateLimit = z.number().int().nonnegative();
+
+/** `[auth]`: the keys the local GoTrue reads, with the Supabase CLI's names and defaults. */
+export const authSchema = z
+  .object({
+    jwt_expiry: z.number().int().positive().default(3600),
+    site_url: z.string().default('http://127.0.0.1:3000'),
+    additional_redirect_urls: z.array(z.string()).default([]),
+    enable_refresh_token_rotation: z.boolean().default(true),
+    refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
+    enable_signup: z.boolean().default(true),
+    enable_anonymous_sign_ins: z.boolean().default(false),
+    minimum_password_length: z.number().int().nonnegative().default(6),
+    password_requirements: z
+      .enum(['', 'letters_digits', 'lower_upper_letters_digits', 'lower_upper_letters_digits_symbols'])
+      .default(''),
+    rate_limit: z
+      .object({
+        email_sent: rateLimit.default(2),
+        sms_sent: rateLimit.default(30),
+        anonymous_users: rateLimit.default(30),
+        token_refresh: rateLimit.default(150),
+        sign_in_sign_ups: rateLimit.default(30),
+        token_verifications: rateLimit.default(30),
+        web3: rateLimit.default(30),
+      })
+      .passthrough()
+      .prefault({}),
+    email: z
+      .object({
+        enabled: z.boolean().optional(),
+        enable_signup: z.boolean().optional(),
+        double_confirm_changes: z.boolean().default(true),
+        enable_confirmations: z.boolean().default(false),
+        secure_password_change: z.boolean().default(false),
+        max_frequency: goDuration.default('1s'),
+        otp_length: z.number().int().min(6).max(10).default(6),
+        otp_expiry: z.number().int().positive().default(3600),
+      })
+      .passthrough()
+      .prefault({}),
+    hook: z
+      .object({
+        custom_access_token: z
+          .object({ enabled: z.boolean().default(false), uri: z.string().default('') })
+          .passthrough()
+          .optional(),
+      })
+      .passthrough()
+      .prefault({}),
+  })
+  .passthrough();
+
+export type AuthConfig = z.infer<typeof authSchema>;
+
+/** One `[functions.<name>]` table, with the Supabase CLI's keys; paths are relative to supabase/. */
+export const functionSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    verify_jwt: z.boolean().default(true),
+    entrypoint: z.string().min(1).optional(),
+    import_map: z.string().min(1).optional(),
+    static_files: z.array(z.string()).default([]),
+  })
+  .passthrough();
 
 /** The parts of config.toml the stack reads; everything else is the Supabase CLI's business. */
 const configSchema = z.object({
@@ -22,10 +91,11 @@ const configSchema = z.object({
   }),
   db: z.object({ port, major_version: z.number().int().default(15) }),
   db_seed: z.object({ enabled: z.boolean(), sql_paths: z.array(z.string()) }).optional(),
-  auth: z
-    .object({ jwt_expiry: z.number().int().positive().default(3600) })
-    .passthrough()
-    .default({ jwt_expiry: 3600 }),
+  auth: authSchema.prefault({}),
+  /** `[storage]` and `[storage.buckets.<name>]`: upload limit and buckets created on start. */
+  storage: storageConfigSchema.prefault({}),
+  /** `[functions.<name>]`: the edge functions `/functions/v1` serves. */
+  functions: z.record(z.string(), functionSchema).default({}),
 });
 
 export type ProjectConfig = z.infer<typeof configSchema>;

@@ -20,6 +20,12 @@ export async function isBootstrapped(inst: Instance): Promise<boolean> {
 /** Drops and recreates the `postgres` database with the surface hosted Supabase provides. */
 export async function bootstrap(inst: Instance): Promise<void> {
   await psql(inst, { file: join(SQL_DIR, 'cluster', 'roles.sql') }, { ...ADMIN, database: 'template1' });
+  // A logical replication slot (realtime's) pins the database; it goes with it.
+  await psql(
+    inst,
+    { sql: "select pg_catalog.pg_drop_replication_slot(slot_name) from pg_catalog.pg_replication_slots where database = 'postgres' and not active" },
+    { ...ADMIN, database: 'template1' },
+  );
   await psql(inst, { sql: 'drop database if exists postgres with (force)' }, { ...ADMIN, database: 'template1' });
   await psql(inst, { sql: 'create database postgres owner postgres' }, { ...ADMIN, database: 'template1' });
   // Dropping the database ended pg_cron's scheduler, which does not come back by itself.

@@ -43,6 +43,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
       clearTimeout(timer);
       resolvePromise({ code: signal === 'SIGKILL' && opts.timeoutMs ? 124 : (code ?? 1), stdout, stderr });
     });
+    // A child that exits (or never starts) before reading its input must not crash us with EPIPE.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(opts.input ?? '');
   });
 }

@@ -1,13 +1,16 @@
 // `npm test`: every suite on a disposable instance, then one summary line `N passed, N failed`.
 import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { instance, projectRoot, type Instance } from './config.ts';
-import { advisors, generateTypes, reset } from './database.ts';
+import { dirname, join } from 'node:path';
+import { instance, projectRoot, readConfig, type Instance } from './config.ts';
+import { advisors, generateTypes } from './database.ts';
 import { StackError } from './errors.ts';
 import { run } from './exec.ts';
+import { importMapFlag, resolveFunctions } from './functions/definitions.ts';
+import { denoBinary, denoEnv, runDeno, runtimePermissions } from './functions/deno.ts';
+import { PRELOAD } from './functions/worker.ts';
 import { pgEnv, psqlArgs } from './psql.ts';
-import { start, statusVars, stop } from './stack.ts';
+import { rebuild, start, statusVars, stop } from './stack.ts';
 import { tally, type Tally } from './tap.ts';
 import { TYPES_FILE } from './types-file.ts';
 
@@ -45,7 +48,7 @@ async function pgTap(inst: Instance): Promise<Tally> {
   const t = tally(r.stdout);
   if (r.code !== 0 && t.failed === 0) {
     // A file that died before its plan finished: pg_prove says so in its summary.
-    const summary = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /Dubious|Bad plan|Parse errors|ERROR|Failed/.test(l));
+    const summary = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /Dubious|Bad plan|Failed \d+\/\d+|^psql:.*(ERROR|FATAL)/.test(l));
     return { ...t, failed: 1, failures: summary.length ? summary : [`pg_prove exited ${r.code}`] };
   }
   return t;
@@ -61,12 +64,68 @@ async function workspaceTests(workspace: string, env: NodeJS.ProcessEnv): Promis
   return t;
 }
 
+/** The lines of Deno's output that say what failed (type errors, lint findings, locations). */
+function denoErrors(output: string): string {
+  return output
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(error|TS\d+)|\bat file:/i.test(l) && !/^error: Type checking failed/.test(l))
+    .slice(0, 6)
+    .join(' | ');
+}
+
+/**
+ * The edge functions under Deno itself: `deno test` over functions/ (TAP, with the permissions
+ * functions get at runtime), then `deno check` of every function declared in config.toml and of
+ * the runtime's preload, and `deno lint`. npm packages come from the registry once, then from .supabase/deno.
+ */
+export async function denoFunctions(): Promise<Tally> {
+  const bin = denoBinary();
+  const env = denoEnv();
+  const dir = join(projectRoot, 'functions');
+  const r = await runDeno(bin, ['test', ...runtimePermissions(), '--reporter=tap'], { cwd: dir, env });
+  const tests = tally(r.stdout);
+  if (r.code !== 0 && tests.failed === 0) {
+    tests.failed = 1;
+    tests.failures.push(`deno test exited ${r.code}: ${denoErrors(`${r.stdout}\n${r.stderr}`) || 'see `deno test` in functions/'}`);
+  }
+  if (tests.passed + tests.failed === 0) return { passed: 0, failed: 1, failures: ['deno test found no test in functions/ (name them *_test.ts)'] };
+
+  const targets = [...resolveFunctions(readConfig().functions, join(projectRoot, 'supabase')).values()].map((def) => ({
+    label: `deno check ${def.name}`,
+    args: ['check', ...importMapFlag(def.importMap), def.entrypoint],
+    cwd: dirname(def.entrypoint),
+  }));
+  targets.push({ label: 'deno check the runtime preload', args: ['check', PRELOAD], cwd: dir });
+  targets.push({ label: 'deno lint functions/', args: ['lint'], cwd: dir });
+  const checks = await Promise.all(
+    targets.map(async (t) => {
+      const c = await runDeno(bin, t.args, { cwd: t.cwd, env });
+      const why = denoErrors(`${c.stdout}\n${c.stderr}`);
+      return check(c.code === 0, `${t.label}: ${why || `exited ${c.code}`}`);
+    }),
+  );
+  return [tests, ...checks].reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, failures: [...a.failures, ...b.failures] }));
+}
+
 function workspacesWithTests(): string[] {
   const root = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { workspaces: string[] };
   return root.workspaces.filter((ws) => {
     const pkg = JSON.parse(readFileSync(join(projectRoot, ws, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
     return Boolean(pkg.scripts?.test);
   });
+}
+
+/** Strict TypeScript over the Node workspaces (the web app is checked by svelte-check in its tests). */
+async function typecheck(): Promise<Tally> {
+  const tsc = join(projectRoot, 'node_modules', '.bin', 'tsc');
+  const failures: string[] = [];
+  for (const project of ['stack', 'tests']) {
+    const r = await run(tsc, ['-p', project], { cwd: projectRoot, timeoutMs: 5 * 60_000 });
+    if (r.code !== 0) failures.push(`tsc -p ${project}: ${r.stdout.trim().split('\n').slice(0, 5).join(' | ')}`);
+  }
+  return { passed: 2 - failures.length, failed: failures.length, failures };
 }
 
 export async function runTests(): Promise<number> {
@@ -77,7 +136,7 @@ export async function runTests(): Promise<number> {
 
   const db = await suite('database: start, platform bootstrap, migrations, seed', async () => {
     // Every run starts from the migrations, whatever state the instance was left in.
-    if ((await start(inst, log)) !== 'built') await reset(inst);
+    if ((await start(inst, log)) !== 'built') await rebuild(inst);
     return check(true, '');
   });
 
@@ -97,6 +156,8 @@ export async function runTests(): Promise<number> {
       await suite(`workspace ${ws}`, () => workspaceTests(ws, env));
     }
   }
+  await suite('deno: functions (deno test, deno check)', denoFunctions);
+  await suite('typecheck: tsc --strict over stack and tests', typecheck);
   await stop(inst).catch(() => undefined);
 
   const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -1,7 +1,7 @@
 // The stack CLI against the running test instance: status, idempotent start, stop/start keeps
 // data, reset rebuilds from migrations, clear one-line errors.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,8 @@ describe('clear errors', () => {
     const { migrate } = await import('../../stack/src/database.ts');
     const { instance } = await import('../../stack/src/config.ts');
     const work = mkdtempSync(join(tmpdir(), 'broken-migration-'));
-    mkdirSync(join(work, 'supabase', 'migrations'), { recursive: true });
+    // The project's migrations (already applied) plus one broken one on top.
+    cpSync(join(projectRoot, 'supabase', 'migrations'), join(work, 'supabase', 'migrations'), { recursive: true });
     copyFileSync(join(projectRoot, 'supabase', 'config.toml'), join(work, 'supabase', 'config.toml'));
     writeFileSync(join(work, 'supabase', 'migrations', '29990101000000_broken.sql'), 'create table public.broken_probe (id int);\ncreate tabel oops;\n');
     await assert.rejects(migrate(instance(process.env.STACK_INSTANCE ?? 'test'), work), (e: Error & { fix?: string }) => {

@@ -49,15 +49,15 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
     });
   });
 
-  app.use(
-    '*',
-    cors({
+  // Edge functions answer CORS themselves, preflight included, as on Supabase: a function that
+  // forgets it must fail here as it would in production.
+  const gatewayCors = cors({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
       exposeHeaders: EXPOSED_HEADERS,
       maxAge: 3600,
-    }),
-  );
+  });
+  app.use('*', (c, next) => (c.req.path.startsWith('/functions/v1/') ? next() : gatewayCors(c, next)));
 
   app.use('*', async (c, next) => {
     if (c.req.method === 'OPTIONS' || !needsApiKey(c.req.path)) return next();

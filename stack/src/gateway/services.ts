@@ -1,5 +1,5 @@
 // The services the gateway mounts, in one list.
-import { authService } from '../auth/index.ts';
+import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../functions/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { restService } from '../rest/index.ts';
@@ -23,5 +23,5 @@ function databaseService(ctx: GatewayContext): Service {
 }
 
 export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx)];
+  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx)];
 }

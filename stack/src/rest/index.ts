@@ -1,10 +1,165 @@
-// PLACEHOLDER until the rest service is written: answers 501 so nothing pretends to work.
+// `/rest/v1`: a PostgREST-compatible REST service over the schemas in `[api] schemas`.
+// Each request goes parse (request.ts, parse.ts) → plan against the schema cache (plan.ts) →
+// render SQL (render.ts) → run in one request-scoped transaction (db.ts, execute.ts) → respond
+// (respond.ts); every failure becomes a PostgREST error body (errors.ts).
+import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { decodeJwt } from 'jose';
 import type { GatewayContext } from '../gateway/context.ts';
+import type { RequestScope } from '../gateway/db-scope.ts';
+import { bearerToken } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
+import { RestDatabase } from './db.ts';
+import { errorResponse, Errors, jwtError, RestError, toRestError } from './errors.ts';
+import { execute } from './execute.ts';
+import { buildOpenApi } from './openapi.ts';
+import { planRequest, type PlanConfig } from './plan.ts';
+import { ACCESSIBLE_SQL, renderPlan } from './render.ts';
+import { parseRequest, type ApiRequest } from './request.ts';
+import { respond, type HttpResponse } from './respond.ts';
 
-export function restService(_ctx: GatewayContext): Service {
+const PREFIX = '/rest/v1';
+/** The largest request body accepted (the gateway's limit; PostgREST itself has none). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface Caller {
+  role: string;
+  claims: Record<string, unknown>;
+}
+
+/** The role and claims of the request: the verified bearer, else the apikey, else anon. */
+function resolveCaller(c: Context<GatewayEnv>): Caller {
+  const authorization = c.req.header('authorization');
+  const jwt = c.get('jwt');
+  if (jwt && !jwt.ok) throw jwtError(bearerToken(authorization), jwt.reason);
+  if (authorization !== undefined && /^bearer\s*$/i.test(authorization.trim())) throw jwtError('', 'invalid');
+  let claims: Record<string, unknown> = {};
+  if (jwt?.ok) claims = { ...jwt.claims };
+  else {
+    // Like the platform gateway: with no Authorization, the (already checked) apikey speaks.
+    const apikey = c.req.header('apikey');
+    if (apikey) {
+      try {
+        claims = { ...decodeJwt(apikey) };
+      } catch {
+        claims = {};
+      }
+    }
+  }
+  const roleClaim = claims.role;
+  const role = roleClaim === undefined || roleClaim === null ? 'anon' : typeof roleClaim === 'string' ? roleClaim : JSON.stringify(roleClaim);
+  return { role, claims };
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i === -1) continue;
+    const k = part.slice(0, i).trim();
+    if (k !== '') out[k] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function send(c: Context<GatewayEnv>, r: HttpResponse): Response {
+  const noBody = r.status === 204 || r.status === 304 || c.req.method === 'HEAD';
+  const headers = new Headers(r.headers);
+  return new Response(noBody ? null : r.body, { status: r.status, headers });
+}
+
+export function restService(ctx: GatewayContext): Service {
   const app = new Hono<GatewayEnv>();
-  app.all('*', (c) => c.json({ message: 'rest is not implemented yet' }, 501));
-  return { prefix: '/rest/v1', name: 'rest', app, health: async () => 'not implemented' };
+  const api = ctx.config.api;
+  const db = new RestDatabase(ctx.pool('authenticator'), api.schemas, ctx.log);
+  const started = db.start();
+  const planConfig: PlanConfig = { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false };
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => send(c, errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES))),
+    }),
+  );
+
+  app.all('*', async (c) => {
+    let authed = false;
+    try {
+      const caller = resolveCaller(c);
+      authed = caller.role !== 'anon';
+      const url = new URL(c.req.url);
+      const rawPath = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname;
+      // The platform gateway hides the apikey credential from PostgREST.
+      const query = url.search
+        .replace(/^\?/, '')
+        .split('&')
+        .filter((p) => p !== '' && p.split('=')[0] !== 'apikey')
+        .join('&');
+      const method = c.req.method.toUpperCase();
+      const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await c.req.text() : '';
+      const req: ApiRequest = parseRequest(
+        { method, path: rawPath, query, header: (n) => c.req.header(n), body },
+        { schemas: api.schemas },
+      );
+      await started;
+      const cache = await db.schemaCache().catch(() => {
+        throw Errors.noSchemaCache();
+      });
+      const planned = planRequest(req, cache, planConfig);
+      const headers = c.req.header();
+      const { cookie, ...withoutCookie } = headers;
+      const scope: RequestScope = {
+        role: caller.role,
+        claims: caller.claims,
+        method,
+        path: req.path,
+        headers: withoutCookie,
+        cookies: parseCookies(cookie),
+        settings: planned.settings,
+        readOnly: planned.plan.readOnly,
+      };
+      const plan = planned.plan;
+      if (plan.type === 'openapi') {
+        const rows = await db.inScope(scope, async (runner) => ({
+          value: await runner.query<{ kind: string; name: string }>({ text: ACCESSIBLE_SQL, values: [plan.schema] }),
+          rollback: false,
+        }));
+        const doc = buildOpenApi({
+          cache,
+          schema: plan.schema,
+          accessibleTables: new Set(rows.filter((r) => r.kind === 'table').map((r) => r.name)),
+          accessibleFunctions: new Set(rows.filter((r) => r.kind === 'function').map((r) => r.name)),
+          host: c.req.header('host') ?? url.host,
+          basePath: `${PREFIX}/`,
+        });
+        return send(c, {
+          status: 200,
+          headers: { 'Content-Type': 'application/openapi+json; charset=utf-8', ...(req.negotiatedByProfile ? { 'Content-Profile': req.schema } : {}) },
+          body: plan.headOnly ? '' : JSON.stringify(doc),
+        });
+      }
+      const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
+      const outcome = await db.inScope(scope, async (runner) => {
+        const o = await execute(planned, rendered, runner);
+        return { value: o, rollback: o.rollback };
+      });
+      return send(c, respond(planned, req, outcome.row, outcome.explainTotal, planConfig.maxRows));
+    } catch (e) {
+      const err = toRestError(e, authed);
+      if (!(e instanceof RestError) && err.status >= 500) {
+        ctx.log({ level: 'error', msg: 'rest request failed', request_id: c.get('requestId'), err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      }
+      return send(c, errorResponse(err));
+    }
+  });
+
+  return {
+    prefix: PREFIX,
+    name: 'rest',
+    app,
+    health: () => db.health(),
+    close: () => db.close(),
+  };
 }

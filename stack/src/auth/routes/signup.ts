@@ -1,0 +1,198 @@
+// POST /signup: email + password sign-up (a session when confirmations are off, else the user
+// and a confirmation email), and anonymous sign-in for an empty body (api/signup.go, anonymous.go).
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { GatewayEnv } from '../../gateway/service.ts';
+import { createFlowState, flowFromChallenge, sendConfirmation, validateEmail, validatePkceParams } from '../accounts.ts';
+import { audit } from '../audit.ts';
+import { hashPassword } from '../crypto.ts';
+import type { AuthDeps } from '../deps.ts';
+import { AuthError, badRequest, ErrorCode, internal, unprocessable } from '../errors.ts';
+import { enforceRateLimit, grantInfo, obj, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
+import { checkPassword } from '../password.ts';
+import { issueSession } from '../tokens.ts';
+import {
+  baseIdentityData,
+  confirmEmail,
+  createIdentity,
+  findDuplicateEmail,
+  findIdentity,
+  insertUser,
+  reloadUser,
+  updateAppMetadataProviders,
+  updateUserMetadata,
+  type User,
+} from '../users.ts';
+
+export const signupBody = z.object({
+  email: str,
+  phone: str,
+  password: str,
+  data: obj,
+  channel: str,
+  code_challenge: str,
+  code_challenge_method: str,
+});
+export type SignupBody = z.output<typeof signupBody>;
+
+class UserExists extends Error {}
+
+/** The fake user a repeated sign-up of a confirmed address gets, so it reveals nothing. */
+function sanitizedUser(user: User, data: Record<string, unknown>, aud: string): Record<string, unknown> {
+  const now = new Date().toISOString();
+  const json = user.toJSON();
+  for (const key of ['new_email', 'last_sign_in_at', 'confirmed_at', 'email_change_sent_at', 'email_confirmed_at', 'phone_confirmed_at']) {
+    delete json[key];
+  }
+  return {
+    ...json,
+    id: randomUUID(),
+    aud,
+    role: '',
+    phone: '',
+    confirmation_sent_at: now,
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: data,
+    identities: [],
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+export async function signup(c: Ctx, deps: AuthDeps, params: SignupBody): Promise<Response> {
+  const s = deps.settings;
+  if (s.disableSignup) throw unprocessable(ErrorCode.signupDisabled, 'Signups not allowed for this instance');
+  const data = params.data ?? {};
+  if (!params.password) throw badRequest(ErrorCode.validationFailed, 'Signup requires a valid password');
+  checkPassword(params.password, s.password);
+  if (params.email && params.phone) {
+    throw badRequest(ErrorCode.validationFailed, 'Only an email address or phone number should be provided on signup.');
+  }
+  if (params.phone && params.code_challenge) throw badRequest(ErrorCode.validationFailed, 'PKCE not supported for phone signups');
+  validatePkceParams(params.code_challenge_method, params.code_challenge);
+  if (params.phone) throw badRequest(ErrorCode.phoneProviderDisabled, 'Phone signups are disabled');
+  if (!s.email.enabled) throw badRequest(ErrorCode.emailProviderDisabled, 'Email signups are disabled');
+
+  const email = validateEmail(params.email);
+  const aud = requestAud(c, s);
+  const flow = flowFromChallenge(params.code_challenge);
+  const redirectTo = referrer(c, s);
+  const grant = grantInfo(c);
+  let user = await findDuplicateEmail(deps.db.query, email, aud);
+  // Hashing is slow: never inside the transaction.
+  const passwordHash = user ? '' : await hashPassword(params.password);
+
+  try {
+    user = await deps.db.tx(async (q) => {
+      let u = user;
+      if (u) {
+        // Unconfirmed: the claimed identity is unproven, so nothing about the user changes.
+        if (u.isConfirmed) throw new UserExists();
+      } else {
+        try {
+          u = await insertUser(q, {
+            aud,
+            role: 'authenticated',
+            email,
+            encryptedPassword: passwordHash,
+            appMetadata: { provider: 'email', providers: ['email'] },
+            userMetadata: data,
+          });
+        } catch (e) {
+          throw internal('Database error saving new user').withInternal(e instanceof Error ? e.message : String(e));
+        }
+        u = await reloadUser(q, u);
+      }
+      let identity = await findIdentity(q, u.id, 'email');
+      if (!identity) {
+        const identityData = baseIdentityData(u.id, { email: u.email });
+        for (const [k, v] of Object.entries(data)) if (!(k in identityData)) identityData[k] = v;
+        identity = await createIdentity(q, u, 'email', identityData);
+        // RemoveUnconfirmedIdentities: the new identity's data becomes the user metadata.
+        await updateUserMetadata(q, u, identity.identity_data ?? {});
+        await q('delete from auth.identities where user_id = $1 and id <> $2', [u.id, identity.id]);
+        await updateAppMetadataProviders(q, u);
+      }
+      if (!u.isConfirmed) {
+        if (s.email.autoconfirm) {
+          await audit(q, u, 'user_signedup', { provider: 'email' });
+          await confirmEmail(q, u);
+        } else {
+          await audit(q, u, 'user_confirmation_requested', { provider: 'email' });
+          if (flow === 'pkce') {
+            await createFlowState(q, {
+              providerType: 'email',
+              method: 'email/signup',
+              codeChallenge: params.code_challenge,
+              codeChallengeMethod: params.code_challenge_method,
+              userId: u.id,
+            });
+          }
+          await sendConfirmation(deps, q, u, flow, redirectTo);
+        }
+      }
+      return reloadUser(q, u);
+    });
+  } catch (e) {
+    if (!(e instanceof UserExists) || !user) throw e;
+    const existing = user;
+    await deps.db.tx((q) => audit(q, existing, 'user_repeated_signup', { provider: 'email' }));
+    if (s.email.autoconfirm) throw unprocessable(ErrorCode.userAlreadyExists, 'User already registered');
+    return c.json(sanitizedUser(existing, data, aud));
+  }
+
+  const signedUp = user;
+  if (signedUp.isConfirmed) {
+    const session = await deps.db.tx(async (q) => {
+      await audit(q, signedUp, 'login', { provider: 'email' });
+      return issueSession(deps, q, signedUp, 'password', grant);
+    });
+    c.set('userId', signedUp.id);
+    return c.json(session);
+  }
+  const json = signedUp.toJSON();
+  if (signedUp.row.invited_at !== null) {
+    json.user_metadata = {};
+    json.identities = [];
+  }
+  return c.json(json);
+}
+
+async function signupAnonymously(c: Ctx, deps: AuthDeps, params: SignupBody): Promise<Response> {
+  if (deps.settings.disableSignup) throw unprocessable(ErrorCode.signupDisabled, 'Signups not allowed for this instance');
+  const aud = requestAud(c, deps.settings);
+  const grant = grantInfo(c);
+  try {
+    const session = await deps.db.tx(async (q) => {
+      const user = await insertUser(q, {
+        aud,
+        role: 'authenticated',
+        encryptedPassword: '',
+        appMetadata: {},
+        userMetadata: params.data ?? {},
+        isAnonymous: true,
+      });
+      return issueSession(deps, q, await reloadUser(q, user), 'anonymous', grant);
+    });
+    return c.json(session);
+  } catch (e) {
+    if (e instanceof AuthError) throw e;
+    throw internal('Database error creating anonymous user').withInternal(e instanceof Error ? e.message : String(e));
+  }
+}
+
+export function signupRoutes(deps: AuthDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.post('/signup', async (c) => {
+    const params = await readBody(c, signupBody, 'api.SignupParams');
+    if (!params.email && !params.phone) {
+      if (!deps.settings.anonymousUsers) throw unprocessable(ErrorCode.anonymousProviderDisabled, 'Anonymous sign-ins are disabled');
+      enforceRateLimit(c, deps.limiters.anonymousSignIns);
+      return signupAnonymously(c, deps, params);
+    }
+    enforceRateLimit(c, deps.limiters.signups);
+    return signup(c, deps, params);
+  });
+  return app;
+}

@@ -1,0 +1,179 @@
+// The signed-in user: POST /logout, GET and PUT /user, GET /reauthenticate (api/logout.go,
+// api/user.go, api/reauthenticate.go).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { GatewayEnv } from '../../gateway/service.ts';
+import {
+  applyEmailChange,
+  createFlowState,
+  flowFromChallenge,
+  sendEmailChange,
+  sendReauthentication,
+  updatePassword,
+  validateEmail,
+  validatePkceParams,
+} from '../accounts.ts';
+import { audit } from '../audit.ts';
+import { requireUser } from '../authn.ts';
+import { hashPassword, tokenHash, verifyPassword } from '../crypto.ts';
+import { epochMs } from '../db.ts';
+import type { AuthDeps } from '../deps.ts';
+import { AuthError, badRequest, ErrorCode, forbidden, internal, unprocessable } from '../errors.ts';
+import { enforceRateLimit, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
+import { checkPassword } from '../password.ts';
+import { logout } from '../tokens.ts';
+import { clearOneTimeTokens, findDuplicateEmail, reloadUser, updateAppMetadata, updateUser, updateUserMetadata } from '../users.ts';
+
+const userUpdateBody = z.object({
+  email: str,
+  password: optStr,
+  current_password: optStr,
+  nonce: str,
+  data: obj,
+  app_metadata: obj,
+  phone: str,
+  channel: str,
+  code_challenge: str,
+  code_challenge_method: str,
+});
+
+async function getUser(c: Ctx, deps: AuthDeps): Promise<Response> {
+  const { claims, user } = await requireUser(c, deps);
+  const aud = claims.aud;
+  const tokenAud = Array.isArray(aud) ? aud[0] : aud;
+  if (!tokenAud || requestAud(c, deps.settings) !== tokenAud) {
+    throw badRequest(ErrorCode.validationFailed, "Token audience doesn't match request audience");
+  }
+  return c.json(user.toJSON());
+}
+
+async function updateUserRoute(c: Ctx, deps: AuthDeps): Promise<Response> {
+  const { user, session } = await requireUser(c, deps);
+  enforceRateLimit(c, deps.limiters.user);
+  const params = await readBody(c, userUpdateBody, 'api.UserUpdateParams');
+  const s = deps.settings;
+  const aud = requestAud(c, s);
+
+  const email = params.email ? validateEmail(params.email) : '';
+  if (params.phone) throw badRequest(ErrorCode.phoneProviderDisabled, 'Unsupported phone provider');
+  if (params.password !== undefined) checkPassword(params.password, s.password);
+  if (params.app_metadata !== undefined) {
+    // Only an admin user (the JWT admin group, unused by Supabase) may; users never can.
+    throw forbidden(ErrorCode.notAdmin, 'Updating app_metadata requires admin privileges');
+  }
+  if (user.hasMfa && session?.aal !== 'aal2') {
+    if (params.password || (email && email !== user.email)) {
+      throw new AuthError(401, ErrorCode.insufficientAal, 'AAL2 session is required to update email or password when MFA is enabled.');
+    }
+  }
+  if (user.isAnonymous && params.password && !email && !params.phone) {
+    throw unprocessable(ErrorCode.validationFailed, 'Updating password of an anonymous user without an email or phone is not allowed');
+  }
+  if (email && email !== user.email && (await findDuplicateEmail(deps.db.query, email, aud, user.id))) {
+    throw unprocessable(ErrorCode.emailExists, 'A user with this email address has already been registered');
+  }
+
+  let newHash: string | null | undefined;
+  if (params.password !== undefined) {
+    if (s.email.updatePasswordRequireReauthentication) {
+      const recent = session && Date.now() - Date.parse(String(session.created_at).replace(' ', 'T')) < 24 * 3600 * 1000;
+      if (!recent) {
+        if (!params.nonce) throw badRequest(ErrorCode.reauthenticationNeeded, 'Password update requires reauthentication');
+        const expected = user.token('reauthentication_token');
+        const sent = epochMs(user.row.reauthentication_sent_at);
+        const fresh = sent !== null && Date.now() <= sent + s.email.otpExpiry * 1000;
+        if (!expected || !fresh || tokenHash(user.email, params.nonce) !== expected) {
+          throw unprocessable(ErrorCode.reauthenticationNotValid, 'Nonce has expired or is invalid');
+        }
+      }
+    }
+    if (params.password !== '' && user.hasPassword && (await verifyPassword(params.password, user.row.encrypted_password))) {
+      throw unprocessable(ErrorCode.samePassword, 'New password should be different from the old password.');
+    }
+    newHash = params.password === '' ? null : await hashPassword(params.password);
+  }
+
+  const redirectTo = referrer(c, s);
+  const updated = await deps.db.tx(async (q) => {
+    if (newHash !== undefined) {
+      try {
+        await updatePassword(q, user, newHash, session?.id);
+        if (s.email.updatePasswordRequireReauthentication) {
+          await updateUser(q, user, { reauthentication_token: '' });
+          await clearOneTimeTokens(q, user.id);
+        }
+      } catch (e) {
+        throw internal('Error during password storage').withInternal(e instanceof Error ? e.message : String(e));
+      }
+      await audit(q, user, 'user_updated_password');
+    }
+    if (params.data !== undefined) await updateUserMetadata(q, user, params.data);
+    if (email && email !== user.email) {
+      if (user.isAnonymous && s.email.autoconfirm) {
+        // An anonymous user adding an email under autoconfirm: the change applies at once.
+        await updateUser(q, user, { email_change: email });
+        await applyEmailChange(q, user);
+      } else {
+        const flow = flowFromChallenge(params.code_challenge);
+        validatePkceParams(params.code_challenge_method, params.code_challenge);
+        if (flow === 'pkce') {
+          await createFlowState(q, {
+            providerType: 'email_change',
+            method: 'email_change',
+            codeChallenge: params.code_challenge,
+            codeChallengeMethod: params.code_challenge_method,
+            userId: user.id,
+          });
+        }
+        await sendEmailChange(deps, q, user, email, flow, redirectTo);
+      }
+    }
+    await audit(q, user, 'user_modified');
+    return reloadUser(q, user);
+  });
+  return c.json(updated.toJSON());
+}
+
+export function userRoutes(deps: AuthDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.post('/logout', async (c) => {
+    const { user, session } = await requireUser(c, deps);
+    const raw = c.req.query('scope') ?? '';
+    const scope = raw === '' ? 'global' : raw;
+    if (scope !== 'global' && scope !== 'local' && scope !== 'others') {
+      throw badRequest(ErrorCode.validationFailed, `Unsupported logout scope "${raw}"`);
+    }
+    try {
+      await deps.db.tx(async (q) => {
+        await audit(q, user, 'logout');
+        await logout(q, user.id, session?.id, scope);
+      });
+    } catch (e) {
+      throw internal('Error logging out user').withInternal(e instanceof Error ? e.message : String(e));
+    }
+    return c.body(null, 204);
+  });
+
+  app.get('/user', (c) => getUser(c, deps));
+  app.put('/user', (c) => updateUserRoute(c, deps));
+
+  app.get('/reauthenticate', async (c) => {
+    const { user } = await requireUser(c, deps);
+    if (!user.email) throw badRequest(ErrorCode.validationFailed, 'Reauthentication requires the user to have an email or a phone number');
+    if (!user.isConfirmed) throw unprocessable(ErrorCode.emailNotConfirmed, 'Please verify your email first.');
+    await deps.db.tx(async (q) => {
+      await audit(q, user, 'user_reauthenticate_requested');
+      await sendReauthentication(deps, q, user);
+    });
+    return c.json({});
+  });
+
+  // Manual identity linking is off (`enable_manual_linking = false`), as GoTrue answers then.
+  app.on(['GET', 'DELETE'], ['/user/identities/authorize', '/user/identities/:id'], async (c) => {
+    await requireUser(c, deps);
+    throw unprocessable(ErrorCode.manualLinkingDisabled, 'Manual linking is disabled');
+  });
+
+  return app;
+}

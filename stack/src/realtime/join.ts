@@ -1,0 +1,152 @@
+// phx_join (RealtimeChannel.join/3): topic, limits, token, private-channel read authorization,
+// then subscribe to the topic, presence and postgres_changes; reply with the postgres_changes
+// bindings and their ids. Join errors carry Realtime's reasons and come after a short backoff.
+import { randomUUID } from 'node:crypto';
+import { DatabaseUnavailable, emptyPolicies, readAuthorizations, RlsPolicyError } from './authorization.ts';
+import { authorizationContext } from './broadcast.ts';
+import { Channel, type ChannelHost } from './channel.ts';
+import { REASONS } from './limits.ts';
+import { parseJoin } from './messages.ts';
+import { syncPresence } from './presence.ts';
+import { encodeUserBroadcast, type Frame } from './protocol.ts';
+import type { Runtime } from './runtime.ts';
+import { verifyRealtimeToken } from './token.ts';
+
+export interface JoinHost extends ChannelHost {
+  readonly channels: Map<string, Channel>;
+  replyTo(topic: string, joinRef: string | null, ref: string | null, status: 'ok' | 'error', response: unknown): void;
+  disconnect(reason: string): void;
+}
+
+class JoinError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly disconnect = false,
+  ) {
+    super(reason);
+  }
+}
+
+async function replay(rt: Runtime, channel: Channel, since: number, limit: number): Promise<void> {
+  const { rows } = await rt.admin().query<{ id: string; event: string; payload: unknown; binary_payload: Buffer | null }>(
+    `select id, event, payload, binary_payload from realtime.messages
+      where topic = $1 and private is true and extension = 'broadcast'
+        and inserted_at >= pg_catalog.to_timestamp($2::double precision / 1000) at time zone 'utc'
+        and inserted_at < (pg_catalog.now() at time zone 'utc') + interval '1 minute'
+      order by inserted_at desc limit $3`,
+    [channel.subTopic, since, Math.max(1, Math.min(limit, 25))],
+  );
+  for (const m of rows.reverse()) {
+    const meta = { replayed: true, id: m.id };
+    if (m.binary_payload) {
+      if (channel.vsn === '2.0.0') {
+        const frame = encodeUserBroadcast(channel.vsn, channel.topic, { userEvent: m.event, encoding: 'binary', body: m.binary_payload, metadata: meta });
+        if (frame) channel.write(frame);
+      }
+    } else {
+      channel.push('broadcast', { payload: m.payload, event: m.event, type: 'broadcast', meta });
+    }
+  }
+}
+
+export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Promise<void> {
+  const { topic, joinRef, ref } = frame;
+  if (!topic.startsWith('realtime:')) {
+    host.replyTo(topic, joinRef, ref, 'error', { reason: 'unmatched topic' });
+    return;
+  }
+  // A second join of a topic replaces the first, as Phoenix does.
+  host.channels.get(topic)?.cleanup();
+
+  let channel: Channel;
+  try {
+    channel = await prepareJoin(rt, host, frame);
+  } catch (e) {
+    if (!(e instanceof JoinError)) throw e;
+    rt.log({ level: 'warn', msg: 'realtime join refused', topic, reason: e.reason });
+    await new Promise((r) => setTimeout(r, rt.limits.channelErrorBackoffMs));
+    host.replyTo(topic, joinRef, ref, 'error', { reason: e.reason });
+    if (e.disconnect) host.disconnect(e.reason);
+    return;
+  }
+
+  const opts = parseJoin(frame.payload);
+  host.channels.set(topic, channel);
+  rt.hub.subscribe(channel.key, channel);
+  const pg = opts.newApi ? await rt.changes.subscribe(channel, opts.config.postgres_changes) : { reply: [] };
+  if (opts.newApi && opts.config.postgres_changes.length > 0 && rt.replication.state !== 'streaming') await rt.replication.ready(5000);
+  if (channel.closed) return;
+  channel.reply(ref, 'ok', { postgres_changes: pg.reply });
+
+  syncPresence(rt, channel);
+  if (pg.system) channel.system('postgres_changes', pg.system.status, pg.system.message);
+  if (opts.config.broadcast.replication_ready) {
+    const ok = await rt.replication.ready(60_000);
+    if (!channel.closed) {
+      if (ok) channel.system('system', 'ok', 'Replication connection established');
+      else channel.shutdown('Replication connection was not established in time');
+    }
+  }
+  const replayOpts = opts.config.broadcast.replay;
+  if (replayOpts && channel.isPrivate) {
+    await replay(rt, channel, replayOpts.since, replayOpts.limit).catch((e: Error) =>
+      rt.log({ level: 'error', msg: 'realtime replay failed', code: 'UnableToReplayMessages', err: e.message }),
+    );
+  }
+  scheduleTokenCheck(rt, channel);
+}
+
+async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame): Promise<Channel> {
+  const subTopic = frame.topic.slice('realtime:'.length);
+  if (subTopic === '') throw new JoinError(REASONS.topicRequired);
+  const opts = parseJoin(frame.payload);
+
+  const others = [...host.channels.keys()].filter((t) => t !== frame.topic).length;
+  if (others >= rt.limits.maxChannelsPerClient) throw new JoinError(REASONS.tooManyChannels);
+  if (!rt.joins.hit()) throw new JoinError(REASONS.tooManyJoins, true);
+
+  const token = opts.accessToken && !opts.accessToken.startsWith('sb_') ? opts.accessToken : host.token;
+  const verified = await verifyRealtimeToken(token, rt.ctx.jwtKey);
+  if (!verified.ok) throw new JoinError(`${verified.code}: ${verified.message}`);
+
+  const isPrivate = opts.config.private;
+  if (opts.config.broadcast.replay && !isPrivate) throw new JoinError('UnableToReplayMessages: Replay is not allowed for public channels');
+
+  const channel = new Channel(rt, host, {
+    topic: frame.topic,
+    joinRef: frame.joinRef,
+    isPrivate,
+    claims: verified.claims,
+    accessToken: token,
+    self: opts.config.broadcast.self,
+    ack: opts.config.broadcast.ack,
+    presenceEnabled: opts.config.presence.enabled,
+    presenceKey: opts.presenceKey ?? randomUUID(),
+  });
+
+  if (isPrivate) {
+    try {
+      channel.policies = await readAuthorizations(rt.admin(), authorizationContext(channel), emptyPolicies(), channel.presenceEnabled);
+    } catch (e) {
+      if (e instanceof DatabaseUnavailable) throw new JoinError(`UnableToConnectToProject: ${REASONS.databaseUnavailable}`);
+      if (e instanceof RlsPolicyError) {
+        rt.log({ level: 'error', msg: 'realtime RLS policy error', code: 'RlsPolicyError', err: e.message, topic: subTopic });
+        throw new JoinError(REASONS.unauthorizedRead(subTopic));
+      }
+      throw e;
+    }
+    if (!channel.policies.broadcast.read && !channel.policies.presence.read) throw new JoinError(REASONS.unauthorizedRead(subTopic));
+  }
+  return channel;
+}
+
+/** At expiry (or every 5 minutes) the token is checked again; an expired one stops the channel. */
+export function scheduleTokenCheck(rt: Runtime, channel: Channel): void {
+  channel.scheduleTokenCheck(() => {
+    void verifyRealtimeToken(channel.accessToken, rt.ctx.jwtKey).then((v) => {
+      if (channel.closed) return;
+      if (v.ok) scheduleTokenCheck(rt, channel);
+      else channel.shutdown(v.message);
+    });
+  });
+}

@@ -1,0 +1,205 @@
+// The only part of the REST service that touches the database: loading the schema cache,
+// listening for `NOTIFY pgrst` to reload it, and running a request's statements inside the
+// gateway's request scope (db-scope.ts: transaction, role, JWT claims and request GUCs).
+import pg from 'pg';
+import { inRequestScope, type RequestScope } from '../gateway/db-scope.ts';
+import type { Runner } from './execute.ts';
+import type { SqlStatement } from './render.ts';
+import {
+  buildSchemaCache,
+  FOREIGN_KEYS_SQL,
+  ROUTINES_SQL,
+  SCHEMAS_SQL,
+  TABLES_SQL,
+  TIMEZONES_SQL,
+  TYPES_SQL,
+  type ForeignKeyRow,
+  type RawSchema,
+  type RoutineRow,
+  type SchemaCache,
+  type TableRow,
+} from './schema-cache.ts';
+
+type Log = (record: Record<string, unknown>) => void;
+
+/** Thrown inside the scope to end the transaction with ROLLBACK while keeping the result. */
+class RollbackWith<T> {
+  constructor(readonly value: T) {}
+}
+
+export class RestDatabase {
+  private cache: SchemaCache | undefined;
+  private loading: Promise<SchemaCache> | undefined;
+  private reloadAgain = false;
+  private listener: pg.Client | undefined;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelay = 100;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schemas: string[],
+    private readonly log: Log,
+  ) {}
+
+  /** The current schema cache, loading it first if needed. */
+  async schemaCache(): Promise<SchemaCache> {
+    if (this.cache) return this.cache;
+    return this.reload();
+  }
+
+  /** Reloads the cache; concurrent calls share one load, and a call during a load queues one more. */
+  reload(): Promise<SchemaCache> {
+    if (this.loading) {
+      this.reloadAgain = true;
+      return this.loading;
+    }
+    const run = async (): Promise<SchemaCache> => {
+      try {
+        do {
+          this.reloadAgain = false;
+          const started = performance.now();
+          this.cache = await this.introspect();
+          this.lastError = undefined;
+          this.log({
+            level: 'info',
+            msg: 'rest schema cache loaded',
+            tables: this.cache.tables.size,
+            functions: [...this.cache.routines.values()].reduce((n, r) => n + r.length, 0),
+            duration_ms: Math.round(performance.now() - started),
+          });
+        } while (this.reloadAgain);
+        return this.cache;
+      } catch (e) {
+        this.lastError = e instanceof Error ? e.message : String(e);
+        this.log({ level: 'error', msg: 'rest schema cache load failed', err: this.lastError });
+        throw e;
+      } finally {
+        this.loading = undefined;
+      }
+    };
+    this.loading = run();
+    return this.loading;
+  }
+
+  private async introspect(): Promise<SchemaCache> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin isolation level repeatable read read only');
+      const params = [this.schemas];
+      const [tables, fks, routines, types, schemas, tzs] = [
+        await client.query<TableRow>(TABLES_SQL, params),
+        await client.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, params),
+        await client.query<RoutineRow>(ROUTINES_SQL, params),
+        await client.query<{ schema: string; name: string }>(TYPES_SQL, params),
+        await client.query<{ schema: string; description: string | null }>(SCHEMAS_SQL, params),
+        await client.query<{ name: string }>(TIMEZONES_SQL),
+      ];
+      await client.query('commit');
+      const raw: RawSchema = {
+        tables: tables.rows,
+        foreignKeys: fks.rows,
+        routines: routines.rows,
+        types: types.rows,
+        schemas: schemas.rows,
+        timezones: tzs.rows.map((r) => r.name),
+      };
+      return buildSchemaCache(raw, this.schemas);
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Loads the cache and listens on channel `pgrst` for 'reload schema', reconnecting on loss. */
+  async start(): Promise<void> {
+    await this.listen();
+    await this.reload().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    // pg-pool keeps the password non-enumerable, so it is copied by name.
+    const options = this.pool.options;
+    const client = new pg.Client({ ...options, password: options.password, application_name: 'ascend-gateway-rest-listener' } as pg.ClientConfig);
+    const lost = (why: string) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.removeAllListeners();
+      client.end().catch(() => undefined);
+      this.log({ level: 'warn', msg: 'rest schema listener lost', err: why });
+      this.scheduleListen();
+    };
+    client.on('error', (e) => lost(e.message));
+    client.on('end', () => lost('connection ended'));
+    client.on('notification', (n) => {
+      const payload = (n.payload ?? '').trim();
+      if (payload === 'reload schema' || payload === '') void this.reload().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query('listen pgrst');
+      this.listener = client;
+      this.retryDelay = 100;
+    } catch (e) {
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      await client.end().catch(() => undefined);
+      this.log({ level: 'warn', msg: 'rest schema listener cannot connect', err: (e as Error).message });
+      this.scheduleListen();
+      return;
+    }
+  }
+
+  private scheduleListen(): void {
+    if (this.closed || this.retryTimer) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, 5000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      // After a reconnect the database may have changed (or been rebuilt): reload.
+      void this.listen().then(() => (this.listener ? this.reload().catch(() => undefined) : undefined));
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  /** Runs `fn` in one request-scoped transaction; `fn` decides whether it commits. */
+  async inScope<T>(scope: RequestScope, fn: (runner: Runner) => Promise<{ value: T; rollback: boolean }>): Promise<T> {
+    try {
+      return await inRequestScope(this.pool, scope, async (client) => {
+        const runner: Runner = {
+          async query<R>(s: SqlStatement): Promise<R[]> {
+            const r = await client.query({ text: s.text, values: s.values });
+            return r.rows as R[];
+          },
+        };
+        const { value, rollback } = await fn(runner);
+        if (rollback) throw new RollbackWith(value);
+        return value;
+      });
+    } catch (e) {
+      if (e instanceof RollbackWith) return e.value as T;
+      throw e;
+    }
+  }
+
+  async health(): Promise<true | string> {
+    if (!this.cache) return this.lastError ? `schema cache not loaded: ${this.lastError}` : 'schema cache not loaded';
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const l = this.listener;
+    this.listener = undefined;
+    if (l) {
+      l.removeAllListeners();
+      l.on('error', () => undefined);
+      await l.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// What happens inside the request's transaction, as PostgREST's MainTx.hs does it: run the main
+// statement, refuse a singular response that is not one row (PGRST116), a max-affected overrun
+// (PGRST124) or a PUT that did not match its URL (PGRST115) — each rolling back — run the
+// EXPLAIN for planned counts, and honour `Prefer: tx=rollback`. Pure but for the `Runner` the
+// caller hands in (db.ts runs it inside the request scope).
+import { Errors } from './errors.ts';
+import type { PlannedRequest } from './plan.ts';
+import type { RenderedPlan, SqlStatement } from './render.ts';
+import type { ResultRow } from './respond.ts';
+
+export interface Runner {
+  query<T>(statement: SqlStatement): Promise<T[]>;
+}
+
+export interface Outcome {
+  row: ResultRow;
+  explainTotal: number | null;
+  /** End the transaction with ROLLBACK (tx=rollback) instead of COMMIT. */
+  rollback: boolean;
+}
+
+const EMPTY_ROW: ResultRow = {
+  total_result_set: null,
+  page_total: 0,
+  body: null,
+  response_headers: null,
+  response_status: null,
+  location: null,
+  response_inserted: null,
+};
+
+function planRows(explain: unknown): number | null {
+  const first = Array.isArray(explain) ? (explain[0] as { Plan?: { 'Plan Rows'?: unknown } } | undefined) : undefined;
+  const n = first?.Plan?.['Plan Rows'];
+  return typeof n === 'number' ? Math.round(n) : null;
+}
+
+export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner): Promise<Outcome> {
+  const plan = planned.plan;
+  const rows = await runner.query<ResultRow>(rendered.main);
+  const row = rows[0] ?? EMPTY_ROW;
+  const queryTotal = Number(row.page_total);
+
+  if (plan.type !== 'openapi' && plan.singular && queryTotal !== 1) throw Errors.singular(queryTotal);
+  const p = planned.preferences;
+  const maxAffectedApplies =
+    (plan.type === 'mutate' && (plan.mutation === 'update' || plan.mutation === 'delete')) || plan.type === 'call';
+  if (maxAffectedApplies && p.handling === 'strict' && p.maxAffected !== undefined && queryTotal > p.maxAffected) {
+    throw Errors.maxAffected(queryTotal);
+  }
+  if (plan.type === 'mutate' && plan.mutation === 'upsert' && queryTotal !== 1) throw Errors.putMatchingPk();
+
+  let explainTotal: number | null = null;
+  if (rendered.explain) {
+    const ex = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.explain);
+    explainTotal = planRows(ex[0]?.['QUERY PLAN']);
+  }
+  const rollback = p.transaction === 'rollback';
+  if (rollback) await runner.query({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [] });
+  return { row, explainTotal, rollback };
+}

@@ -1,0 +1,78 @@
+// The routes without a database: authentication, validation and routing answer before any query.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Hono } from 'hono';
+import type pg from 'pg';
+import type { GatewayEnv } from '../gateway/service.ts';
+import { FileBackend } from './backend.ts';
+import { StorageHttp } from './http.ts';
+import { storageApp } from './index.ts';
+import { UrlSigner } from './signed-url.ts';
+
+const key = new TextEncoder().encode('super-secret-jwt-token-with-at-least-32-characters-long');
+const noPool = () => {
+  throw new Error('no database in this test');
+};
+
+function gateway(claims: Record<string, unknown> | undefined): Hono<GatewayEnv> {
+  const deps = { backend: new FileBackend(mkdtempSync(join(tmpdir(), 'storage-app-'))), signer: new UrlSigner(key), globalFileSizeLimit: 1024, log: () => undefined };
+  const http = new StorageHttp(noPool as unknown as () => pg.Pool, deps, { role: 'service_role', claims: { role: 'service_role' }, token: '', owner: undefined }, async () => undefined);
+  const outer = new Hono<GatewayEnv>();
+  outer.use('*', async (c, next) => {
+    c.set('jwt', claims ? { ok: true, claims, token: 'test' } : undefined);
+    await next();
+  });
+  outer.route('/storage/v1', storageApp(http, () => undefined));
+  return outer;
+}
+
+const user = gateway({ sub: '00000000-0000-4000-8000-000000000001', role: 'authenticated' });
+
+test('an unknown route is Storage’s 404', async () => {
+  const res = await user.request('/storage/v1/nothing/here?x=1');
+  assert.equal(res.status, 404);
+  assert.deepEqual(await res.json(), { statusCode: '404', error: 'Not Found', message: 'Route GET:/nothing/here?x=1 not found', code: 'InvalidRequest' });
+});
+
+test('authenticated routes need a token; the optional ones do not', async () => {
+  const anon = gateway(undefined);
+  const res = await anon.request('/storage/v1/bucket');
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), { statusCode: '403', error: 'Unauthorized', message: 'Invalid Compact JWS', code: 'AccessDenied' });
+  const up = await anon.request('/storage/v1/object/b/k.txt', { method: 'POST', body: 'x' });
+  assert.equal(((await up.json()) as { code: string }).code, 'AccessDenied');
+});
+
+test('keys and bucket names are validated before anything is read or stored', async () => {
+  const bad = await user.request('/storage/v1/object/b/a%2F..%2F..%2Fx', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(await bad.json(), { statusCode: '400', error: 'InvalidKey', message: 'Invalid key: a/../../x', code: 'InvalidKey' });
+  const badBucket = await user.request('/storage/v1/object/..%2Fx/k.txt', { method: 'POST', body: 'x' });
+  assert.equal(((await badBucket.json()) as { code: string }).code, 'InvalidBucketName');
+  const move = await user.request('/storage/v1/object/move', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ bucketId: 'b', sourceKey: 'a', destinationKey: '../../etc/passwd' }),
+  });
+  assert.equal(((await move.json()) as { code: string }).code, 'InvalidKey');
+});
+
+test('bodies are validated like Storage’s schemas', async () => {
+  const res = await user.request('/storage/v1/object/list/b', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(res.status, 400);
+  const body = (await res.json()) as { statusCode: string; code: string; message: string };
+  assert.equal(body.statusCode, '400');
+  assert.equal(body.code, 'InvalidRequest');
+  assert.match(body.message, /^body\/prefix /);
+});
+
+test('signed downloads check the token before touching the database', async () => {
+  const res = await user.request('/storage/v1/object/sign/b/k.txt?token=nope');
+  assert.equal(((await res.json()) as { code: string }).code, 'InvalidJWT');
+  const signed = await new UrlSigner(key).signDownload('b/other.txt', 60);
+  const wrong = await user.request(`/storage/v1/object/sign/b/k.txt?token=${signed}`);
+  assert.equal(((await wrong.json()) as { code: string }).code, 'InvalidSignature');
+});
