@@ -28,19 +28,22 @@ comment on function private.period_start(public.leaderboard_period) is
   'Start of the current leaderboard period: Monday 00:00 UTC (weekly), the 1st 00:00 UTC (monthly), -infinity (all_time).';
 
 create materialized view private.leaderboard_xp as
-with scores as (
+with bounds as (
+  select private.period_start('monthly') as month_start, private.period_start('weekly') as week_start
+),
+scores as (
   select 'all_time'::public.leaderboard_period as period, p.id as user_id, p.xp::numeric as score
   from public.profiles p
   where p.xp > 0
   union all
   select 'monthly', e.user_id, sum(e.amount)::numeric
   from public.xp_events e
-  where e.created_at >= private.period_start('monthly')
+  where e.created_at >= (select b.month_start from bounds b)
   group by e.user_id
   union all
   select 'weekly', e.user_id, sum(e.amount)::numeric
   from public.xp_events e
-  where e.created_at >= private.period_start('weekly')
+  where e.created_at >= (select b.week_start from bounds b)
   group by e.user_id
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
@@ -55,19 +58,22 @@ create unique index leaderboard_xp_user_key on private.leaderboard_xp (period, e
 create unique index leaderboard_xp_position_key on private.leaderboard_xp (period, exam_id, position);
 
 create materialized view private.leaderboard_quiz_count as
-with scores as (
+with bounds as (
+  select private.period_start('monthly') as month_start, private.period_start('weekly') as week_start
+),
+scores as (
   select 'all_time'::public.leaderboard_period as period, p.id as user_id, p.quizzes_completed::numeric as score
   from public.profiles p
   where p.quizzes_completed > 0
   union all
   select 'monthly', a.user_id, count(*)::numeric
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('monthly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.month_start from bounds b)
   group by a.user_id
   union all
   select 'weekly', a.user_id, count(*)::numeric
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('weekly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.week_start from bounds b)
   group by a.user_id
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
@@ -82,7 +88,10 @@ create unique index leaderboard_quiz_count_user_key on private.leaderboard_quiz_
 create unique index leaderboard_quiz_count_position_key on private.leaderboard_quiz_count (period, exam_id, position);
 
 create materialized view private.leaderboard_accuracy as
-with scores as (
+with bounds as (
+  select private.period_start('monthly') as month_start, private.period_start('weekly') as week_start
+),
+scores as (
   select 'all_time'::public.leaderboard_period as period, p.id as user_id,
          round(p.correct_answers * 100.0 / p.questions_answered, 2) as score, p.questions_answered::bigint as volume
   from public.profiles p
@@ -90,13 +99,13 @@ with scores as (
   union all
   select 'monthly', a.user_id, round(sum(a.correct_count) * 100.0 / sum(a.question_count), 2), sum(a.question_count)
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('monthly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.month_start from bounds b)
   group by a.user_id
   having count(*) >= 10
   union all
   select 'weekly', a.user_id, round(sum(a.correct_count) * 100.0 / sum(a.question_count), 2), sum(a.question_count)
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('weekly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.week_start from bounds b)
   group by a.user_id
   having count(*) >= 10
 )
@@ -120,7 +129,7 @@ with scores as (
   where p.current_streak > 0
     and p.show_on_leaderboards
     -- A streak is live until the end of the day after the last activity, in the learner's zone.
-    and p.last_activity_date >= (private.clock() at time zone p.time_zone)::date - 1
+    and p.last_activity_date >= ((select private.clock()) at time zone p.time_zone)::date - 1
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
        rank() over (partition by s.period order by s.score desc) as rank,
@@ -132,19 +141,22 @@ create unique index leaderboard_streak_user_key on private.leaderboard_streak (p
 create unique index leaderboard_streak_position_key on private.leaderboard_streak (period, exam_id, position);
 
 create materialized view private.leaderboard_exam as
-with scores as (
+with bounds as (
+  select private.period_start('monthly') as month_start, private.period_start('weekly') as week_start
+),
+scores as (
   select 'all_time'::public.leaderboard_period as period, s.exam_id, s.user_id, s.xp_earned::numeric as score
   from public.learner_exam_stats s
   where s.xp_earned > 0
   union all
   select 'monthly', a.exam_id, a.user_id, sum(a.xp_earned)::numeric
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('monthly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.month_start from bounds b)
   group by a.exam_id, a.user_id
   union all
   select 'weekly', a.exam_id, a.user_id, sum(a.xp_earned)::numeric
   from public.quiz_attempts a
-  where a.status = 'submitted' and a.submitted_at >= private.period_start('weekly')
+  where a.status = 'submitted' and a.submitted_at >= (select b.week_start from bounds b)
   group by a.exam_id, a.user_id
 )
 select s.period, s.exam_id, s.user_id, s.score,
@@ -165,23 +177,27 @@ revoke all on private.leaderboard_xp, private.leaderboard_quiz_count, private.le
 -- Refresh and change announcements
 -- ---------------------------------------------------------------------------
 
+-- All boards as one relation, for the RPC and the fingerprints: a query filtering on a constant
+-- board touches only that board's view (the other branches are pruned or skipped at run time).
+create view private.leaderboard_entries as
+select 'xp'::public.leaderboard_board as board, l.* from private.leaderboard_xp l
+union all
+select 'quiz_count'::public.leaderboard_board, l.* from private.leaderboard_quiz_count l
+union all
+select 'accuracy'::public.leaderboard_board, l.* from private.leaderboard_accuracy l
+union all
+select 'streak'::public.leaderboard_board, l.* from private.leaderboard_streak l
+union all
+select 'exam'::public.leaderboard_board, l.* from private.leaderboard_exam l;
+comment on view private.leaderboard_entries is
+  'Every leaderboard entry (board, period, exam_id, user_id, score, rank, position, total), over the five materialized views.';
+
 create view private.leaderboard_fingerprints as
-with boards as (
-  select 'xp'::public.leaderboard_board as board, l.period, l.exam_id, l.user_id, l.score, l.position from private.leaderboard_xp l
-  union all
-  select 'quiz_count', l.period, l.exam_id, l.user_id, l.score, l.position from private.leaderboard_quiz_count l
-  union all
-  select 'accuracy', l.period, l.exam_id, l.user_id, l.score, l.position from private.leaderboard_accuracy l
-  union all
-  select 'streak', l.period, l.exam_id, l.user_id, l.score, l.position from private.leaderboard_streak l
-  union all
-  select 'exam', l.period, l.exam_id, l.user_id, l.score, l.position from private.leaderboard_exam l
-)
 select b.board, b.period, b.exam_id, count(*) as entries,
        md5(coalesce(string_agg(b.user_id::text || ':' || b.score::text, ',' order by b.position)
                     filter (where b.position <= 100), '')
            || '|' || count(*)::text || '|' || sum(b.score)::text) as fingerprint
-from boards b
+from private.leaderboard_entries b
 group by b.board, b.period, b.exam_id;
 comment on view private.leaderboard_fingerprints is
   'One fingerprint per board (top 100, entry count, score sum): a board "changed" when its fingerprint did.';
@@ -211,6 +227,7 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+set work_mem = '64MB'
 as $$
 declare
   v_started timestamptz := clock_timestamp();
@@ -227,6 +244,9 @@ begin
   refresh materialized view concurrently private.leaderboard_accuracy;
   refresh materialized view concurrently private.leaderboard_streak;
   refresh materialized view concurrently private.leaderboard_exam;
+  -- Fresh statistics so that the RPC's plans (page by position, entry by user) stay index scans.
+  analyze private.leaderboard_xp, private.leaderboard_quiz_count, private.leaderboard_accuracy,
+    private.leaderboard_streak, private.leaderboard_exam;
 
   select coalesce(jsonb_agg(to_jsonb(f)), '[]'::jsonb) into v_fingerprints from private.leaderboard_fingerprints f;
 
@@ -305,7 +325,6 @@ set search_path = ''
 as $$
 declare
   v_uid uuid := auth.uid();
-  v_view text := 'leaderboard_' || p_board::text;
   v_exam text := coalesce(p_exam, '');
   v_total bigint;
   v_entries jsonb;
@@ -345,60 +364,62 @@ begin
   select max(r.refreshed_at) into v_refreshed_at from private.leaderboard_runs r;
 
   if p_organization is null then
-    execute format($q$
-      select coalesce((select l.total from private.%1$I l where l.period = $1 and l.exam_id = $2 and l.position = 1), 0),
-             coalesce((
-               select jsonb_agg(jsonb_build_object(
-                        'rank', e.rank, 'position', e.position, 'user_id', e.user_id, 'username', e.username,
-                        'display_name', e.display_name, 'avatar_url', e.avatar_url, 'level', e.level,
-                        'score', e.score, 'is_current_user', e.user_id is not distinct from $4) order by e.position)
-               from (
-                 select l.rank, l.position, l.user_id, l.score, p.username, p.display_name, p.level, av.image_url as avatar_url
-                 from private.%1$I l
-                 join public.profiles p on p.id = l.user_id
-                 left join public.avatars av on av.id = p.selected_avatar_id
-                 where l.period = $1 and l.exam_id = $2 and l.position > $3 and p.show_on_leaderboards
-                 order by l.position
-                 limit $5) e), '[]'::jsonb),
-             (select jsonb_build_object(
-                       'rank', l.rank, 'position', l.position, 'user_id', l.user_id, 'username', p.username,
-                       'display_name', p.display_name, 'avatar_url', av.image_url, 'level', p.level,
-                       'score', l.score, 'is_current_user', true)
-              from private.%1$I l
-              join public.profiles p on p.id = l.user_id
-              left join public.avatars av on av.id = p.selected_avatar_id
-              where l.period = $1 and l.exam_id = $2 and l.user_id = $4 and p.show_on_leaderboards)
-    $q$, v_view)
-    into v_total, v_entries, v_me
-    using p_period, v_exam, p_offset, v_uid, p_limit;
+    select coalesce(max(l.total), 0) into v_total
+    from private.leaderboard_entries l
+    where l.board = p_board and l.period = p_period and l.exam_id = v_exam and l.position = 1;
+
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'rank', e.rank, 'position', e.position, 'user_id', e.user_id, 'username', e.username,
+             'display_name', e.display_name, 'avatar_url', e.avatar_url, 'level', e.level,
+             'score', e.score, 'is_current_user', e.user_id is not distinct from v_uid) order by e.position), '[]'::jsonb)
+      into v_entries
+    from (
+      select l.rank, l.position, l.user_id, l.score, p.username, p.display_name, p.level, av.image_url as avatar_url
+      from private.leaderboard_entries l
+      join public.profiles p on p.id = l.user_id
+      left join public.avatars av on av.id = p.selected_avatar_id
+      where l.board = p_board and l.period = p_period and l.exam_id = v_exam
+        and l.position > p_offset and p.show_on_leaderboards
+      order by l.position
+      limit p_limit
+    ) e;
+
+    select jsonb_build_object(
+             'rank', l.rank, 'position', l.position, 'user_id', l.user_id, 'username', p.username,
+             'display_name', p.display_name, 'avatar_url', av.image_url, 'level', p.level,
+             'score', l.score, 'is_current_user', true)
+      into v_me
+    from private.leaderboard_entries l
+    join public.profiles p on p.id = l.user_id
+    left join public.avatars av on av.id = p.selected_avatar_id
+    where l.board = p_board and l.period = p_period and l.exam_id = v_exam
+      and l.user_id = v_uid and p.show_on_leaderboards;
   else
-    execute format($q$
-      with ranked as (
-        select l.user_id, l.score,
-               rank() over (order by l.score desc) as rank,
-               row_number() over (order by l.position) as position,
-               count(*) over () as total,
-               p.username, p.display_name, p.level, av.image_url as avatar_url
-        from private.%1$I l
-        join public.organization_members m on m.user_id = l.user_id and m.organization_id = $6
-        join public.profiles p on p.id = l.user_id
-        left join public.avatars av on av.id = p.selected_avatar_id
-        where l.period = $1 and l.exam_id = $2 and p.show_on_leaderboards
-      )
-      select coalesce((select max(r.total) from ranked r), 0),
-             coalesce((select jsonb_agg(jsonb_build_object(
-                        'rank', r.rank, 'position', r.position, 'user_id', r.user_id, 'username', r.username,
-                        'display_name', r.display_name, 'avatar_url', r.avatar_url, 'level', r.level,
-                        'score', r.score, 'is_current_user', r.user_id is not distinct from $4) order by r.position)
-                       from (select * from ranked r where r.position > $3 order by r.position limit $5) r), '[]'::jsonb),
-             (select jsonb_build_object(
-                       'rank', r.rank, 'position', r.position, 'user_id', r.user_id, 'username', r.username,
-                       'display_name', r.display_name, 'avatar_url', r.avatar_url, 'level', r.level,
-                       'score', r.score, 'is_current_user', true)
-              from ranked r where r.user_id = $4)
-    $q$, v_view)
-    into v_total, v_entries, v_me
-    using p_period, v_exam, p_offset, v_uid, p_limit, p_organization;
+    with ranked as (
+      select l.user_id, l.score,
+             rank() over (order by l.score desc) as rank,
+             row_number() over (order by l.position) as position,
+             count(*) over () as total,
+             p.username, p.display_name, p.level, av.image_url as avatar_url
+      from public.organization_members m
+      join private.leaderboard_entries l
+        on l.board = p_board and l.period = p_period and l.exam_id = v_exam and l.user_id = m.user_id
+      join public.profiles p on p.id = l.user_id
+      left join public.avatars av on av.id = p.selected_avatar_id
+      where m.organization_id = p_organization and p.show_on_leaderboards
+    )
+    select coalesce((select max(r.total) from ranked r), 0),
+           coalesce((select jsonb_agg(jsonb_build_object(
+                      'rank', r.rank, 'position', r.position, 'user_id', r.user_id, 'username', r.username,
+                      'display_name', r.display_name, 'avatar_url', r.avatar_url, 'level', r.level,
+                      'score', r.score, 'is_current_user', r.user_id is not distinct from v_uid) order by r.position)
+                     from (select * from ranked r where r.position > p_offset order by r.position limit p_limit) r), '[]'::jsonb),
+           (select jsonb_build_object(
+                     'rank', r.rank, 'position', r.position, 'user_id', r.user_id, 'username', r.username,
+                     'display_name', r.display_name, 'avatar_url', r.avatar_url, 'level', r.level,
+                     'score', r.score, 'is_current_user', true)
+            from ranked r where r.user_id = v_uid)
+      into v_total, v_entries, v_me;
   end if;
 
   return jsonb_build_object(

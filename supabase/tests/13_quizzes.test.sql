@@ -2,7 +2,7 @@
 -- submitting (and every way a submission is refused with nothing changed), history, review,
 -- per-exam stats, and who may read attempts.
 begin;
-select plan(72);
+select plan(75);
 
 select tests.create_actors();
 select tests.create_test_exam(10);
@@ -79,6 +79,7 @@ select throws_ok($$ select public.save_quiz_answer(current_setting('test.attempt
                       (current_setting('test.t')::jsonb -> 'questions' -> 0 ->> 'question_id')::bigint, 'A') $$,
   '42501', null, 'learner B cannot save answers into it');
 select is_empty($$ select id from public.quiz_attempts $$, 'learner B sees none of learner A''s attempts');
+select is_empty($$ select attempt_id from public.quiz_attempt_items $$, 'nor their answers');
 select ok(public.get_active_quiz('test-exam') is null, 'learner B has no quiz to resume');
 
 select tests.authenticate_as('learner_a');
@@ -205,8 +206,11 @@ select tests.authenticate_as('instructor_1');
 select is((select count(*)::int from public.quiz_attempts where user_id = tests.get_user_id('learner_a') and status = 'submitted'), 4,
   'the instructor of org 1 reads learner A''s attempts');
 select lives_ok($$ select public.get_attempt_review(current_setting('test.attempt')::uuid) $$, 'and reviews them');
+select is((select quizzes_completed from public.learner_exam_stats where user_id = tests.get_user_id('learner_a') and exam_id = 'test-exam'), 4,
+  'and their per-exam stats');
 select tests.authenticate_as('admin_2');
 select is_empty($$ select id from public.quiz_attempts $$, 'the admin of org 2 reads none of org 1''s attempts');
+select is_empty($$ select user_id from public.learner_exam_stats $$, 'nor their per-exam stats');
 select tests.authenticate_as('platform_admin');
 select ok((select count(*) from public.quiz_attempt_items) > 0, 'the platform admin reads every attempt item');
 select tests.authenticate_as('learner_a');

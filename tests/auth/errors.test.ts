@@ -280,3 +280,23 @@ describe('service endpoints', () => {
     assert.deepEqual(await jwks.json(), { keys: [] });
   });
 });
+
+describe('features that are off here', () => {
+  test('OAuth providers: /authorize refuses (none enabled locally)', async () => {
+    const res = await fetch(`${env.SUPABASE_URL}/auth/v1/authorize?provider=google`, { redirect: 'manual' });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { code: 400, error_code: 'validation_failed', msg: 'Unsupported provider: provider is not enabled' });
+  });
+
+  test('MFA enrolment: 422 mfa_totp_enroll_not_enabled, as GoTrue with [auth.mfa] off', async () => {
+    const email = uniqueEmail('mfa');
+    await adminClient(ip).auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
+    const client = anonClient(ip);
+    assert.equal((await client.auth.signInWithPassword({ email, password: PASSWORD })).error, null);
+    const { data, error } = await client.auth.mfa.enroll({ factorType: 'totp' });
+    assert.equal(data, null);
+    assert.equal(error?.code, 'mfa_totp_enroll_not_enabled');
+    assert.equal(error?.status, 422);
+    assert.equal(error?.message, 'MFA enroll is disabled for TOTP');
+  });
+});

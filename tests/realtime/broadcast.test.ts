@@ -7,6 +7,8 @@ import { client, closeClients, collector, newUser, sleep, subscribe, waitFor } f
 
 after(closeClients);
 
+type Meta = { name?: string; online_at?: number; status?: string };
+
 describe('broadcast', () => {
   test('two clients exchange broadcast messages on a public channel', async () => {
     const [alice, bob] = [client(await newUser()), client(await newUser())];
@@ -120,8 +122,8 @@ describe('presence', () => {
     assert.equal(await a.track({ name: 'alice', online_at: 1 }), 'ok');
     assert.equal(await b.track({ name: 'bob', online_at: 2 }), 'ok');
 
-    const seenByAlice = await waitFor(() => (Object.keys(a.presenceState()).length === 2 ? a.presenceState() : undefined), 5000, 'two presences (alice)');
-    const seenByBob = await waitFor(() => (Object.keys(b.presenceState()).length === 2 ? b.presenceState() : undefined), 5000, 'two presences (bob)');
+    const seenByAlice = await waitFor(() => (Object.keys(a.presenceState<Meta>()).length === 2 ? a.presenceState<Meta>() : undefined), 5000, 'two presences (alice)');
+    const seenByBob = await waitFor(() => (Object.keys(b.presenceState<Meta>()).length === 2 ? b.presenceState<Meta>() : undefined), 5000, 'two presences (bob)');
     for (const state of [seenByAlice, seenByBob]) {
       assert.deepEqual(Object.keys(state).sort(), [ua.id, ub.id].sort());
       assert.equal(state[ua.id]![0]!.name, 'alice');
@@ -132,18 +134,18 @@ describe('presence', () => {
 
     // Tracking again replaces the meta (leave + join under the same key).
     assert.equal(await b.track({ name: 'bob', online_at: 3 }), 'ok');
-    await waitFor(() => a.presenceState()[ub.id]?.[0]?.online_at === 3, 5000, 'updated presence');
-    assert.equal(a.presenceState()[ub.id]!.length, 1);
+    await waitFor(() => a.presenceState<Meta>()[ub.id]?.[0]?.online_at === 3, 5000, 'updated presence');
+    assert.equal(a.presenceState<Meta>()[ub.id]!.length, 1);
 
     assert.equal(await b.untrack(), 'ok');
-    await waitFor(() => !a.presenceState()[ub.id], 5000, 'bob gone after untrack');
+    await waitFor(() => !a.presenceState<Meta>()[ub.id], 5000, 'bob gone after untrack');
     assert.ok(leaves.items.some((l) => l.key === ub.id));
 
     // Leaving the channel untracks too.
     assert.equal(await b.track({ name: 'bob', online_at: 4 }), 'ok');
-    await waitFor(() => a.presenceState()[ub.id], 5000, 'bob back');
+    await waitFor(() => a.presenceState<Meta>()[ub.id], 5000, 'bob back');
     await bob.removeChannel(b);
-    await waitFor(() => !a.presenceState()[ub.id], 5000, 'bob gone after leaving');
+    await waitFor(() => !a.presenceState<Meta>()[ub.id], 5000, 'bob gone after leaving');
   });
 
   test('a client joining late receives the current presence_state', async () => {
@@ -156,7 +158,7 @@ describe('presence', () => {
     let synced = 0;
     b.on('presence', { event: 'sync' }, () => synced++);
     await subscribe(b);
-    const state = await waitFor(() => (b.presenceState().first ? b.presenceState() : undefined), 5000, 'presence_state');
+    const state = await waitFor(() => (b.presenceState<Meta>().first ? b.presenceState<Meta>() : undefined), 5000, 'presence_state');
     assert.equal(state.first![0]!.status, 'here');
     assert.ok(synced >= 1);
   });

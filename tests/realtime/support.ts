@@ -61,20 +61,19 @@ export function client(user?: TestUser | string, opts: { vsn?: '1.0.0' | '2.0.0'
 }
 
 export async function closeClients(): Promise<void> {
-  // realtime-js's disconnect() arms a 10 s timer it never clears, which would hold every test
-  // file open for 10 s: timers created while closing are unref'd.
-  const original = globalThis.setTimeout;
-  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    const t = original(fn, ms, ...args);
-    if ((ms ?? 0) >= 5000) t.unref();
-    return t;
-  }) as typeof setTimeout;
-  try {
-    await Promise.all(clients.splice(0).map((c) => c.removeAllChannels().catch(() => undefined)));
-  } finally {
-    globalThis.setTimeout = original;
-  }
+  await Promise.all(clients.splice(0).map((c) => c.removeAllChannels().catch(() => undefined)));
 }
+
+// realtime-js arms 10 s timers it never clears (a push that expects no reply, such as a
+// broadcast without `ack`, and disconnect()); each would hold a test file open for 10 s after
+// its last test. Timers of exactly that length are unref'd: they still fire while the process
+// lives, they just do not keep it alive.
+const originalSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const t = originalSetTimeout(fn, ms, ...args);
+  if (ms === 10_000) t.unref();
+  return t;
+}) as typeof setTimeout;
 
 /** Resolves on SUBSCRIBED; rejects with the server's reason on CHANNEL_ERROR / TIMED_OUT / CLOSED. */
 export function subscribe(channel: RealtimeChannel, timeoutMs = 15_000): Promise<RealtimeChannel> {

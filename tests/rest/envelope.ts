@@ -16,7 +16,7 @@ export function ok(data: unknown, status = 200, count: number | null = null): En
 
 export function fail(
   status: number,
-  error: { code: string; message: string; details?: string | null; hint?: string | null },
+  error: { code: string; message: string; details?: unknown; hint?: string | null },
 ): Envelope {
   return {
     success: false,

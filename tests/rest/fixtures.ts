@@ -19,7 +19,7 @@ export const USERS = {
 export type UserName = keyof typeof USERS;
 
 const SQL = `
-drop table if exists public.conf_note_tags, public.conf_notes, public.conf_tags, public.conf_profiles, public.conf_orgs, public.conf_kv cascade;
+drop table if exists public.conf_note_tags, public.conf_notes, public.conf_tags, public.conf_profiles, public.conf_orgs, public.conf_kv, public.conf_moves cascade;
 drop function if exists public.conf_uid() cascade;
 drop function if exists public.conf_add_note(text, text), public.conf_search_notes(text), public.conf_note_count(),
   public.conf_echo(jsonb), public.conf_add(int, int), public.conf_whoami(), public.conf_touch(), public.conf_raise(text),
@@ -76,6 +76,17 @@ create table public.conf_note_tags (
 create index on public.conf_note_tags(tag_id);
 
 create table public.conf_kv (k text primary key, v text, n int default 7);
+comment on table public.conf_kv is 'Key-value pairs
+Free-form settings used by the write tests.';
+
+-- Two foreign keys to the same table: embedding conf_orgs from here is ambiguous (PGRST201).
+create table public.conf_moves (
+  id int primary key,
+  from_org bigint not null references public.conf_orgs(id),
+  to_org bigint not null references public.conf_orgs(id)
+);
+create index on public.conf_moves(from_org);
+create index on public.conf_moves(to_org);
 
 alter table public.conf_orgs enable row level security;
 alter table public.conf_profiles enable row level security;
@@ -83,6 +94,8 @@ alter table public.conf_notes enable row level security;
 alter table public.conf_tags enable row level security;
 alter table public.conf_note_tags enable row level security;
 alter table public.conf_kv enable row level security;
+alter table public.conf_moves enable row level security;
+create policy conf_moves_select_all on public.conf_moves for select to anon, authenticated using (true);
 
 create policy conf_orgs_select_all on public.conf_orgs for select to anon, authenticated using (true);
 create policy conf_profiles_select_all on public.conf_profiles for select to anon, authenticated using (true);
@@ -114,6 +127,7 @@ insert into public.conf_notes (id, owner_id, title, body, public, rating, data, 
 select pg_catalog.setval(pg_catalog.pg_get_serial_sequence('public.conf_notes', 'id'), 100);
 select pg_catalog.setval(pg_catalog.pg_get_serial_sequence('public.conf_orgs', 'id'), 100);
 insert into public.conf_tags values (1, 'work'), (2, 'home'), (3, 'urgent');
+insert into public.conf_moves values (1, 1, 2);
 insert into public.conf_note_tags values (1, 1), (1, 3), (2, 2), (3, 1), (4, 3);
 
 -- RPCs
@@ -268,12 +282,13 @@ export function serviceClient(): SupabaseClient {
   return createClient(env.SUPABASE_URL, env.SERVICE_ROLE_KEY, clientOptions);
 }
 
+/** A client sending `token` as its bearer (the anon key as apikey), as a signed-in app does. */
+export function tokenClient(token: string): SupabaseClient {
+  return createClient(env.SUPABASE_URL, env.ANON_KEY, { ...clientOptions, accessToken: async () => token });
+}
+
 export async function userClient(name: UserName): Promise<SupabaseClient> {
-  const token = await userToken(name);
-  return createClient(env.SUPABASE_URL, env.ANON_KEY, {
-    ...clientOptions,
-    accessToken: async () => token,
-  });
+  return tokenClient(await userToken(name));
 }
 
 export interface RawResponse {

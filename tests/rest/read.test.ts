@@ -169,8 +169,12 @@ describe('select', () => {
   });
 });
 
+// supabase-js' builder types are too deep to spell here; the calls are what supabase-js users write.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type NotesQuery = any;
+
 describe('filter operators', () => {
-  const cases: [string, (q: ReturnType<ReturnType<SupabaseClient['from']>['select']>) => unknown, number[]][] = [
+  const cases: [string, (q: NotesQuery) => unknown, number[]][] = [
     ['eq', (q) => q.eq('rating', 5), [1]],
     ['neq', (q) => q.neq('rating', 5), [2, 4, 5]],
     ['gt', (q) => q.gt('rating', 1), [1, 2]],

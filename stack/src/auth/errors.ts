@@ -48,6 +48,12 @@ export const ErrorCode = {
   requestEntityTooLarge: 'request_entity_too_large',
   featureDisabled: 'feature_disabled',
   manualLinkingDisabled: 'manual_linking_disabled',
+  badOAuthCallback: 'bad_oauth_callback',
+  badOAuthState: 'bad_oauth_state',
+  mfaFactorNotFound: 'mfa_factor_not_found',
+  mfaTotpEnrollDisabled: 'mfa_totp_enroll_not_enabled',
+  mfaPhoneEnrollDisabled: 'mfa_phone_enroll_not_enabled',
+  mfaWebAuthnEnrollDisabled: 'mfa_webauthn_enroll_not_enabled',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

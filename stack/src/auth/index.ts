@@ -1,6 +1,17 @@
 // /auth/v1: a GoTrue-compatible auth service over the platform's `auth` schema, connected as
 // supabase_auth_admin like GoTrue. One route group per file under routes/, errors rendered in
 // one place (errors.ts), emails delivered to the local mail sink served at /mail/v1.
+//
+// Endpoints: health, settings, .well-known/jwks.json, authorize/callback (no provider enabled),
+// signup (also anonymous), token (password, refresh_token, pkce), verify (GET link, POST code or
+// hash), logout, user (GET, PUT), reauthenticate, recover, otp, magiclink, resend, factors
+// (refused: MFA off), invite,
+// admin/users[/{id}[/factors]], admin/generate_link, admin/audit.
+//
+// Settings come from `[auth]` in supabase/config.toml; AUTH_<TOML PATH> variables override them
+// for one process (AUTH_RATE_LIMIT_EMAIL_SENT=2, AUTH_EMAIL_ENABLE_CONFIRMATIONS=false,
+// AUTH_HOOK_CUSTOM_ACCESS_TOKEN_URI=pg-functions://postgres/<schema>/<fn>, …; see config.ts).
+// serve.ts runs this service alone on another port with such overrides, for tests.
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
@@ -12,6 +23,7 @@ import { Mailer } from './mailer.ts';
 import { MailSink, mailService } from './mailsink.ts';
 import { createLimiters } from './ratelimit.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { factorRoutes } from './routes/factors.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { otpRoutes } from './routes/otp.ts';
 import { recoverRoutes } from './routes/recover.ts';
@@ -39,7 +51,7 @@ export function createAuthDeps(ctx: GatewayContext, env: NodeJS.ProcessEnv = pro
 /** The Hono app of the auth service, for the gateway and for tests with `app.request()`. */
 export function authApp(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, recoverRoutes, otpRoutes, resendRoutes, adminRoutes]) {
+  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, recoverRoutes, otpRoutes, resendRoutes, factorRoutes, adminRoutes]) {
     app.route('/', group(deps));
   }
   // GoTrue's router answers unknown paths with Go's plain 404.

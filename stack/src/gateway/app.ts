@@ -14,7 +14,7 @@ const OPEN_AUTH_ROUTES = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/auth
 
 const EXPOSED_HEADERS = [
   'Content-Range', 'Content-Location', 'Content-Profile', 'Location', 'Preference-Applied', 'Range-Unit',
-  'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
+  'Link', 'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
 ];
 
 export function needsApiKey(path: string): boolean {

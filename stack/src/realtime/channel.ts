@@ -53,6 +53,8 @@ export class Channel implements Subscriber {
   presenceTracked: string | undefined;
   readonly presenceCalls: WindowCounter;
   closed = false;
+  /** Ids of the stored messages replayed on join (not delivered a second time). */
+  readonly replayedIds = new Set<string>();
   private confirmTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -88,6 +90,10 @@ export class Channel implements Subscriber {
 
   canReadPresence(): boolean {
     return !this.isPrivate || this.policies?.presence.read === true;
+  }
+
+  replayed(messageId: string): boolean {
+    return this.replayedIds.has(messageId);
   }
 
   write(data: string | Buffer): void {

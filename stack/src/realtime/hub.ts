@@ -13,6 +13,8 @@ export interface Subscriber {
   /** Private channels only receive broadcasts / presence diffs their read policies allow. */
   canReadBroadcast(): boolean;
   canReadPresence(): boolean;
+  /** A database broadcast this subscriber already got through replay on join. */
+  replayed?(messageId: string): boolean;
   write(data: string | Buffer): void;
 }
 
@@ -88,7 +90,9 @@ export class Hub {
 
   /** A user broadcast (binary frame for 2.0.0 sockets, JSON for 1.0.0). */
   broadcastUser(key: string, b: UserBroadcast, exclude?: Subscriber): number {
-    return this.fanOut(key, exclude, (s) => s.canReadBroadcast(), (vsn, topic) => encodeUserBroadcast(vsn, topic, b));
+    const id = typeof b.metadata?.id === 'string' ? b.metadata.id : undefined;
+    const allowed = id ? (s: Subscriber) => s.canReadBroadcast() && !s.replayed?.(id) : (s: Subscriber) => s.canReadBroadcast();
+    return this.fanOut(key, exclude, allowed, (vsn, topic) => encodeUserBroadcast(vsn, topic, b));
   }
 
   presenceDiff(key: string, diff: PresenceDiff): number {

@@ -14,6 +14,8 @@ import { verifyRealtimeToken } from './token.ts';
 
 export interface JoinHost extends ChannelHost {
   readonly channels: Map<string, Channel>;
+  /** The socket is gone: a join finishing now must not register anything. */
+  readonly closed: boolean;
   replyTo(topic: string, joinRef: string | null, ref: string | null, status: 'ok' | 'error', response: unknown): void;
   disconnect(reason: string): void;
 }
@@ -27,8 +29,16 @@ class JoinError extends Error {
   }
 }
 
-async function replay(rt: Runtime, channel: Channel, since: number, limit: number): Promise<void> {
-  const { rows } = await rt.admin().query<{ id: string; event: string; payload: unknown; binary_payload: Buffer | null }>(
+interface StoredMessage {
+  id: string;
+  event: string;
+  payload: unknown;
+  binary_payload: Buffer | null;
+}
+
+/** The last `limit` private broadcasts of the topic since `since` (ms), oldest first (Realtime.Messages.replay). */
+async function loadReplay(rt: Runtime, channel: Channel, since: number, limit: number): Promise<StoredMessage[]> {
+  const { rows } = await rt.admin().query<StoredMessage>(
     `select id, event, payload, binary_payload from realtime.messages
       where topic = $1 and private is true and extension = 'broadcast'
         and inserted_at >= pg_catalog.to_timestamp($2::double precision / 1000) at time zone 'utc'
@@ -36,13 +46,17 @@ async function replay(rt: Runtime, channel: Channel, since: number, limit: numbe
       order by inserted_at desc limit $3`,
     [channel.subTopic, since, Math.max(1, Math.min(limit, 25))],
   );
-  for (const m of rows.reverse()) {
+  for (const m of rows) channel.replayedIds.add(m.id);
+  return rows.reverse();
+}
+
+function pushReplay(channel: Channel, messages: StoredMessage[]): void {
+  for (const m of messages) {
     const meta = { replayed: true, id: m.id };
     if (m.binary_payload) {
-      if (channel.vsn === '2.0.0') {
-        const frame = encodeUserBroadcast(channel.vsn, channel.topic, { userEvent: m.event, encoding: 'binary', body: m.binary_payload, metadata: meta });
-        if (frame) channel.write(frame);
-      }
+      // 1.0.0 sockets cannot carry binary payloads.
+      const frame = encodeUserBroadcast(channel.vsn, channel.topic, { userEvent: m.event, encoding: 'binary', body: m.binary_payload, metadata: meta });
+      if (frame) channel.write(frame);
     } else {
       channel.push('broadcast', { payload: m.payload, event: m.event, type: 'broadcast', meta });
     }
@@ -71,29 +85,39 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
   }
 
   const opts = parseJoin(frame.payload);
+  const replayOpts = opts.config.broadcast.replay;
+  let replayed: StoredMessage[] = [];
+  if (replayOpts && channel.isPrivate) {
+    try {
+      replayed = await loadReplay(rt, channel, replayOpts.since, replayOpts.limit);
+    } catch (e) {
+      rt.log({ level: 'error', msg: 'realtime replay failed', code: 'UnableToReplayMessages', err: (e as Error).message });
+      await new Promise((r) => setTimeout(r, rt.limits.channelErrorBackoffMs));
+      host.replyTo(topic, joinRef, ref, 'error', { reason: 'UnableToReplayMessages: Realtime was unable to replay messages' });
+      return;
+    }
+  }
+  if (host.closed) return;
   host.channels.set(topic, channel);
   rt.hub.subscribe(channel.key, channel);
   const pg = opts.newApi ? await rt.changes.subscribe(channel, opts.config.postgres_changes) : { reply: [] };
   if (opts.newApi && opts.config.postgres_changes.length > 0 && rt.replication.state !== 'streaming') await rt.replication.ready(5000);
+  if (host.closed) channel.cleanup();
   if (channel.closed) return;
   channel.reply(ref, 'ok', { postgres_changes: pg.reply });
 
   syncPresence(rt, channel);
   if (pg.system) channel.system('postgres_changes', pg.system.status, pg.system.message);
+  pushReplay(channel, replayed);
+  scheduleTokenCheck(rt, channel);
   if (opts.config.broadcast.replication_ready) {
-    const ok = await rt.replication.ready(60_000);
-    if (!channel.closed) {
+    // Not awaited: the topic's next messages must not wait for it.
+    void rt.replication.ready(60_000).then((ok) => {
+      if (channel.closed) return;
       if (ok) channel.system('system', 'ok', 'Replication connection established');
       else channel.shutdown('Replication connection was not established in time');
-    }
+    });
   }
-  const replayOpts = opts.config.broadcast.replay;
-  if (replayOpts && channel.isPrivate) {
-    await replay(rt, channel, replayOpts.since, replayOpts.limit).catch((e: Error) =>
-      rt.log({ level: 'error', msg: 'realtime replay failed', code: 'UnableToReplayMessages', err: e.message }),
-    );
-  }
-  scheduleTokenCheck(rt, channel);
 }
 
 async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame): Promise<Channel> {

@@ -3,9 +3,12 @@
 // Error.hs `mapSQLtoHTTP`). Everything that fails in parse, plan, execution or respond ends up
 // as a RestError, and only `errorResponse` turns it into HTTP.
 
+/** `details` is a string, except PGRST201's list of candidate relationships. */
+export type ErrorDetails = string | null | Record<string, string>[];
+
 export interface ErrorBody {
   code: string;
-  details: string | null;
+  details: ErrorDetails;
   hint: string | null;
   message: string;
 }
@@ -13,7 +16,7 @@ export interface ErrorBody {
 export class RestError extends Error {
   readonly status: number;
   readonly code: string;
-  readonly details: string | null;
+  readonly details: ErrorDetails;
   readonly hint: string | null;
   readonly headers: Record<string, string>;
 
@@ -21,7 +24,7 @@ export class RestError extends Error {
     status: number,
     code: string,
     message: string,
-    details: string | null = null,
+    details: ErrorDetails = null,
     hint: string | null = null,
     headers: Record<string, string> = {},
   ) {
@@ -109,7 +112,7 @@ export const Errors = {
       `Searched for a foreign key relationship between '${parent}' and '${child}${hint === null ? '' : `' using the hint '${hint}`}' in the schema '${schema}', but no matches were found.`,
       suggestion,
     ),
-  ambiguousRelationship: (parent: string, child: string, details: string, hint: string) =>
+  ambiguousRelationship: (parent: string, child: string, details: Record<string, string>[], hint: string) =>
     new RestError(300, 'PGRST201', `Could not embed because more than one relationship was found for '${parent}' and '${child}'`, details, hint),
   noFunction: (message: string, details: string, hint: string | null) => new RestError(404, 'PGRST202', message, details, hint),
   ambiguousFunction: (signatures: string[]) =>

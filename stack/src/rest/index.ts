@@ -38,7 +38,7 @@ function resolveCaller(c: Context<GatewayEnv>): Caller {
   if (jwt?.ok) claims = { ...jwt.claims };
   else {
     // Like the platform gateway: with no Authorization, the (already checked) apikey speaks.
-    const apikey = c.req.header('apikey');
+    const apikey = c.req.header('apikey') ?? c.req.query('apikey');
     if (apikey) {
       try {
         claims = { ...decodeJwt(apikey) };

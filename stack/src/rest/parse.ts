@@ -136,7 +136,7 @@ class Cursor {
     }
     if (this.pos === this.errPos) {
       if (what) this.errExpected.add(what);
-      if (unexpected !== undefined) this.errUnexpected = unexpected;
+      if (unexpected !== undefined && this.errUnexpected === undefined) this.errUnexpected = unexpected;
     }
   }
 
@@ -150,9 +150,23 @@ class Cursor {
     this.pos += c.length;
   }
 
+  /** Parsec's `string`: fails where it started, naming the first character that differs. */
   string(str: string): void {
-    if (!this.startsWith(str)) this.fail(JSON.stringify(str));
+    if (!this.startsWith(str)) {
+      let i = 0;
+      while (i < str.length && this.s[this.pos + i] === str[i]) i++;
+      const at = this.s.codePointAt(this.pos + i);
+      this.fail(JSON.stringify(str), at === undefined ? 'end of input' : haskellShow(String.fromCodePoint(at)));
+    }
     this.pos += str.length;
+  }
+
+  /** notFollowedBy-style failure: the unexpected character in single quotes. */
+  failAt(what: string[]): never {
+    const at = this.s.codePointAt(this.pos);
+    const unexpected = at === undefined ? 'end of input' : `'${String.fromCodePoint(at)}'`;
+    for (const w of what) this.expect(w, unexpected);
+    throw FAIL;
   }
 
   /** Runs `p`; on failure restores the position and returns undefined (Parsec's optionMaybe (try p)). */
@@ -229,7 +243,7 @@ function run<T>(source: string, input: string, p: (c: Cursor) => T): T {
 }
 
 function eofP(c: Cursor): void {
-  if (!c.eof) c.fail('end of input');
+  if (!c.eof) c.failAt(['end of input']);
 }
 
 function ws(c: Cursor): void {
@@ -352,7 +366,7 @@ function castIdentifier(c: Cursor): string {
 
 function selectEnd(c: Cursor): void {
   if (c.peek() === ')' || c.peek() === ',' || c.eof) return;
-  c.fail('")"');
+  c.failAt(['")"', '","', 'end of input']);
 }
 
 function embedParams(c: Cursor): { hint?: string; joinType?: 'inner' | 'left' } {
@@ -666,39 +680,30 @@ export function parseTreePath(key: string): { path: EmbedPath; field: Field } {
 // ---------------------------------------------------------------------------------------------
 // order
 
+function keyword<T extends string>(c: Cursor, words: T[]): T {
+  for (const w of words) {
+    if (c.attempt(() => (c.string(w), true))) return w;
+  }
+  throw FAIL;
+}
+
 function orderDirection(c: Cursor): 'asc' | 'desc' | undefined {
   return c.attempt(() => {
     delimiter(c);
-    if (c.startsWith('asc')) {
-      c.pos += 3;
-      return 'asc' as const;
-    }
-    if (c.startsWith('desc')) {
-      c.pos += 4;
-      return 'desc' as const;
-    }
-    return c.fail('"asc", "desc", "nullsfirst" or "nullslast"');
+    return keyword(c, ['asc', 'desc']);
   });
 }
 
 function orderNulls(c: Cursor): 'first' | 'last' | undefined {
   return c.attempt(() => {
     delimiter(c);
-    if (c.startsWith('nullsfirst')) {
-      c.pos += 10;
-      return 'first' as const;
-    }
-    if (c.startsWith('nullslast')) {
-      c.pos += 9;
-      return 'last' as const;
-    }
-    return c.fail('"nullsfirst" or "nullslast"');
+    return keyword(c, ['nullsfirst', 'nullslast']) === 'nullsfirst' ? 'first' : 'last';
   });
 }
 
 function orderEnd(c: Cursor): void {
   if (c.peek() === ',' || c.eof) return;
-  c.fail('"," or end of input');
+  c.failAt(['","', 'end of input']);
 }
 
 function orderTail(c: Cursor): { direction?: 'asc' | 'desc'; nulls?: 'first' | 'last' } {
@@ -921,7 +926,8 @@ const RESERVED = new Set(['select', 'columns', 'on_conflict']);
 const RESERVED_EMBEDDABLE = new Set(['order', 'limit', 'offset', 'and', 'or']);
 
 function canonicalQuery(pairs: [string, string | undefined][]): string {
-  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  // Network.HTTP.Base.urlEncode: only [A-Za-z0-9-_.~] stay as they are.
+  const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return [...pairs]
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([k, v]) => `${enc(k)}=${enc(v ?? '')}`)

@@ -362,7 +362,7 @@ export function findRelationship(cache: SchemaCache, schema: string, origin: str
   throw Errors.ambiguousRelationship(
     origin,
     target,
-    JSON.stringify(rels.map(describeRelationship)),
+    rels.map(describeRelationship),
     `Try changing '${target}' to one of the following: ${rels.map(relHintName).join(', ')}. Find the desired relationship in the 'details' key.`,
   );
 }
@@ -712,7 +712,7 @@ function returningFor(node: ReadNode, pk: string[]): string[] | '*' {
     else for (const [pc] of c.columns) names.add(pc);
   }
   for (const k of pk) names.add(k);
-  for (const o of node.order) names.add(o.field.column);
+  for (const o of node.order) if (!o.embed) names.add(o.field.column);
   return [...names];
 }
 

@@ -78,7 +78,7 @@ function banDuration(value: string): number | undefined {
 const bannedUntil = (ms: number) => (ms === 0 ? null : new Date(Date.now() + ms).toISOString());
 
 /** Go's strconv.ParseUint, for the pagination parameters. */
-function parseUint(name: string, raw: string | undefined, fallback: number): number {
+function parseUint(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) {
     throw badRequest(ErrorCode.validationFailed, `Bad Pagination Parameters: strconv.ParseUint: parsing "${raw}": invalid syntax`);
@@ -109,8 +109,8 @@ async function listUsers(c: Ctx, deps: AuthDeps): Promise<Response> {
     order.push(`created_at ${dir.toLowerCase()}`);
   }
   if (!order.length) order.push('created_at desc');
-  const page = Math.max(1, parseUint('page', c.req.query('page'), 1));
-  let perPage = parseUint('per_page', c.req.query('per_page'), 50);
+  const page = Math.max(1, parseUint(c.req.query('page'), 1));
+  let perPage = parseUint(c.req.query('per_page'), 50);
   if (perPage < 1) perPage = 20;
   const filter = c.req.query('filter') ?? '';
 
@@ -460,8 +460,8 @@ export function adminRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   app.get(
     '/admin/audit',
     admin(async (c) => {
-      const page = Math.max(1, parseUint('page', c.req.query('page'), 1));
-      const perPage = Math.max(1, parseUint('per_page', c.req.query('per_page'), 50));
+      const page = Math.max(1, parseUint(c.req.query('page'), 1));
+      const perPage = Math.max(1, parseUint(c.req.query('per_page'), 50));
       const rows = await deps.db.query<{ id: string; payload: unknown; created_at: string; ip_address: string }>(
         'select id, payload, created_at, ip_address from auth.audit_log_entries where instance_id = $1 order by created_at desc limit $2 offset $3',
         [NIL_UUID, perPage, (page - 1) * perPage],

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../../gateway/service.ts';
 import type { AuthDeps } from '../deps.ts';
+import { badRequest, ErrorCode } from '../errors.ts';
 
 /** The providers GoTrue lists in /settings, all false unless `[auth.external.<name>]` enables them. */
 const PROVIDERS = [
@@ -35,6 +36,16 @@ export function metaRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.get('/health', (c) => c.json({ version: VERSION, name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' }));
   app.get('/settings', (c) => c.json(settingsBody(deps)));
+  // OAuth providers need the internet; none is enabled locally, and GoTrue says so.
+  app.get('/authorize', (c) => {
+    const provider = (c.req.query('provider') ?? '').toLowerCase();
+    const reason = PROVIDERS.includes(provider) && provider !== 'email' && provider !== 'phone' ? 'provider is not enabled' : `Provider ${provider} could not be found`;
+    throw badRequest(ErrorCode.validationFailed, `Unsupported provider: ${reason}`);
+  });
+  app.on(['GET', 'POST'], '/callback', (c) => {
+    if (!c.req.query('state')) throw badRequest(ErrorCode.badOAuthCallback, 'OAuth state parameter missing');
+    throw badRequest(ErrorCode.badOAuthState, 'OAuth state parameter is invalid');
+  });
   app.get('/.well-known/jwks.json', (c) => {
     // HS256 only: the shared secret is never published, so the key set is empty.
     c.header('Cache-Control', 'public, max-age=600');

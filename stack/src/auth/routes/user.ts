@@ -22,7 +22,7 @@ import { AuthError, badRequest, ErrorCode, forbidden, internal, unprocessable } 
 import { enforceRateLimit, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
 import { checkPassword } from '../password.ts';
 import { logout } from '../tokens.ts';
-import { clearOneTimeTokens, findDuplicateEmail, reloadUser, updateAppMetadata, updateUser, updateUserMetadata } from '../users.ts';
+import { clearOneTimeTokens, findDuplicateEmail, reloadUser, updateUser, updateUserMetadata } from '../users.ts';
 
 const userUpdateBody = z.object({
   email: str,
@@ -76,7 +76,8 @@ async function updateUserRoute(c: Ctx, deps: AuthDeps): Promise<Response> {
   let newHash: string | null | undefined;
   if (params.password !== undefined) {
     if (s.email.updatePasswordRequireReauthentication) {
-      const recent = session && Date.now() - Date.parse(String(session.created_at).replace(' ', 'T')) < 24 * 3600 * 1000;
+      const created = session ? epochMs(session.created_at) : null;
+      const recent = created !== null && Date.now() - created < 24 * 3600 * 1000;
       if (!recent) {
         if (!params.nonce) throw badRequest(ErrorCode.reauthenticationNeeded, 'Password update requires reauthentication');
         const expected = user.token('reauthentication_token');

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readConfig } from '../config.ts';
+import { envName, hookFunctionName, parseGoDuration, resolveSettings, withEnvOverrides } from './config.ts';
+
+test('Go durations', () => {
+  assert.equal(parseGoDuration('1s'), 1000);
+  assert.equal(parseGoDuration('1m30s'), 90_000);
+  assert.equal(parseGoDuration('250ms'), 250);
+  assert.equal(parseGoDuration('2h'), 7_200_000);
+  assert.throws(() => parseGoDuration('10'));
+  assert.throws(() => parseGoDuration(''));
+});
+
+test('hook URIs become the quoted function GoTrue calls', () => {
+  assert.equal(hookFunctionName('pg-functions://postgres/public/custom_access_token_hook'), '"public"."custom_access_token_hook"');
+  assert.throws(() => hookFunctionName('https://example.com/hook'), /only pg-functions/);
+  assert.throws(() => hookFunctionName('pg-functions://postgres/public'), /expected/);
+});
+
+test('the project config as GoTrue sees it', () => {
+  const s = resolveSettings(readConfig().auth, 54321);
+  assert.equal(s.externalUrl, 'http://127.0.0.1:54321/auth/v1');
+  assert.equal(s.email.autoconfirm, false);
+  assert.equal(s.email.secureEmailChange, true);
+  assert.equal(s.email.maxFrequencyMs, 1000);
+  assert.deepEqual(s.password, { minLength: 8, requiredCharacters: ['abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'] });
+  assert.equal(s.refreshTokenReuseInterval, 10);
+  assert.equal(s.hooks.customAccessToken, undefined);
+});
+
+test('AUTH_* overrides, typed like the TOML keys and validated', () => {
+  assert.equal(envName(['rate_limit', 'email_sent']), 'AUTH_RATE_LIMIT_EMAIL_SENT');
+  const auth = withEnvOverrides(readConfig().auth, {
+    AUTH_RATE_LIMIT_EMAIL_SENT: '2',
+    AUTH_EMAIL_ENABLE_CONFIRMATIONS: 'false',
+    AUTH_HOOK_CUSTOM_ACCESS_TOKEN_URI: 'pg-functions://postgres/tests/hook',
+    AUTH_ADDITIONAL_REDIRECT_URLS: 'http://a.test, http://b.test',
+  });
+  const s = resolveSettings(auth, 1);
+  assert.equal(s.rateLimit.emailSent, 2);
+  assert.equal(s.email.autoconfirm, true);
+  assert.deepEqual(s.hooks.customAccessToken, { enabled: true, uri: 'pg-functions://postgres/tests/hook', functionName: '"tests"."hook"' });
+  assert.deepEqual(s.redirectAllowList, ['http://a.test', 'http://b.test']);
+  assert.throws(() => withEnvOverrides(readConfig().auth, { AUTH_JWT_EXPIRY: 'soon' }), /auth\.jwt_expiry/);
+});

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { escapeHtml, MailSink } from './mailsink.ts';
+
+const message = (to: string, subject: string) => ({ from: 'f', to: [to], subject, html: '', text: '', type: 'signup', otp: null, token_hash: null, action_link: null, redirect_to: null });
+
+test('newest first, by recipient, limited; clear by recipient', () => {
+  const sink = new MailSink(join(mkdtempSync(join(tmpdir(), 'sink-')), 'm.jsonl'));
+  sink.add(message('a@x.test', '1'));
+  sink.add(message('b@x.test', '2'));
+  sink.add(message('a@x.test', '3'));
+  assert.deepEqual(sink.list({ to: 'A@x.test' }).map((m) => m.subject), ['3', '1']);
+  assert.deepEqual(sink.list({ limit: 1 }).map((m) => m.subject), ['3']);
+  assert.equal(sink.clear('a@x.test'), 2);
+  assert.deepEqual(sink.list().map((m) => m.subject), ['2']);
+});
+
+test('a damaged line is skipped, not fatal', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'sink-')), 'm.jsonl');
+  writeFileSync(file, '{broken\n');
+  const sink = new MailSink(file);
+  sink.add(message('a@x.test', 'ok'));
+  assert.deepEqual(sink.list().map((m) => m.subject), ['ok']);
+});
+
+test('HTML escaping', () => {
+  assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+});

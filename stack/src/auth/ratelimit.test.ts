@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLimiters, IntervalLimiter, KeyedTokenBucket } from './ratelimit.ts';
+
+test('token bucket: a full burst, then the refill rate, per key', () => {
+  const b = new KeyedTokenBucket(30 / 300, 30);
+  const t = 1_000_000;
+  for (let i = 0; i < 30; i++) assert.equal(b.allow('1.2.3.4', t), true);
+  assert.equal(b.allow('1.2.3.4', t), false);
+  assert.equal(b.allow('5.6.7.8', t), true, 'another client has its own bucket');
+  assert.equal(b.allow('1.2.3.4', t + 9_000), false, 'one token takes 10 s at 30 per 5 min');
+  assert.equal(b.allow('1.2.3.4', t + 10_000), true);
+});
+
+test('interval limiter: N per window, reset on the next window', () => {
+  const l = new IntervalLimiter(2, 3_600_000, 0);
+  assert.deepEqual([l.allow(1), l.allow(2), l.allow(3)], [true, true, false]);
+  assert.equal(l.allow(3_600_001), true);
+});
+
+test('limiters from [auth.rate_limit]', () => {
+  const l = createLimiters({ emailSent: 30, anonymousUsers: 30, tokenRefresh: 150, signInSignUps: 30, tokenVerifications: 30 });
+  assert.equal(l.token.ratePerSecond, 0.5);
+  assert.equal(l.token.burst, 30);
+  assert.equal(l.anonymousSignIns.burst, 30);
+  assert.equal(l.email.events, 30);
+});

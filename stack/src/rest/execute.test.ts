@@ -1,0 +1,72 @@
+// The in-transaction checks, with a fake runner: singular results, max-affected, PUT, rollback.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { RestError } from './errors.ts';
+import { execute, type Runner } from './execute.ts';
+import { planRequest, type PlannedRequest } from './plan.ts';
+import { renderPlan } from './render.ts';
+import { parseRequest } from './request.ts';
+import type { SqlStatement } from './render.ts';
+import { testCache } from './test-fixtures.ts';
+
+function planned(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): PlannedRequest {
+  const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const req = parseRequest({ method, path, query, header: (n) => h[n.toLowerCase()], body }, { schemas: ['api'] });
+  return planRequest(req, testCache(), { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false });
+}
+
+function fakeRunner(pageTotal: number, explainRows?: number): Runner & { sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    async query<T>(s: SqlStatement): Promise<T[]> {
+      sent.push(s.text.slice(0, 30));
+      if (s.text.startsWith('EXPLAIN')) return [{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': explainRows } }] }] as T[];
+      if (s.text.startsWith('SET CONSTRAINTS')) return [];
+      return [{ total_result_set: null, page_total: String(pageTotal), body: '[]', response_headers: null, response_status: null, location: null, response_inserted: null }] as T[];
+    },
+  };
+}
+
+async function outcome(p: PlannedRequest, runner: Runner) {
+  if (p.plan.type === 'openapi') throw new Error('openapi');
+  return execute(p, renderPlan(p.plan, { maxRows: 1000 }), runner);
+}
+
+async function rejection(p: Promise<unknown>): Promise<RestError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RestError) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('execute', () => {
+  test('singular: one row passes, two rows throw PGRST116 (so the scope rolls back)', async () => {
+    const p = planned('GET', '/projects', '', { Accept: 'application/vnd.pgrst.object+json' });
+    assert.equal((await outcome(p, fakeRunner(1))).rollback, false);
+    const e = await rejection(outcome(p, fakeRunner(2)));
+    assert.deepStrictEqual([e.status, e.code, e.details], [406, 'PGRST116', 'The result contains 2 rows']);
+  });
+  test('max-affected with handling=strict', async () => {
+    const p = planned('DELETE', '/projects', 'id=gt.0', { Prefer: 'handling=strict, max-affected=1' });
+    assert.equal((await rejection(outcome(p, fakeRunner(2)))).code, 'PGRST124');
+    assert.equal((await outcome(p, fakeRunner(1))).rollback, false);
+  });
+  test('PUT must affect exactly one row', async () => {
+    const p = planned('PUT', '/projects', 'id=eq.1', {}, '{"id":2}');
+    assert.equal((await rejection(outcome(p, fakeRunner(0)))).code, 'PGRST115');
+  });
+  test('tx=rollback ends in rollback after SET CONSTRAINTS ALL IMMEDIATE', async () => {
+    const runner = fakeRunner(1);
+    const o = await outcome(planned('POST', '/projects', '', { Prefer: 'tx=rollback' }, '{"id":1}'), runner);
+    assert.equal(o.rollback, true);
+    assert.deepStrictEqual(runner.sent.slice(1), ['SET CONSTRAINTS ALL IMMEDIATE']);
+  });
+  test('planned counts read Plan Rows from EXPLAIN', async () => {
+    const o = await outcome(planned('GET', '/projects', '', { Prefer: 'count=planned' }), fakeRunner(3, 1234));
+    assert.equal(o.explainTotal, 1234);
+  });
+});
