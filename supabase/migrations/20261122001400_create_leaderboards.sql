@@ -9,8 +9,9 @@
 -- Boards: xp (XP earned), quiz_count (quizzes submitted), accuracy (% correct, 10+ quizzes in the
 -- period), streak (current streak, all_time only), exam (quiz XP earned on one exam). Periods:
 -- all_time, monthly and weekly calendar periods in UTC. Every view has the same columns:
--- period, exam_id ('' except for the exam board), user_id, score, rank (ties share a rank),
--- position (1..n, unique, for paging) and total (entries of that board).
+-- period, exam_id ('' except for the exam board), user_id, score, rank (ties share a rank) and
+-- position (1..n, unique, for paging; the board's total is its largest position). No column
+-- depends on the number of entries, so a refresh rewrites only the rows whose rank moved.
 
 create function private.period_start(p_period public.leaderboard_period)
 returns timestamptz
@@ -48,8 +49,7 @@ scores as (
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
        rank() over (partition by s.period order by s.score desc) as rank,
-       row_number() over (partition by s.period order by s.score desc, s.user_id) as position,
-       count(*) over (partition by s.period) as total
+       row_number() over (partition by s.period order by s.score desc, s.user_id) as position
 from scores s
 join public.profiles p on p.id = s.user_id
 where p.show_on_leaderboards and s.score > 0;
@@ -78,8 +78,7 @@ scores as (
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
        rank() over (partition by s.period order by s.score desc) as rank,
-       row_number() over (partition by s.period order by s.score desc, s.user_id) as position,
-       count(*) over (partition by s.period) as total
+       row_number() over (partition by s.period order by s.score desc, s.user_id) as position
 from scores s
 join public.profiles p on p.id = s.user_id
 where p.show_on_leaderboards;
@@ -111,8 +110,7 @@ scores as (
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
        rank() over (partition by s.period order by s.score desc) as rank,
-       row_number() over (partition by s.period order by s.score desc, s.volume desc, s.user_id) as position,
-       count(*) over (partition by s.period) as total
+       row_number() over (partition by s.period order by s.score desc, s.volume desc, s.user_id) as position
 from scores s
 join public.profiles p on p.id = s.user_id
 where p.show_on_leaderboards;
@@ -133,8 +131,7 @@ with scores as (
 )
 select s.period, ''::text as exam_id, s.user_id, s.score,
        rank() over (partition by s.period order by s.score desc) as rank,
-       row_number() over (partition by s.period order by s.score desc, s.longest_streak desc, s.user_id) as position,
-       count(*) over (partition by s.period) as total
+       row_number() over (partition by s.period order by s.score desc, s.longest_streak desc, s.user_id) as position
 from scores s;
 comment on materialized view private.leaderboard_streak is 'Current-streak leaderboard (live streaks only; all_time period).';
 create unique index leaderboard_streak_user_key on private.leaderboard_streak (period, exam_id, user_id);
@@ -161,8 +158,7 @@ scores as (
 )
 select s.period, s.exam_id, s.user_id, s.score,
        rank() over (partition by s.period, s.exam_id order by s.score desc) as rank,
-       row_number() over (partition by s.period, s.exam_id order by s.score desc, s.user_id) as position,
-       count(*) over (partition by s.period, s.exam_id) as total
+       row_number() over (partition by s.period, s.exam_id order by s.score desc, s.user_id) as position
 from scores s
 join public.profiles p on p.id = s.user_id
 where p.show_on_leaderboards and s.score > 0;
@@ -190,7 +186,7 @@ select 'streak'::public.leaderboard_board, l.* from private.leaderboard_streak l
 union all
 select 'exam'::public.leaderboard_board, l.* from private.leaderboard_exam l;
 comment on view private.leaderboard_entries is
-  'Every leaderboard entry (board, period, exam_id, user_id, score, rank, position, total), over the five materialized views.';
+  'Every leaderboard entry (board, period, exam_id, user_id, score, rank, position), over the five materialized views.';
 
 create view private.leaderboard_fingerprints as
 select b.board, b.period, b.exam_id, count(*) as entries,
@@ -364,9 +360,12 @@ begin
   select max(r.refreshed_at) into v_refreshed_at from private.leaderboard_runs r;
 
   if p_organization is null then
-    select coalesce(max(l.total), 0) into v_total
+    select l.position into v_total
     from private.leaderboard_entries l
-    where l.board = p_board and l.period = p_period and l.exam_id = v_exam and l.position = 1;
+    where l.board = p_board and l.period = p_period and l.exam_id = v_exam
+    order by l.position desc
+    limit 1;
+    v_total := coalesce(v_total, 0);
 
     select coalesce(jsonb_agg(jsonb_build_object(
              'rank', e.rank, 'position', e.position, 'user_id', e.user_id, 'username', e.username,
@@ -402,11 +401,20 @@ begin
              count(*) over () as total,
              p.username, p.display_name, p.level, av.image_url as avatar_url
       from public.organization_members m
-      join private.leaderboard_entries l
-        on l.board = p_board and l.period = p_period and l.exam_id = v_exam and l.user_id = m.user_id
-      join public.profiles p on p.id = l.user_id
+      -- lateral lookups: per member one probe of the board's user index and one of profiles_pkey,
+      -- never a scan of the whole board or of every profile
+      cross join lateral (
+        select e.user_id, e.score, e.position from private.leaderboard_entries e
+        where e.board = p_board and e.period = p_period and e.exam_id = v_exam and e.user_id = m.user_id
+        limit 1
+      ) l
+      cross join lateral (
+        select pr.username, pr.display_name, pr.level, pr.selected_avatar_id
+        from public.profiles pr where pr.id = m.user_id and pr.show_on_leaderboards
+        limit 1
+      ) p
       left join public.avatars av on av.id = p.selected_avatar_id
-      where m.organization_id = p_organization and p.show_on_leaderboards
+      where m.organization_id = p_organization
     )
     select coalesce((select max(r.total) from ranked r), 0),
            coalesce((select jsonb_agg(jsonb_build_object(

@@ -3,11 +3,11 @@
 // string syntax errors, ambiguous or missing relationships, wrong paths and methods. Plus the
 // OpenAPI document at the root and the schema cache reloading on NOTIFY.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { SignJWT } from 'jose';
 import { fail, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, REST, serviceClient, setupFixtures, tokenClient, userToken, waitForSchema } from './fixtures.ts';
+import { anonClient, pgQuery, raw, REST, serviceClient, releaseFixtures, setupFixtures, tokenClient, userToken, waitForSchema } from './fixtures.ts';
 import { env } from '../support/env.ts';
 
 let anon: SupabaseClient;
@@ -18,6 +18,8 @@ before(async () => {
   anon = anonClient();
   service = serviceClient();
 });
+
+after(releaseFixtures);
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 

@@ -206,23 +206,29 @@ notify pgrst, 'reload schema';
 `;
 
 let prepared: Promise<void> | undefined;
+let lockHolder: pg.Client | undefined;
 
-/** Recreates the fixtures once per test file (process) and waits for the REST schema cache. */
+/**
+ * Recreates the fixtures for this test file (process) and waits for the REST schema cache.
+ * Test files may run in parallel (node --test without --test-concurrency=1): a session advisory
+ * lock, held until `releaseFixtures()`, makes them take turns on the shared fixtures.
+ */
 export function setupFixtures(): Promise<void> {
   prepared ??= (async () => {
-    const client = new pg.Client({ connectionString: env.DB_URL });
-    await client.connect();
-    try {
-      await client.query('begin');
-      await client.query("select pg_advisory_xact_lock(hashtext('conf_rest_fixtures'))");
-      await client.query(SQL);
-      await client.query('commit');
-    } finally {
-      await client.end();
-    }
-    await waitForSchema(['conf_note_tags', 'rpc/conf_first_note']);
+    lockHolder = new pg.Client({ connectionString: env.DB_URL, application_name: 'conf-rest-tests-lock' });
+    await lockHolder.connect();
+    await lockHolder.query("select pg_advisory_lock(hashtext('conf_rest_fixtures'))");
+    await lockHolder.query(`begin; ${SQL}; commit;`);
+    await waitForSchema(['conf_note_tags', 'conf_moves', 'rpc/conf_first_note']);
   })();
   return prepared;
+}
+
+/** Lets the next test file have the fixtures (call from `after`). */
+export async function releaseFixtures(): Promise<void> {
+  const c = lockHolder;
+  lockHolder = undefined;
+  if (c) await c.end();
 }
 
 /** Polls until the REST service knows the given paths (its cache reloads on NOTIFY). */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { env } from '../support/env.ts';
-import { pgQuery, REST, setupFixtures, userToken, USERS } from './fixtures.ts';
+import { pgQuery, REST, releaseFixtures, setupFixtures, userToken, USERS } from './fixtures.ts';
 
 type Role = 'anon' | 'alice' | 'bob' | 'service';
 const tokens: Record<Role, string> = { anon: env.ANON_KEY, alice: '', bob: '', service: env.SERVICE_ROLE_KEY };
@@ -19,6 +19,8 @@ before(async () => {
   tokens.alice = await userToken('alice');
   tokens.bob = await userToken('bob');
 });
+
+after(releaseFixtures);
 
 // ---------------------------------------------------------------------------------------------
 // Generators

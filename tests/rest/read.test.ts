@@ -3,10 +3,10 @@
 // hints, spreads), every filter operator, and/or trees, filters and order on embeds, order with
 // nulls, limit/offset, Range headers, counts, single/maybeSingle, CSV, HEAD and stripped nulls.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, raw, serviceClient, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { anonClient, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
 
 let anon: SupabaseClient;
 let alice: SupabaseClient;
@@ -20,6 +20,8 @@ before(async () => {
   bob = await userClient('bob');
   service = serviceClient();
 });
+
+after(releaseFixtures);
 
 const ids = (rows: unknown): number[] => (rows as { id: number }[]).map((r) => r.id);
 

@@ -3,10 +3,10 @@
 // volatility (writes refused in GET and in read-only calls), the request GUCs functions see
 // (role, claims, method, path, headers, cookies), per-role statement timeouts and RAISE errors.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, serviceClient, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { anonClient, pgQuery, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
 
 let anon: SupabaseClient;
 let alice: SupabaseClient;
@@ -20,6 +20,8 @@ before(async () => {
   bob = await userClient('bob');
   service = serviceClient();
 });
+
+after(releaseFixtures);
 
 describe('calling functions', () => {
   test('scalar function by POST and by GET', async () => {
@@ -50,6 +52,15 @@ describe('calling functions', () => {
   test('setof scalar and single composite', async () => {
     assert.deepStrictEqual(plain(await anon.rpc('conf_tag_names')), ok(['work', 'home', 'urgent']));
     assert.deepStrictEqual(plain(await anon.rpc('conf_first_note').select('id,title')), ok({ id: 1, title: 'Alice public one' }));
+  });
+  test('max_rows (1000) caps every response; the count still tells the truth', async () => {
+    const r = await anon.rpc('conf_squares', { n: 1500 }, { count: 'exact' });
+    assert.equal(r.status, 206);
+    assert.equal(r.count, 1500);
+    assert.equal((r.data as unknown[]).length, 1000);
+    const raw1 = await raw('/rpc/conf_squares?n=1500&offset=1200');
+    assert.equal(raw1.headers.get('content-range'), '1200-1499/*');
+    assert.equal((raw1.json as unknown[]).length, 300);
   });
   test('single() on a set-returning result', async () => {
     assert.deepStrictEqual(plain(await anon.rpc('conf_squares', { n: 3 }).eq('i', 2).single()), ok({ i: 2, sq: 4 }));

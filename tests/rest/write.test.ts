@@ -3,10 +3,10 @@
 // RLS on writes per role (42501 is 401 for anon, 403 for users), constraint errors, and the
 // hosted pg-safeupdate rule (no UPDATE/DELETE without a filter).
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, serviceClient, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { anonClient, pgQuery, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
 
 let anon: SupabaseClient;
 let alice: SupabaseClient;
@@ -20,6 +20,8 @@ before(async () => {
   bob = await userClient('bob');
   service = serviceClient();
 });
+
+after(releaseFixtures);
 
 const rlsViolation = (table: string) => ({ code: '42501', message: `new row violates row-level security policy for table "${table}"` });
 

@@ -27,9 +27,10 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   ctx.log({ level: 'info', msg: 'gateway stopping', signal });
+  // Services first: server.close() waits for upgraded sockets (realtime), which only they close.
+  await Promise.all(services.map((s) => s.close?.()));
   server.closeAllConnections?.();
   await new Promise<void>((res) => server.close(() => res()));
-  await Promise.all(services.map((s) => s.close?.()));
   await ctx.close();
   process.exit(0);
 }

@@ -52,6 +52,7 @@ export function realtimeService(ctx: GatewayContext): Service {
   rt.replication = new ReplicationStream({
     inst: ctx.inst,
     log,
+    wants: (schema, table) => (schema === 'realtime' && table.startsWith('messages')) || rt.changes.wants(schema, table),
     onChange(change) {
       if (isMessagesChange(change)) broadcastFromDatabase(hub, change, limits.maxPayloadBytes, log);
       else rt.changes.onChange(change);
@@ -85,14 +86,6 @@ export function realtimeService(ctx: GatewayContext): Service {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024, perMessageDeflate: false });
   const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
-
-  // The gateway's http server waits for open sockets before services close; close them first.
-  const onSignal = () => {
-    stopping = true;
-    for (const conn of connections) conn.shutdown();
-  };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -152,8 +145,6 @@ export function realtimeService(ctx: GatewayContext): Service {
     },
     async close() {
       stopping = true;
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
       clearInterval(partitionTimer);
       clearInterval(idleTimer);
       for (const conn of connections) conn.shutdown();

@@ -72,18 +72,24 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
   // A second join of a topic replaces the first, as Phoenix does.
   host.channels.get(topic)?.cleanup();
 
-  let channel: Channel;
+  let channel: Channel | undefined;
   try {
     channel = await prepareJoin(rt, host, frame);
+    await completeJoin(rt, host, frame, channel);
   } catch (e) {
-    if (!(e instanceof JoinError)) throw e;
-    rt.log({ level: 'warn', msg: 'realtime join refused', topic, reason: e.reason });
+    channel?.cleanup();
+    const known = e instanceof JoinError;
+    if (known) rt.log({ level: 'warn', msg: 'realtime join refused', topic, reason: e.reason });
+    else rt.log({ level: 'error', msg: 'realtime join failed', code: 'UnknownErrorOnChannel', topic, err: (e as Error).stack ?? String(e) });
     await new Promise((r) => setTimeout(r, rt.limits.channelErrorBackoffMs));
-    host.replyTo(topic, joinRef, ref, 'error', { reason: e.reason });
-    if (e.disconnect) host.disconnect(e.reason);
-    return;
+    const reason = known ? e.reason : 'Unknown Error on Channel';
+    host.replyTo(topic, joinRef, ref, 'error', { reason });
+    if (known && e.disconnect) host.disconnect(reason);
   }
+}
 
+async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, channel: Channel): Promise<void> {
+  const { topic, ref } = frame;
   const opts = parseJoin(frame.payload);
   const replayOpts = opts.config.broadcast.replay;
   let replayed: StoredMessage[] = [];
@@ -91,10 +97,8 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
     try {
       replayed = await loadReplay(rt, channel, replayOpts.since, replayOpts.limit);
     } catch (e) {
-      rt.log({ level: 'error', msg: 'realtime replay failed', code: 'UnableToReplayMessages', err: (e as Error).message });
-      await new Promise((r) => setTimeout(r, rt.limits.channelErrorBackoffMs));
-      host.replyTo(topic, joinRef, ref, 'error', { reason: 'UnableToReplayMessages: Realtime was unable to replay messages' });
-      return;
+      rt.log({ level: 'error', msg: 'realtime replay failed', err: (e as Error).message });
+      throw new JoinError('UnableToReplayMessages: Realtime was unable to replay messages');
     }
   }
   if (host.closed) return;

@@ -78,6 +78,14 @@ const COLUMN_TYPE_SQL = `
     join pg_catalog.pg_namespace n on n.oid = t.typnamespace
    where a.attrelid = pg_catalog.format('%I.%I', $1::text, $2::text)::regclass and a.attname = $3 and not a.attisdropped`;
 
+/** Is 32-bit xid $1 (widened with the epoch of the current snapshot) visible to a new snapshot? */
+const VISIBLE_SQL = `
+  select pg_catalog.pg_visible_in_snapshot(
+           (((x.xmax >> 32) - case when $1::bigint > (x.xmax & 4294967295) then 1 else 0 end) << 32 | $1::bigint)::text::xid8,
+           x.snap) as visible
+    from (select s as snap, pg_catalog.pg_snapshot_xmax(s)::text::bigint as xmax
+            from pg_catalog.pg_current_snapshot() as s) as x`;
+
 interface Prepared {
   rls: boolean;
   columns: { name: string; type: string }[];
@@ -218,6 +226,11 @@ export class PostgresChanges {
       .catch((e: Error) => this.rt.log({ level: 'error', msg: 'realtime: deleting subscriptions failed', code: 'SubscriptionDeletionFailed', err: e.message }));
   }
 
+  /** Whether any subscription listens to the table. */
+  wants(schema: string, table: string): boolean {
+    return (this.byEntity.get(`${schema}.${table}`)?.size ?? 0) > 0;
+  }
+
   /** Queues a change from the WAL; changes are processed one at a time, in commit order. */
   onChange(change: WalChange): void {
     const candidates = this.byEntity.get(`${change.schema}.${change.table}`);
@@ -297,6 +310,20 @@ export class PostgresChanges {
     return { rls: r.rls, columns: r.columns, visible: r.visible, newValues: r.new_values, oldValues: r.old_values, filterResults: r.filter_results };
   }
 
+  /**
+   * Waits until the change's transaction is visible to new snapshots. Its commit record is
+   * streamed as soon as it is flushed, a moment before Postgres makes it visible; an RLS check in
+   * that moment would not find the row. (Realtime polls, so it never sees that window.)
+   */
+  private async waitVisible(xid: number | undefined): Promise<void> {
+    if (xid === undefined) return;
+    for (let attempt = 0; attempt < 250; attempt++) {
+      const { rows } = await this.rt.admin().query<{ visible: boolean }>(VISIBLE_SQL, [xid]);
+      if (rows[0]?.visible !== false) return;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
   /** Whether the subscriber (role + claims) can select the changed row, as apply_rls checks it. */
   private async rlsVisible(change: WalChange, claims: Record<string, unknown>, role: string): Promise<boolean> {
     const pkCols = change.pk.map((name) => change.columns.find((c) => c.name === name));
@@ -345,6 +372,7 @@ export class PostgresChanges {
       return change.action === 'D' && results.every((r) => r[1] === true);
     };
 
+    if (prep.rls && change.action !== 'D') await this.waitVisible(change.xid);
     const tooLarge = change.bytes > this.rt.limits.maxRecordBytes;
     const visibleCache = new Map<string, Promise<boolean>>();
     // Group per channel and selected columns: one message carries the ids of all its bindings.

@@ -32,13 +32,10 @@ export type Inbound = ({ kind: 'frame' } & Frame) | ({ kind: 'user_broadcast_pus
 
 export class ProtocolError extends Error {}
 
+/** Binary frame kinds of Supabase's V2Serializer (1 = reply and 2 = broadcast are never sent here). */
 const KIND_PUSH = 0;
-const KIND_REPLY = 1;
-const KIND_BROADCAST = 2;
 const KIND_USER_BROADCAST_PUSH = 3;
 const KIND_USER_BROADCAST = 4;
-void KIND_REPLY;
-void KIND_BROADCAST;
 
 const refOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 

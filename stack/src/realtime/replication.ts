@@ -17,8 +17,12 @@ const WAL2JSON_OPTIONS: [string, string][] = [
   ['include-type-oids', 'true'],
   ['include-pk', 'true'],
   ['include-transaction', 'false'],
+  ['include-xids', 'true'],
   ['actions', 'insert,update,delete'],
 ];
+
+/** The schema and table at the start of a wal2json v2 record. */
+const HEAD = /"schema":"((?:[^"\\]|\\.)*)","table":"((?:[^"\\]|\\.)*)"/;
 
 export function slotPrefix(inst: Instance): string {
   return `ascend_realtime_${inst.name.replace(/[^a-z0-9]/g, '_')}`.slice(0, 40);
@@ -26,6 +30,8 @@ export function slotPrefix(inst: Instance): string {
 
 export interface ReplicationOptions {
   inst: Instance;
+  /** Whether changes of a table are of interest; others are not even parsed. */
+  wants(schema: string, table: string): boolean;
   onChange(change: WalChange): void;
   log(record: Record<string, unknown>): void;
 }
@@ -128,6 +134,8 @@ export class ReplicationStream {
     if (type === 0x77 /* w */) {
       const start = chunk.readBigUInt64BE(1);
       if (start > this.received) this.received = start;
+      const head = HEAD.exec(chunk.toString('utf8', 25, Math.min(chunk.length, 25 + 1024)));
+      if (head && !this.opts.wants(JSON.parse(`"${head[1]}"`) as string, JSON.parse(`"${head[2]}"`) as string)) return;
       let change: WalChange | undefined;
       try {
         change = parseWal2json(chunk.toString('utf8', 25));

@@ -13,6 +13,8 @@ export interface WalColumn {
 
 export interface WalChange {
   action: 'I' | 'U' | 'D';
+  /** The writing transaction (32-bit xid). */
+  xid: number | undefined;
   schema: string;
   table: string;
   /** Commit time as wal2json writes it (`2024-05-01 12:00:00.123456+00`). */
@@ -50,6 +52,7 @@ export function parseWal2json(text: string): WalChange | undefined {
   if (action !== 'I' && action !== 'U' && action !== 'D') return undefined;
   return {
     action,
+    xid: raw.xid === undefined ? undefined : Number(raw.xid),
     schema: String(raw.schema),
     table: String(raw.table),
     timestamp: String(raw.timestamp ?? ''),

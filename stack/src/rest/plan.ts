@@ -1,7 +1,7 @@
 // Plan: the request resolved against the schema cache (PostgREST's Plan.hs), pure. Every table,
 // column, relationship, function and cast type a request names is looked up here; what is not
 // found is refused with PostgREST's error, so only known identifiers reach `render.ts`.
-import { Errors, RestError } from './errors.ts';
+import { Errors } from './errors.ts';
 import type { Field, Filter, JsonOp, LogicTree, OpExpr, OrderTerm, RowRange, SelectItem } from './parse.ts';
 import { ALL_RANGE, hasLimitZero, LIMIT_ZERO_RANGE, restrictRange } from './parse.ts';
 import type { ApiRequest, MediaType, Payload, Preferences } from './request.ts';
@@ -242,10 +242,9 @@ interface NodeContext {
   columns: Map<string, ColumnInfo> | null;
 }
 
+/** The base type of a function's output column, from its regtype text (json, jsonb, tsvector…). */
 function baseTypeOf(typeText: string): string {
-  const t = typeText.toLowerCase();
-  if (t === 'jsonb' || t === 'json' || t === 'tsvector') return t;
-  return t;
+  return typeText.toLowerCase();
 }
 
 function tableContext(table: Table): NodeContext {
@@ -373,7 +372,7 @@ export function findRelationship(cache: SchemaCache, schema: string, origin: str
 interface BuildState {
   cache: SchemaCache;
   schema: string;
-  counter: number;
+  aggregatesEnabled: boolean;
 }
 
 function uniqueAlias(base: string, taken: Set<string>): string {
@@ -397,7 +396,9 @@ function buildNode(
   const siblingAliases = new Set<string>([...ancestorAliases, node.alias]);
   for (const item of items) {
     if (item.type === 'field') {
-      if (item.aggregate !== undefined) throw Errors.aggregatesNotAllowed();
+      if (item.aggregate !== undefined) {
+        throw state.aggregatesEnabled ? Errors.notImplemented('Aggregate functions are not supported by the local stack') : Errors.aggregatesNotAllowed();
+      }
       if (item.field.name === '*' && item.field.jsonPath.length === 0) {
         if (item.cast !== undefined) throw Errors.undefinedColumn(ctx.relName, '*');
         node.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
@@ -454,9 +455,7 @@ function buildNode(
     buildNode(state, child, tableContext(target), item.children, depth + 1, new Set([...siblingAliases, childAlias]), target.name);
     embed.empty = child.select.length === 0 && child.embeds.every((e) => e.empty);
     if (embed.spread) {
-      if (!embed.toOne) {
-        throw Errors.notImplemented(`A spread operation on '${item.name}' is only supported for many-to-one and one-to-one relationships`);
-      }
+      if (!embed.toOne) throw Errors.spreadNotToOne(node.relName, item.name);
       if (child.select.length === 0 && child.embeds.length === 0) child.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
       if (child.select.some((s) => s.field.column === '*')) {
         embed.spreadNames = [...target.columns.map((col) => col.name)];
@@ -896,7 +895,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, config: PlanConfig, state
 }
 
 export function planRequest(req: ApiRequest, cache: SchemaCache, config: PlanConfig): PlannedRequest {
-  const state: BuildState = { cache, schema: req.schema, counter: 0 };
+  const state: BuildState = { cache, schema: req.schema, aggregatesEnabled: config.aggregatesEnabled };
   const action = req.action;
   let planned: PlannedRequest;
   switch (action.type) {
@@ -956,4 +955,3 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: PlanCon
   return planned;
 }
 
-export { RestError };

@@ -1,7 +1,7 @@
 // Parse, HTTP side: what the client asked for (PostgREST's ApiRequest.hs), pure. Resource and
 // action from method and path, schema from Accept-Profile/Content-Profile, the Prefer header,
 // the Accept media types, the Range header and limit/offset, and the body (JSON, CSV, form).
-import { Errors, RestError } from './errors.ts';
+import { Errors } from './errors.ts';
 import {
   ALL_RANGE,
   hasLimitZero,
@@ -505,4 +505,3 @@ export function parseRequest(req: HttpRequest, config: RequestConfig): ApiReques
   return out;
 }
 
-export { RestError };

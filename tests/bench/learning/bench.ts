@@ -116,8 +116,12 @@ async function rowCounts(db: pg.Client): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(r.rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
 
-async function leaderboards(db: pg.Client, size: number): Promise<{ rpc: Stats; seed: Stats; orgRpc: Stats }> {
-  const caller = await learnerId(db, Math.floor(size / 2));
+async function leaderboards(db: pg.Client): Promise<{ rpc: Stats; seed: Stats; orgRpc: Stats }> {
+  // A caller in the middle of the all-time XP board, far outside the top-100 page.
+  const caller = (await db.query<{ user_id: string }>(`
+    select user_id::text from private.leaderboard_xp
+    where period = 'all_time' and exam_id = ''
+      and position = (select max(position) / 2 from private.leaderboard_xp where period = 'all_time' and exam_id = '')`)).rows[0]!.user_id;
   const org = (await db.query<{ organization_id: string }>(
     'select organization_id from public.organization_members where user_id = $1', [caller])).rows[0]?.organization_id ?? null;
   const rpc = `select public.get_leaderboard('xp', 'all_time', null, $1, 100, 0) as board`;
@@ -253,7 +257,7 @@ async function main(): Promise<void> {
       await db.query('select private.refresh_leaderboards()');
       await db.query('vacuum analyze public.profiles');
       const rows = await rowCounts(db);
-      const lb = await leaderboards(db, size);
+      const lb = await leaderboards(db);
       const single = await submits(1, SUBMITS_SINGLE, Math.max(1, size - 20000));
       const multi = await submits(CLIENTS, SUBMITS_PER_CLIENT, Math.max(1, size - 20000) + SUBMITS_SINGLE);
       const rf = await refreshes(db);

@@ -1,0 +1,153 @@
+// Benchmark: /rest/v1 against a direct PostgreSQL client, side by side, on loopback.
+//   (a) a single-row select by primary key, (b) an RPC call.
+// Each case runs a bounded number of requests (after a warm-up) at concurrency 1 and N, and
+// prints requests/s and p50/p95/p99 latency for each client, with the ratio REST / direct.
+// The direct client also runs the query inside the same request-scoped transaction the gateway
+// uses (begin, set_config of role and claims, query, commit), to show where the time goes.
+//
+// Run manually against a running instance:
+//   cd tests && eval $(npm run --silent --prefix .. stack -- status -o env | sed 's/^/export /') \
+//     && SUPABASE_URL=$API_URL node --import tsx bench/rest.ts
+// Knobs: BENCH_REQUESTS (default 3000), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 300).
+import http from 'node:http';
+import pg from 'pg';
+import { env } from '../support/env.ts';
+import { setupFixtures } from '../rest/fixtures.ts';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+
+const url = new URL(env.SUPABASE_URL);
+if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) throw new Error(`refusing to benchmark a non-loopback host: ${url.hostname}`);
+
+interface Result {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+/** Runs `op` `total` times with `concurrency` workers; returns throughput and latency percentiles. */
+async function measure(op: () => Promise<void>, total: number, concurrency: number): Promise<Result> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        const t0 = performance.now();
+        await op();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+}
+
+// A keep-alive node:http client: undici's fetch costs ~0.4 ms per request on the client side,
+// which would be measured as server time.
+let agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+function request(method: string, path: string, token: string, body?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { apikey: env.ANON_KEY, Authorization: `Bearer ${token}` };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const req = http.request({ host: url.hostname, port: url.port, path: `/rest/v1${path}`, method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode} ${Buffer.concat(chunks).toString()}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const restGet = (path: string, token: string) => request('GET', path, token);
+const restPost = (path: string, token: string, body: string) => request('POST', path, token, body);
+
+/** The same statements the gateway sends around a query, on a direct connection. */
+async function scoped(pool: pg.Pool, sql: string, values: unknown[]): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query('begin isolation level read committed read only');
+    await c.query('select pg_catalog.set_config(n, v, true) from unnest($1::text[], $2::text[]) as s(n, v)', [
+      ['search_path', 'role', 'request.jwt.claims', 'request.method', 'request.path'],
+      ['"public", "public", "extensions"', 'service_role', '{"role":"service_role"}', 'GET', '/conf_notes'],
+    ]);
+    await c.query(sql, values);
+    await c.query('commit');
+  } finally {
+    c.release();
+  }
+}
+
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function row(label: string, client: string, r: Result): string {
+  return `${label.padEnd(24)} ${client.padEnd(26)} ${fmt(r.rps, 0).padStart(8)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${fmt(r.p99).padStart(8)}`;
+}
+
+async function main(): Promise<void> {
+  await setupFixtures();
+  const pool = new pg.Pool({ connectionString: env.DB_URL, max: Math.max(CONCURRENCY, 1) });
+  const token = env.SERVICE_ROLE_KEY;
+
+  const cases: { label: string; clients: [string, () => Promise<void>][] }[] = [
+    {
+      label: 'select by primary key',
+      clients: [
+        ['/rest/v1 (service_role)', () => restGet('/conf_notes?select=*&id=eq.1', token)],
+        ['pg direct', async () => void (await pool.query('select * from public.conf_notes where id = $1', [1]))],
+        ['pg direct, request scope', () => scoped(pool, 'select * from public.conf_notes where id = $1', [1])],
+      ],
+    },
+    {
+      label: 'rpc conf_add(a, b)',
+      clients: [
+        ['/rest/v1 (service_role)', () => restPost('/rpc/conf_add', token, '{"a":40,"b":2}')],
+        ['pg direct', async () => void (await pool.query('select public.conf_add($1, $2)', [40, 2]))],
+        ['pg direct, request scope', () => scoped(pool, 'select public.conf_add($1, $2)', [40, 2])],
+      ],
+    },
+  ];
+
+  console.log(`# /rest/v1 vs direct PostgreSQL — ${REQUESTS} requests per run after ${WARMUP} warm-up, loopback ${url.host}`);
+  for (const concurrency of [1, CONCURRENCY]) {
+    agent.destroy();
+    agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    console.log(`\n## concurrency ${concurrency}`);
+    console.log(`${'case'.padEnd(24)} ${'client'.padEnd(26)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+    for (const c of cases) {
+      const results: Result[] = [];
+      for (const [name, op] of c.clients) {
+        await measure(op, WARMUP, concurrency);
+        const r = await measure(op, REQUESTS, concurrency);
+        results.push(r);
+        console.log(row(c.label, name, r));
+      }
+      const [rest, direct] = results;
+      if (rest && direct) {
+        console.log(
+          `${''.padEnd(24)} ${'ratio /rest/v1 : direct'.padEnd(26)} ${fmt(rest.rps / direct.rps).padStart(8)} ${fmt(rest.p50 / direct.p50).padStart(8)} ${fmt(rest.p95 / direct.p95).padStart(8)} ${fmt(rest.p99 / direct.p99).padStart(8)}`,
+        );
+      }
+    }
+  }
+  agent.destroy();
+  await pool.end();
+}
+
+await main();
