@@ -12,7 +12,7 @@
 import http from 'node:http';
 import pg from 'pg';
 import { env } from '../support/env.ts';
-import { setupFixtures } from '../rest/fixtures.ts';
+import { releaseFixtures, setupFixtures } from '../rest/fixtures.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
   }
   agent.destroy();
   await pool.end();
+  await releaseFixtures();
 }
 
 await main();
