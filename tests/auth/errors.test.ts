@@ -5,17 +5,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { UnsecuredJWT } from 'jose';
 import { env } from '../support/env.ts';
+import { accessToken } from '../support/tokens.ts';
 import { adminClient, anonClient, authFetch, PASSWORD, randomIp, uniqueEmail } from './helpers.ts';
 
 const ip = randomIp();
-const secret = new TextEncoder().encode(env.JWT_SECRET);
-
-async function userToken(claims: Record<string, unknown>, exp = Math.floor(Date.now() / 1000) + 600): Promise<string> {
-  return new SignJWT({ aud: 'authenticated', role: 'authenticated', ...claims, exp }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret);
-}
-
 describe('error body formats', () => {
   test('without X-Supabase-Api-Version: {code: status, error_code, msg}', async () => {
     const r = await authFetch('/token?grant_type=password', { body: { email: uniqueEmail('nobody'), password: PASSWORD }, ip });
@@ -87,9 +82,9 @@ describe('bearer tokens', () => {
 
   test('a bad signature, an expired token, alg none and garbage: 403 bad_jwt', async () => {
     const sub = randomUUID();
-    const good = await userToken({ sub });
+    const good = await accessToken({ sub });
     const badSignature = `${good.slice(0, good.lastIndexOf('.'))}.${'A'.repeat(43)}`;
-    const expired = await userToken({ sub }, Math.floor(Date.now() / 1000) - 60);
+    const expired = await accessToken({ sub, expiresIn: -60 });
     const none = new UnsecuredJWT({ sub, role: 'service_role', aud: 'authenticated', exp: Math.floor(Date.now() / 1000) + 600 }).encode();
     const cases: [string, string][] = [
       [badSignature, 'token signature is invalid: signature is invalid'],
@@ -115,7 +110,7 @@ describe('bearer tokens', () => {
   });
 
   test('a valid token for a user that does not exist: 403 user_not_found', async () => {
-    const { error } = await getUser(await userToken({ sub: randomUUID() }));
+    const { error } = await getUser(await accessToken({ sub: randomUUID() }));
     assert.equal(error?.code, 'user_not_found');
     assert.equal(error?.status, 403);
     assert.equal(error?.message, 'User from sub claim in JWT does not exist');
@@ -126,7 +121,7 @@ describe('bearer tokens', () => {
     const email = uniqueEmail('nosession');
     const created = await admin.auth.admin.createUser({ email, password: PASSWORD, email_confirm: true });
     assert.equal(created.error, null);
-    const token = await userToken({ sub: created.data.user!.id, session_id: randomUUID() });
+    const token = await accessToken({ sub: created.data.user!.id, session_id: randomUUID() });
     const { data, error } = await getUser(token);
     assert.deepEqual(data, { user: null });
     assert.equal(error?.name, 'AuthSessionMissingError');
@@ -192,7 +187,7 @@ describe('malformed requests', () => {
   });
 
   test('random bodies on every endpoint never produce a 5xx', async () => {
-    const token = await userToken({ sub: randomUUID() });
+    const token = await accessToken({ sub: randomUUID() });
     const endpoints: [string, string, string | undefined][] = [
       ['POST', '/signup', undefined],
       ['POST', '/token?grant_type=password', undefined],

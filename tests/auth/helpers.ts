@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import { clientOptions } from '../support/client.ts';
 import { env } from '../support/env.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,12 +34,7 @@ export interface Target {
 export const stackTarget: Target = { url: env.SUPABASE_URL, anonKey: env.ANON_KEY, serviceRoleKey: env.SERVICE_ROLE_KEY };
 
 function client(key: string, ip: string, target: Target): SupabaseClient {
-  return createClient(target.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    global: { headers: { 'X-Forwarded-For': ip } },
-    // Node 20 has no global WebSocket; realtime is not used here, but the client builds one.
-    realtime: { transport: WebSocket as never },
-  });
+  return createClient(target.url, key, clientOptions({ global: { headers: { 'X-Forwarded-For': ip } } }));
 }
 
 export const anonClient = (ip: string, target: Target = stackTarget) => client(target.anonKey, ip, target);

@@ -2,8 +2,7 @@
 // email OTP (with and without creating the user), resend, and the PKCE variant of the links.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 import { adminClient, anonClient, authFetch, clickLink, fragmentParams, jwtClaims, latestMail, mailbox, PASSWORD, randomIp, sleep, uniqueEmail } from './helpers.ts';
 
@@ -133,11 +132,7 @@ describe('resend', () => {
 describe('PKCE', () => {
   test('sign-up link → ?code= → exchangeCodeForSession', async () => {
     const email = uniqueEmail('pkce');
-    const client = createClient(env.SUPABASE_URL, env.ANON_KEY, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false, flowType: 'pkce' },
-      global: { headers: { 'X-Forwarded-For': ip } },
-      realtime: { transport: WebSocket as never },
-    });
+    const client = testClient(env.ANON_KEY, undefined, { auth: { flowType: 'pkce' }, global: { headers: { 'X-Forwarded-For': ip } } });
     assert.equal((await client.auth.signUp({ email, password: PASSWORD })).error, null);
     const mail = await latestMail(email, 'signup');
     assert.ok(mail.token_hash!.startsWith('pkce_'));

@@ -2,32 +2,17 @@
 // (verify_jwt = true) with and without JWTs, `echo` (verify_jwt = false) for what reaches a
 // function and for streaming both ways, the exact refusal bodies, unknown functions.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { createClient, FunctionsHttpError } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
-import WebSocket from 'ws';
+import { FunctionsHttpError } from '@supabase/supabase-js';
+import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
+import { accessToken } from '../support/tokens.ts';
 
 const FN = `${env.SUPABASE_URL}/functions/v1`;
-// Node 20 has no global WebSocket; supabase-js's realtime client needs one to be constructed.
-const options = {
-  auth: { persistSession: false, autoRefreshToken: false },
-  realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-};
-const anon = createClient(env.SUPABASE_URL, env.ANON_KEY, options);
-
-async function userJwt(claims: Record<string, unknown> = {}, secret = env.JWT_SECRET, exp: string | number = '1h'): Promise<string> {
-  return new SignJWT({ role: 'authenticated', aud: 'authenticated', email: 'learner@example.com', ...claims })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(exp)
-    .sign(new TextEncoder().encode(secret));
-}
+const anon = testClient(env.ANON_KEY);
 
 function clientWith(token: string) {
-  return createClient(env.SUPABASE_URL, env.ANON_KEY, { ...options, global: { headers: { Authorization: `Bearer ${token}` } } });
+  return testClient(env.ANON_KEY, token);
 }
 
 async function raw(path: string, headers: Record<string, string> = {}, init: RequestInit = {}) {
@@ -47,7 +32,7 @@ describe('health (verify_jwt = true) through supabase-js', () => {
   });
 
   test('with a user JWT: caller authenticated', async () => {
-    const { data, error } = await clientWith(await userJwt()).functions.invoke('health', { method: 'GET' });
+    const { data, error } = await clientWith(await accessToken()).functions.invoke('health', { method: 'GET' });
     assert.equal(error, null);
     assert.equal(data.caller, 'authenticated');
   });
@@ -68,7 +53,7 @@ describe('health (verify_jwt = true) through supabase-js', () => {
   });
 
   test('a token signed with another secret: FunctionsHttpError 401 Invalid JWT', async () => {
-    const forged = await userJwt({}, 'another-secret-that-is-at-least-32-characters');
+    const forged = await accessToken({ secret: 'another-secret-that-is-at-least-32-characters' });
     const { error } = await clientWith(forged).functions.invoke('health', { method: 'GET' });
     assert.ok(error instanceof FunctionsHttpError);
     assert.equal((error.context as Response).status, 401);
@@ -92,8 +77,8 @@ describe('verify_jwt refusals (raw HTTP)', () => {
   });
 
   test('garbage, expired, unsigned (alg none) tokens: 401 Invalid JWT', async () => {
-    const expired = await userJwt({}, env.JWT_SECRET, Math.floor(Date.now() / 1000) - 60);
-    const [h, p] = (await userJwt()).split('.');
+    const expired = await accessToken({ expiresIn: -60 });
+    const [h, p] = (await accessToken()).split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
     for (const token of ['not-a-jwt', expired, none, `${h}.${p}.`]) {
       assert.deepEqual(await raw('/health', { Authorization: `Bearer ${token}` }), {

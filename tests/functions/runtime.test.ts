@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { serve } from '@hono/node-server';
 import { createClient, FunctionsHttpError } from '@supabase/supabase-js';
-import WebSocket from 'ws';
 import { readConfig, type Instance } from '../../stack/src/config.ts';
 import { createApp } from '../../stack/src/gateway/app.ts';
 import { createContext } from '../../stack/src/gateway/context.ts';
 import type { Service } from '../../stack/src/gateway/service.ts';
 import { functionsService } from '../../stack/src/functions/index.ts';
+import { nodeClientOptions } from '../support/client.ts';
 import { env } from '../support/env.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ascend-functions-'));
@@ -166,10 +166,7 @@ describe('failures answer the edge runtime’s bodies', () => {
 
   test('an exception in the handler: 500 WORKER_ERROR, also as supabase-js sees it', async () => {
     assert.deepEqual(await call('throws'), { status: 500, body: WORKER_ERROR });
-    const client = createClient(url, env.ANON_KEY, {
-      auth: { persistSession: false, autoRefreshToken: false },
-      realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-    });
+    const client = createClient(url, env.ANON_KEY, nodeClientOptions);
     const { data, error } = await client.functions.invoke('throws');
     assert.equal(data, null);
     assert.ok(error instanceof FunctionsHttpError);

@@ -2,20 +2,11 @@
 // trigger reach the topic's subscribers, public or private as the call says.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
-import { ensureFixtures } from './fixtures.ts';
-import { client, closeClients, collector, db, newUser, subscribe, waitFor } from './support.ts';
+import { describe, test } from 'node:test';
+import { useFixtures } from './fixtures.ts';
+import { client, collector, newUser, subscribe, waitFor } from './support.ts';
 
-let conn: pg.Client;
-before(async () => {
-  await ensureFixtures();
-  conn = await db();
-});
-after(async () => {
-  await closeClients();
-  await conn?.end();
-});
+const conn = useFixtures();
 
 describe('broadcast from the database', () => {
   test('realtime.send() in a trigger reaches public and private subscribers of the topic', async () => {

@@ -1,7 +1,10 @@
 // Database fixtures of the realtime suites, created idempotently as `postgres` (test data, not
 // migrations): RLS policies on realtime.messages for private channels, `rt_*` tables with RLS
 // in the supabase_realtime publication, and a trigger that broadcasts with realtime.send().
-import { db } from './support.ts';
+import { after, before } from 'node:test';
+import pg from 'pg';
+import { env } from '../support/env.ts';
+import { closeClients, db } from './support.ts';
 
 const SQL = `
 -- Private channels: members of a topic may receive; only writers may send.
@@ -124,4 +127,18 @@ export function ensureFixtures(): Promise<void> {
     }
   })();
   return done;
+}
+
+/** The head of a suite on the database: the fixtures, and a connection as `postgres` for its tests (closed after, with the clients). */
+export function useFixtures(): pg.Client {
+  const conn = new pg.Client({ connectionString: env.DB_URL });
+  before(async () => {
+    await ensureFixtures();
+    await conn.connect();
+  });
+  after(async () => {
+    await closeClients();
+    await conn.end();
+  });
+  return conn;
 }

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { SignJWT } from 'jose';
-import { client, closeClients, collector, mintToken, newUser, sleep, subscribe, waitFor } from './support.ts';
+import { accessToken } from '../support/tokens.ts';
+import { client, closeClients, collector, newUser, sleep, subscribe, waitFor } from './support.ts';
 
 after(closeClients);
 
@@ -73,31 +73,28 @@ describe('limits', () => {
 
 describe('tokens', () => {
   test('an expired JWT is refused with InvalidJWTToken', async () => {
-    const token = await mintToken({ expiresIn: -30 });
+    const token = await accessToken({ expiresIn: -30 });
     const ch = client(token).channel(`rt-token-${randomUUID()}`);
     await assert.rejects(subscribe(ch), /^Error: InvalidJWTToken: Token has expired \d+ seconds ago$/);
     await ch.unsubscribe();
   });
 
   test('a JWT signed with another secret is refused with JwtSignatureError', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const forged = await new SignJWT({ role: 'authenticated', sub: randomUUID(), exp: now + 3600 })
-      .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode('not-the-project-secret-not-the-project-secret'));
+    const forged = await accessToken({ secret: 'not-the-project-secret-not-the-project-secret' });
     const ch = client(forged).channel(`rt-token-${randomUUID()}`);
     await assert.rejects(subscribe(ch), /JwtSignatureError: Failed to validate JWT signature/);
     await ch.unsubscribe();
   });
 
   test('a JWT without `role` is refused', async () => {
-    const token = await mintToken({ role: undefined });
+    const token = await accessToken({ role: undefined });
     const ch = client(token).channel(`rt-token-${randomUUID()}`);
     await assert.rejects(subscribe(ch), /InvalidJWTToken: Fields `role` and `exp` are required in JWT/);
     await ch.unsubscribe();
   });
 
   test('when the token expires, the channel is shut down with a system message', async () => {
-    const token = await mintToken({ expiresIn: 2 });
+    const token = await accessToken({ expiresIn: 2 });
     const system = collector<Record<string, unknown>>();
     const ch = client(token).channel(`rt-token-${randomUUID()}`).on('system', {}, system.push);
     await subscribe(ch);

@@ -2,24 +2,15 @@
 // never the others; filters; UPDATE/DELETE payloads; tables outside the publication.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
-import type pg from 'pg';
-import { ensureFixtures } from './fixtures.ts';
-import { asUser, client, closeClients, collector, db, newUser, sleep, subscribe, waitFor } from './support.ts';
+import { useFixtures } from './fixtures.ts';
+import { asUser, client, collector, newUser, sleep, subscribe, waitFor } from './support.ts';
 
 type Item = { id: number; owner: string; body: string; qty: number; meta: unknown; created_at: string };
 type Change = RealtimePostgresChangesPayload<Item>;
 
-let conn: pg.Client;
-before(async () => {
-  await ensureFixtures();
-  conn = await db();
-});
-after(async () => {
-  await closeClients();
-  await conn?.end();
-});
+const conn = useFixtures();
 
 describe('postgres_changes', () => {
   test('an INSERT reaches the subscriber RLS allows, never the one it does not', async () => {

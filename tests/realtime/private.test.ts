@@ -2,20 +2,12 @@
 // policies on realtime.messages evaluated as the user, with Supabase's join error reason.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
-import { ensureFixtures } from './fixtures.ts';
-import { client, closeClients, collector, db, mintToken, newUser, sleep, subscribe, waitFor, type TestUser } from './support.ts';
+import { describe, test } from 'node:test';
+import { accessToken } from '../support/tokens.ts';
+import { useFixtures } from './fixtures.ts';
+import { client, collector, newUser, sleep, subscribe, waitFor, type TestUser } from './support.ts';
 
-let conn: pg.Client;
-before(async () => {
-  await ensureFixtures();
-  conn = await db();
-});
-after(async () => {
-  await closeClients();
-  await conn?.end();
-});
+const conn = useFixtures();
 
 async function member(topic: string, user: TestUser, canWrite: boolean): Promise<void> {
   await conn.query('insert into public.rt_channel_members (topic, user_id, can_write) values ($1, $2, $3) on conflict (topic, user_id) do update set can_write = excluded.can_write', [
@@ -119,7 +111,7 @@ describe('private channels', () => {
     await subscribe(ch);
     await conn.query('delete from public.rt_channel_members where topic = $1 and user_id = $2', [topic, user.id]);
     // A new token for the same user (e.g. after a refresh) makes Realtime evaluate the policies again.
-    await c.realtime.setAuth(await mintToken({ sub: user.id, email: user.email }));
+    await c.realtime.setAuth(await accessToken({ sub: user.id, email: user.email }));
     const msg = await waitFor(() => system.items.find((m) => m.status === 'error'), 5000, 'the shutdown system message');
     assert.equal(msg.message, `You no longer have permission to read from this Channel topic: ${topic}`);
     await waitFor(() => ch.state === 'closed', 5000, 'channel closed');

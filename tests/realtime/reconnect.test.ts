@@ -3,22 +3,13 @@
 // again. Restarts only the gateway of the test instance, never its database.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import { instance } from '../../stack/src/config.ts';
 import { gatewayPid, startGateway, stopGateway } from '../../stack/src/gateway-process.ts';
-import { ensureFixtures } from './fixtures.ts';
-import { asUser, client, closeClients, collector, db, newUser, waitFor } from './support.ts';
+import { useFixtures } from './fixtures.ts';
+import { asUser, client, collector, newUser, waitFor } from './support.ts';
 
-let conn: pg.Client;
-before(async () => {
-  await ensureFixtures();
-  conn = await db();
-});
-after(async () => {
-  await closeClients();
-  await conn?.end();
-});
+const conn = useFixtures();
 
 describe('gateway restart', () => {
   test('clients reconnect and rejoin by themselves; broadcast, presence and postgres_changes resume', { timeout: 90_000 }, async () => {

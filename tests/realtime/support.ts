@@ -1,11 +1,11 @@
 // Shared by the realtime suites: users as GoTrue would mint them (signed with JWT_SECRET, no auth
 // service needed), supabase-js clients over the `ws` transport, and small waiting helpers.
 import { randomUUID } from 'node:crypto';
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import WebSocket from 'ws';
+import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
+import { accessToken } from '../support/tokens.ts';
 
 export interface TestUser {
   id: string;
@@ -13,34 +13,10 @@ export interface TestUser {
   token: string;
 }
 
-export async function mintToken(claims: { sub?: string; email?: string; role?: string; expiresIn?: number; [k: string]: unknown } = {}): Promise<string> {
-  const { expiresIn = 3600, ...rest } = claims;
-  const now = Math.floor(Date.now() / 1000);
-  const sub = rest.sub ?? randomUUID();
-  return new SignJWT({
-    aud: 'authenticated',
-    role: 'authenticated',
-    email: `${sub}@example.test`,
-    phone: '',
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: {},
-    aal: 'aal1',
-    amr: [{ method: 'password', timestamp: now }],
-    session_id: randomUUID(),
-    is_anonymous: false,
-    ...rest,
-    sub,
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now)
-    .setExpirationTime(now + expiresIn)
-    .sign(new TextEncoder().encode(env.JWT_SECRET));
-}
-
 export async function newUser(): Promise<TestUser> {
   const id = randomUUID();
   const email = `${id}@example.test`;
-  return { id, email, token: await mintToken({ sub: id, email }) };
+  return { id, email, token: await accessToken({ sub: id, email }) };
 }
 
 const clients: SupabaseClient[] = [];
@@ -48,11 +24,7 @@ const clients: SupabaseClient[] = [];
 /** A supabase-js client; with a user, Realtime joins with that user's JWT. */
 export function client(user?: TestUser | string, opts: { vsn?: '1.0.0' | '2.0.0' } = {}): SupabaseClient {
   const token = typeof user === 'string' ? user : user?.token;
-  const c = createClient(env.SUPABASE_URL, env.ANON_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    ...(token ? { accessToken: async () => token } : {}),
-    realtime: { transport: WebSocket as never, ...(opts.vsn ? { vsn: opts.vsn } : {}) },
-  });
+  const c = testClient(env.ANON_KEY, token, opts.vsn ? { realtime: { vsn: opts.vsn } } : {});
   // supabase-js hands the token to Realtime asynchronously; a channel subscribed right away would
   // join with the anon key first. Setting it now (synchronous for an explicit token) avoids that.
   if (token) void c.realtime.setAuth(token);

@@ -3,32 +3,19 @@
 // string syntax errors, ambiguous or missing relationships, wrong paths and methods. Plus the
 // OpenAPI document at the root and the schema cache reloading on NOTIFY.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import { describe, test } from 'node:test';
 import { fail, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, REST, serviceClient, releaseFixtures, setupFixtures, tokenClient, userToken, waitForSchema } from './fixtures.ts';
+import { pgQuery, raw, REST, tokenClient, useFixtures, userToken, waitForSchema } from './fixtures.ts';
 import { env } from '../support/env.ts';
+import { accessToken } from '../support/tokens.ts';
 
-let anon: SupabaseClient;
-let service: SupabaseClient;
-
-before(async () => {
-  await setupFixtures();
-  anon = anonClient();
-  service = serviceClient();
-});
-
-after(releaseFixtures);
+const { anon, service } = useFixtures();
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
 describe('bad JWTs', () => {
   test('a bad signature is PGRST301 with WWW-Authenticate', async () => {
-    const forged = await new SignJWT({ role: 'service_role', sub: 'x' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('another-secret-another-secret-another-secret'));
+    const forged = await accessToken({ role: 'service_role', sub: 'x', secret: 'another-secret-another-secret-another-secret' });
     const r = await raw('/conf_notes', { token: forged });
     assert.equal(r.status, 401);
     assert.deepStrictEqual(r.json, { code: 'PGRST301', details: null, hint: null, message: 'JWT cryptographic operation failed' });

@@ -3,11 +3,12 @@
 // many-to-many embedding, and RPCs (volatile, stable, set-returning, single JSON argument).
 // Rebuilt from scratch by every test file's `before` (idempotent), then `notify pgrst`.
 // Users are minted as GoTrue would (HS256 JWTs with its claims); no dependency on /auth/v1.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import { after, before } from 'node:test';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import WebSocket from 'ws';
+import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
+import { accessToken, type TokenClaims } from '../support/tokens.ts';
 
 export const REST = `${env.SUPABASE_URL}/rest/v1`;
 
@@ -247,54 +248,34 @@ export async function waitForSchema(paths: string[], timeoutMs = 15_000): Promis
   }
 }
 
-const secret = new TextEncoder().encode(env.JWT_SECRET);
-
-/** An access token with GoTrue's claims. */
-export async function userToken(name: UserName, overrides: Record<string, unknown> = {}, expiresIn = 3600): Promise<string> {
+/** A fixture user's access token (their id and email, one fixed session). */
+export function userToken(name: UserName, overrides: TokenClaims = {}, expiresIn = 3600): Promise<string> {
   const u = USERS[name];
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    iss: `${env.SUPABASE_URL}/auth/v1`,
-    sub: u.id,
-    aud: 'authenticated',
-    exp: now + expiresIn,
-    iat: now,
-    email: u.email,
-    phone: '',
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: {},
-    role: 'authenticated',
-    aal: 'aal1',
-    amr: [{ method: 'password', timestamp: now }],
-    session_id: '11111111-2222-4333-8444-555555555555',
-    is_anonymous: false,
-    ...overrides,
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .sign(secret);
+  return accessToken({ sub: u.id, email: u.email, session_id: '11111111-2222-4333-8444-555555555555', expiresIn, ...overrides });
 }
 
-// Node 20 has no global WebSocket; supabase-js' realtime client needs one to be constructed.
-const clientOptions = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-} as const;
-
 export function anonClient(): SupabaseClient {
-  return createClient(env.SUPABASE_URL, env.ANON_KEY, clientOptions);
+  return testClient(env.ANON_KEY);
 }
 
 export function serviceClient(): SupabaseClient {
-  return createClient(env.SUPABASE_URL, env.SERVICE_ROLE_KEY, clientOptions);
+  return testClient(env.SERVICE_ROLE_KEY);
 }
 
 /** A client sending `token` as its bearer (the anon key as apikey), as a signed-in app does. */
-export function tokenClient(token: string): SupabaseClient {
-  return createClient(env.SUPABASE_URL, env.ANON_KEY, { ...clientOptions, accessToken: async () => token });
+export function tokenClient(token: string | Promise<string>): SupabaseClient {
+  return testClient(env.ANON_KEY, token);
 }
 
-export async function userClient(name: UserName): Promise<SupabaseClient> {
-  return tokenClient(await userToken(name));
+export function userClient(name: UserName): SupabaseClient {
+  return tokenClient(userToken(name));
+}
+
+/** The head of a test file: the fixtures held for its tests, and a client per role. */
+export function useFixtures(): { anon: SupabaseClient; alice: SupabaseClient; bob: SupabaseClient; service: SupabaseClient } {
+  before(setupFixtures);
+  after(releaseFixtures);
+  return { anon: anonClient(), alice: userClient('alice'), bob: userClient('bob'), service: serviceClient() };
 }
 
 export interface RawResponse {

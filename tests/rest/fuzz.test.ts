@@ -201,8 +201,15 @@ async function send(method: string, path: string, r: Pick<Req, 'role' | 'range' 
 /** Fragments of generated SQL: internal aliases, functions and keywords the renderer writes. */
 const LEAKS = /pgrst_source|_postgrest_t|pgrst_body|pgrst_payload|pgrst_call|pgrst_scalar|json_agg|row_to_json|to_jsonb|current_setting|syntax error at|\b(?:SELECT|LATERAL|ORDER BY|FROM|WHERE|LIMIT|OFFSET|RETURNING)\b|\$\d+/g;
 
-/** PostgreSQL's and pg-safeupdate's own words about the caller's input, as on hosted Supabase. */
-const USER_FACING = new Set(['UPDATE requires a WHERE clause', 'DELETE requires a WHERE clause', 'LIMIT must not be negative', 'OFFSET must not be negative']);
+/**
+ * PostgreSQL's and pg-safeupdate's own words about the caller's input, as on hosted Supabase
+ * (e.g. `id=sl.1` on a bigint is a bit shift, and PostgreSQL says the filter is not boolean).
+ */
+const USER_FACING = [
+  /^(UPDATE|DELETE) requires a WHERE clause$/,
+  /^(LIMIT|OFFSET) must not be negative$/,
+  /^argument of WHERE must be type boolean, not type [a-z ]+$/,
+];
 
 /** The request's own text (decoded): error messages may quote it back. */
 function ownText(path: string): string {
@@ -215,7 +222,7 @@ function ownText(path: string): string {
 
 /** SQL fragments in an error that the caller did not write themselves. */
 function leaks(text: string, path: string): string[] {
-  if (USER_FACING.has(text)) return [];
+  if (USER_FACING.some((re) => re.test(text))) return [];
   const own = ownText(path);
   return [...text.matchAll(LEAKS)].map((m) => m[0]).filter((m) => !own.includes(m));
 }

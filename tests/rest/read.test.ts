@@ -3,25 +3,11 @@
 // hints, spreads), every filter operator, and/or trees, filters and order on embeds, order with
 // nulls, limit/offset, Range headers, counts, single/maybeSingle, CSV, HEAD and stripped nulls.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { describe, test } from 'node:test';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { raw, userToken, USERS, useFixtures } from './fixtures.ts';
 
-let anon: SupabaseClient;
-let alice: SupabaseClient;
-let bob: SupabaseClient;
-let service: SupabaseClient;
-
-before(async () => {
-  await setupFixtures();
-  anon = anonClient();
-  alice = await userClient('alice');
-  bob = await userClient('bob');
-  service = serviceClient();
-});
-
-after(releaseFixtures);
+const { anon, alice, bob, service } = useFixtures();
 
 const ids = (rows: unknown): number[] => (rows as { id: number }[]).map((r) => r.id);
 

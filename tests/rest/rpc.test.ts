@@ -3,25 +3,11 @@
 // volatility (writes refused in GET and in read-only calls), the request GUCs functions see
 // (role, claims, method, path, headers, cookies), per-role statement timeouts and RAISE errors.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { describe, test } from 'node:test';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { pgQuery, raw, userToken, USERS, useFixtures } from './fixtures.ts';
 
-let anon: SupabaseClient;
-let alice: SupabaseClient;
-let bob: SupabaseClient;
-let service: SupabaseClient;
-
-before(async () => {
-  await setupFixtures();
-  anon = anonClient();
-  alice = await userClient('alice');
-  bob = await userClient('bob');
-  service = serviceClient();
-});
-
-after(releaseFixtures);
+const { anon, alice, bob, service } = useFixtures();
 
 describe('calling functions', () => {
   test('scalar function by POST and by GET', async () => {

@@ -3,25 +3,11 @@
 // RLS on writes per role (42501 is 401 for anon, 403 for users), constraint errors, and the
 // hosted pg-safeupdate rule (no UPDATE/DELETE without a filter).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { describe, test } from 'node:test';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, serviceClient, releaseFixtures, setupFixtures, userClient, userToken, USERS } from './fixtures.ts';
+import { pgQuery, raw, userToken, USERS, useFixtures } from './fixtures.ts';
 
-let anon: SupabaseClient;
-let alice: SupabaseClient;
-let bob: SupabaseClient;
-let service: SupabaseClient;
-
-before(async () => {
-  await setupFixtures();
-  anon = anonClient();
-  alice = await userClient('alice');
-  bob = await userClient('bob');
-  service = serviceClient();
-});
-
-after(releaseFixtures);
+const { anon, alice, bob, service } = useFixtures();
 
 const rlsViolation = (table: string) => ({ code: '42501', message: `new row violates row-level security policy for table "${table}"` });
 

@@ -5,11 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { SignJWT } from 'jose';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
-import WebSocket from 'ws';
+import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
+import { accessToken } from '../support/tokens.ts';
 
 export const PRIVATE = 'st-private';
 export const PUBLIC = 'st-public';
@@ -70,18 +70,12 @@ export function setupFixtures(): Promise<void> {
   return fixturesReady;
 }
 
-const clientOptions = {
-  auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-  // Node 20 has no global WebSocket; supabase-js builds its realtime client eagerly.
-  realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
-};
-
 export function anonClient(): SupabaseClient {
-  return createClient(env.SUPABASE_URL, env.ANON_KEY, clientOptions);
+  return testClient(env.ANON_KEY);
 }
 
 export function serviceClient(): SupabaseClient {
-  return createClient(env.SUPABASE_URL, env.SERVICE_ROLE_KEY, clientOptions);
+  return testClient(env.SERVICE_ROLE_KEY);
 }
 
 export interface TestUser {
@@ -93,28 +87,8 @@ export interface TestUser {
 /** A user as GoTrue would sign them in: an HS256 access token with Supabase's claims. */
 export async function mintUser(): Promise<TestUser> {
   const id = randomUUID();
-  const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({
-    sub: id,
-    role: 'authenticated',
-    aud: 'authenticated',
-    email: `${id}@storage.test`,
-    phone: '',
-    session_id: randomUUID(),
-    aal: 'aal1',
-    is_anonymous: false,
-    app_metadata: { provider: 'email' },
-    user_metadata: {},
-  })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setIssuedAt(now)
-    .setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(env.JWT_SECRET));
-  const client = createClient(env.SUPABASE_URL, env.ANON_KEY, {
-    ...clientOptions,
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  });
-  return { id, token, client };
+  const token = await accessToken({ sub: id });
+  return { id, token, client: testClient(env.ANON_KEY, token) };
 }
 
 export async function objectRow(bucket: string, name: string): Promise<{ id: string; version: string; owner_id: string | null } | undefined> {
