@@ -101,9 +101,12 @@ describe('sign-up with confirmations on', () => {
     assert.ok(['3599', '3600'].includes(f.expires_in!), 'jwt_expiry = 3600 (less the second that may have ticked)');
     assert.match(f.refresh_token!, /^[a-z2-7]{12}$/);
     const claims = jwtClaims(f.access_token!);
-    assert.deepEqual(Object.keys(claims), [
-      'iss', 'sub', 'aud', 'exp', 'iat', 'email', 'phone', 'app_metadata', 'user_metadata', 'role', 'aal', 'amr', 'session_id', 'is_anonymous',
+    // GoTrue's claims, plus `org_roles` from the project's custom access token hook (config.toml),
+    // whose jsonb output fixes the order.
+    assert.deepEqual(Object.keys(claims).sort(), [
+      'aal', 'amr', 'app_metadata', 'aud', 'email', 'exp', 'iat', 'is_anonymous', 'iss', 'org_roles', 'phone', 'role', 'session_id', 'sub', 'user_metadata',
     ]);
+    assert.deepEqual(claims.org_roles, {}, 'a new user belongs to no organisation');
     assert.equal(claims.iss, `${env.SUPABASE_URL}/auth/v1`);
     assert.equal(claims.sub, user.id);
     assert.equal(claims.aud, 'authenticated');
