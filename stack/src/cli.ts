@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instance, projectRoot, type Instance } from './config.ts';
 
@@ -17,6 +18,13 @@ import { TYPES_FILE } from './types-file.ts';
 
 const log = (msg: string) => console.error(`stack: ${msg}`);
 
+/** The benchmarks under tests/bench, each a script that prints its figures. */
+const BENCHES: Record<string, string> = {
+  rest: 'tests/bench/rest.ts',
+  realtime: 'tests/bench/realtime.ts',
+  learning: 'tests/bench/learning/bench.ts',
+};
+
 const USAGE = `usage: npm run stack -- <command>
 
   start             start the database (created and built the first time); idempotent
@@ -28,6 +36,8 @@ const USAGE = `usage: npm run stack -- <command>
                     the database's or the gateway's log (-f: follow)
   types             regenerate web/src/lib/database.types.ts from the database
   up                start everything in the foreground; Ctrl-C stops it (npm start)
+  bench <name>      run a benchmark of tests/bench against the running instance:
+                    ${Object.keys(BENCHES).join(', ')}
   test              run every test suite on a disposable instance (npm test)
 
 STACK_INSTANCE selects the instance (default dev; tests use test).`;
@@ -92,9 +102,25 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'up':
       return up(inst);
+    case 'bench':
+      return bench(inst, positionals[1]);
     default:
       throw new StackError(`unknown command "${command}"`, 'run npm run stack -- --help');
   }
+}
+
+/** Runs a benchmark with the instance's URLs and keys in its environment, as the tests get them. */
+async function bench(inst: Instance, name: string | undefined): Promise<number> {
+  const script = name ? BENCHES[name] : undefined;
+  if (!script) throw new StackError(`unknown benchmark "${name ?? ''}"`, `use one of: ${Object.keys(BENCHES).join(', ')}`);
+  await requireRunning(inst);
+  const vars = await statusVars(inst);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, script)], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, ...vars, SUPABASE_URL: vars.API_URL, STACK_DB_PORT: String(inst.dbPort), STACK_INSTANCE: inst.name },
+  });
+  return new Promise((res) => child.on('close', (code) => res(code ?? 1)));
 }
 
 /** `npm start`: the stack and the web app in the foreground until Ctrl-C, then all stopped. */

@@ -1,5 +1,5 @@
 // Realtime benchmark, run by hand against a running instance (loopback only, bounded):
-//   node --import tsx tests/bench/realtime.ts        (with the instance's env exported)
+//   npm run bench -- realtime
 // Prints, in one run:
 //   1. broadcast end-to-end latency p50/p95/p99 with 1,000 subscribed sockets on one topic
 //      (supabase-js clients, serializer 2.0.0, in this process: client decode time included);

@@ -5,9 +5,7 @@
 // The direct client also runs the query inside the same request-scoped transaction the gateway
 // uses (begin, set_config of role and claims, query, commit), to show where the time goes.
 //
-// Run manually against a running instance:
-//   cd tests && eval $(npm run --silent --prefix .. stack -- status -o env | sed 's/^/export /') \
-//     && SUPABASE_URL=$API_URL node --import tsx bench/rest.ts
+// Run against a running instance: npm run bench -- rest
 // Knobs: BENCH_REQUESTS (default 3000), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 300).
 import http from 'node:http';
 import pg from 'pg';

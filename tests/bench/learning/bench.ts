@@ -1,5 +1,5 @@
 // Learning-core benchmark, run by hand against a running instance (loopback only):
-//   STACK_DB_PORT=54522 BENCH_SIZES=100000,1000000 node --import tsx tests/bench/learning/bench.ts
+//   BENCH_SIZES=100000,1000000 npm run bench -- learning   (against a running instance)
 // For each size it grows the generated population to that many learners (generate.sql,
 // set-based, incremental) and then prints:
 //   1. the leaderboard RPC (top 100 plus the caller's own entry and the total, served from the
@@ -9,7 +9,7 @@
 //      different learner, as in production): throughput and p50/p95/p99 latency of the whole
 //      transaction (claims set as PostgREST sets them, submit, commit);
 //   3. the time of a concurrent refresh of every leaderboard view (each view, then the job).
-// and, at the end, all sizes side by side.
+// and, at the end, all sizes side by side. The pg_cron refresh job is paused during the run.
 // Knobs: BENCH_SIZES (100000), BENCH_ATTEMPTS (4 quizzes per learner on average), BENCH_DETAIL
 // (20000 learners with per-question answers), BENCH_LB_ITERATIONS (200), BENCH_SUBMITS_SINGLE
 // (200), BENCH_SUBMITS_PER_CLIENT (40), BENCH_CLIENTS (16), BENCH_DB_URL / BENCH_ADMIN_URL.
@@ -249,6 +249,9 @@ async function main(): Promise<void> {
   await admin.connect();
   await db.connect();
   const results: SizeResult[] = [];
+  // The scheduled refresh would compete with the measurements: pause it for the run.
+  const PAUSE = `select cron.alter_job(jobid, active => $1) from cron.job where jobname = 'ascend-refresh-leaderboards'`;
+  await db.query(PAUSE, [false]);
   try {
     for (const size of SIZES) {
       console.log(`\ngenerating up to ${int(size)} learners ...`);
@@ -269,6 +272,7 @@ async function main(): Promise<void> {
       results.push(r);
     }
   } finally {
+    await db.query(PAUSE, [true]).catch(() => undefined);
     await admin.end();
     await db.end();
   }
