@@ -26,7 +26,11 @@ test('the project config as GoTrue sees it', () => {
   assert.equal(s.email.maxFrequencyMs, 1000);
   assert.deepEqual(s.password, { minLength: 8, requiredCharacters: ['abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'] });
   assert.equal(s.refreshTokenReuseInterval, 10);
-  assert.equal(s.hooks.customAccessToken, undefined);
+  assert.deepEqual(s.hooks.customAccessToken, {
+    enabled: true,
+    uri: 'pg-functions://postgres/public/custom_access_token_hook',
+    functionName: '"public"."custom_access_token_hook"',
+  });
 });
 
 test('AUTH_* overrides, typed like the TOML keys and validated', () => {
