@@ -8,8 +8,17 @@ import { StackError } from './errors.ts';
 import { lastLine, run } from './exec.ts';
 import { isRoot, runAsPostgres } from './system.ts';
 
+/**
+ * Whether the server has `output_plugin_libraries` (PostgreSQL 15.20+ security releases): there
+ * only the listed libraries may be logical decoding output plugins, and realtime needs wal2json.
+ */
+async function hasOutputPluginAllowList(): Promise<boolean> {
+  const r = await runAsPostgres('postgres', ['--describe-config']);
+  return r.code === 0 && /^output_plugin_libraries\t/m.test(r.stdout);
+}
+
 /** Settings the stack owns; rewritten on every start so a change here takes effect. */
-function serverSettings(inst: Instance): Record<string, string> {
+async function serverSettings(inst: Instance): Promise<Record<string, string>> {
   const settings: Record<string, string> = {
     port: String(inst.dbPort),
     listen_addresses: "'127.0.0.1'",
@@ -28,6 +37,7 @@ function serverSettings(inst: Instance): Record<string, string> {
     max_connections: '200',
     log_line_prefix: "'%m [%p] %q%u@%d '",
   };
+  if (await hasOutputPluginAllowList()) settings.output_plugin_libraries = "'pgoutput, test_decoding, wal2json'";
   if (inst.disposable) {
     // A test instance is rebuilt every run: trade durability for speed.
     Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
@@ -109,8 +119,8 @@ export async function initCluster(inst: Instance): Promise<void> {
   appendFileSync(join(pgdata, 'postgresql.conf'), "\n# Settings of the Ascend local stack\ninclude_if_exists = 'stack.conf'\n");
 }
 
-function writeServerSettings(inst: Instance): void {
-  const lines = Object.entries(serverSettings(inst)).map(([k, v]) => `${k} = ${v}`);
+async function writeServerSettings(inst: Instance): Promise<void> {
+  const lines = Object.entries(await serverSettings(inst)).map(([k, v]) => `${k} = ${v}`);
   const file = join(dataDir(inst), 'stack.conf');
   writeFileSync(file, `# Written by the stack on every start; edits here are lost.\n${lines.join('\n')}\n`);
   chownToPostgres(file);
@@ -142,7 +152,7 @@ export async function ensurePortFree(port: number, setting: string): Promise<voi
 }
 
 export async function startCluster(inst: Instance): Promise<void> {
-  writeServerSettings(inst);
+  await writeServerSettings(inst);
   if (!existsSync(inst.logFile)) {
     // Through the link when the cluster lives outside the project.
     writeFileSync(inst.logFile, '');
