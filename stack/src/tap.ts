@@ -25,7 +25,8 @@ export function tally(tap: string): Tally {
       else nodeFail = Number(total[2]);
       continue;
     }
-    const point = /^(not ok|ok)\b\s*\d*\s*-?\s*(.*)$/.exec(line);
+    // A test point carries its number; pg_prove's bare "ok" after each file is a verdict, not a test.
+    const point = /^(not ok|ok)\s+\d+\b\s*-?\s*(.*)$/.exec(line);
     if (!point) continue;
     const description = point[2] ?? '';
     const todoOrSkip = /#\s*(TODO|SKIP)\b/i.test(description);

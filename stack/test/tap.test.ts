@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tally } from '../src/tap.ts';
 
-test('counts pg_prove verbose output, failures with their descriptions', () => {
+test('counts pg_prove verbose output (not its per-file verdicts), failures with their descriptions', () => {
   const out = [
     'supabase/tests/01_a.test.sql ..',
     '1..3',
@@ -10,8 +10,13 @@ test('counts pg_prove verbose output, failures with their descriptions', () => {
     'not ok 2 - anon cannot read auth.users',
     '# Failed test 2: "anon cannot read auth.users"',
     'ok 3 - skipped thing # SKIP no wal2json',
+    'Failed 1/3 subtests',
+    'supabase/tests/02_b.test.sql ..',
+    '1..1',
+    'ok 1 - another file',
+    'ok',
   ].join('\n');
-  assert.deepEqual(tally(out), { passed: 2, failed: 1, failures: ['anon cannot read auth.users'] });
+  assert.deepEqual(tally(out), { passed: 3, failed: 1, failures: ['anon cannot read auth.users'] });
 });
 
 test("node's TAP totals win over nested points", () => {

@@ -40,6 +40,8 @@ create table private.job_watermarks (
   processed_until timestamptz not null
 );
 comment on table private.job_watermarks is 'Where incremental jobs stopped (e.g. graded answers already counted into question difficulty).';
+-- Not exposed and granted to no API role; RLS with no policy as well, so a stray grant still shows nothing.
+alter table private.job_watermarks enable row level security;
 
 insert into private.job_watermarks (job, processed_until) values ('question_stats', '-infinity');
 

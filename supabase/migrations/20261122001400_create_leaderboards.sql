@@ -216,6 +216,9 @@ create table private.leaderboard_runs (
 );
 comment on table private.leaderboard_runs is 'Log of leaderboard refreshes (kept 7 days).';
 create index leaderboard_runs_refreshed_at_idx on private.leaderboard_runs (refreshed_at desc);
+-- Not exposed and granted to no API role; RLS with no policy as well, so a stray grant still shows nothing.
+alter table private.leaderboard_state enable row level security;
+alter table private.leaderboard_runs enable row level security;
 
 create function private.refresh_leaderboards()
 returns jsonb
