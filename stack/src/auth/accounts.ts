@@ -164,6 +164,27 @@ export async function sendRecoveryOrMagicLink(
   await createOneTimeToken(q, user.id, user.email, token, 'recovery_token');
 }
 
+/**
+ * POST /recover and POST /magiclink for an existing user end alike (GoTrue audits both as a
+ * recovery request): a PKCE flow state when a challenge came, then the email.
+ */
+export async function requestRecoveryOrMagicLink(
+  deps: AuthDeps,
+  user: User,
+  kind: 'recovery' | 'magiclink',
+  flow: FlowType,
+  pkce: { codeChallenge: string; codeChallengeMethod: string },
+  redirectTo: string,
+): Promise<void> {
+  if (flow === 'pkce') {
+    await createFlowState(deps.db.query, { providerType: kind, method: kind, ...pkce, userId: user.id });
+  }
+  await deps.db.tx(async (q) => {
+    await audit(q, user, 'user_recovery_requested');
+    await sendRecoveryOrMagicLink(deps, q, user, kind, flow, redirectTo);
+  });
+}
+
 export async function sendReauthentication(deps: AuthDeps, q: Query, user: User): Promise<void> {
   checkFrequency(user.row.reauthentication_sent_at, deps.settings.email.maxFrequencyMs);
   const otp = generateOtp(deps.settings.email.otpLength);

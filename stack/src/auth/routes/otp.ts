@@ -3,8 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayEnv } from '../../gateway/service.ts';
-import { createFlowState, flowFromChallenge, sendRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
-import { audit } from '../audit.ts';
+import { flowFromChallenge, requestRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
 import { randomPassword } from '../crypto.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode, unprocessable } from '../errors.ts';
@@ -56,20 +55,8 @@ async function magicLink(c: Ctx, deps: AuthDeps, params: MagicLinkBody): Promise
     return c.json({});
   }
 
-  if (flow === 'pkce') {
-    await createFlowState(deps.db.query, {
-      providerType: 'magiclink',
-      method: 'magiclink',
-      codeChallenge: params.code_challenge,
-      codeChallengeMethod: params.code_challenge_method,
-      userId: user.id,
-    });
-  }
-  const redirectTo = referrer(c, s);
-  await deps.db.tx(async (q) => {
-    await audit(q, user, 'user_recovery_requested');
-    await sendRecoveryOrMagicLink(deps, q, user, 'magiclink', flow, redirectTo);
-  });
+  const pkce = { codeChallenge: params.code_challenge, codeChallengeMethod: params.code_challenge_method };
+  await requestRecoveryOrMagicLink(deps, user, 'magiclink', flow, pkce, referrer(c, s));
   return c.json({});
 }
 

@@ -3,8 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayEnv } from '../../gateway/service.ts';
-import { createFlowState, flowFromChallenge, sendRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
-import { audit } from '../audit.ts';
+import { flowFromChallenge, requestRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode } from '../errors.ts';
 import { enforceRateLimit, readBody, referrer, requestAud, str } from '../http.ts';
@@ -26,20 +25,8 @@ export function recoverRoutes(deps: AuthDeps): Hono<GatewayEnv> {
 
     const user = await findUserByEmail(deps.db.query, email, requestAud(c, s));
     if (!user) return c.json({});
-    if (flow === 'pkce') {
-      await createFlowState(deps.db.query, {
-        providerType: 'recovery',
-        method: 'recovery',
-        codeChallenge: params.code_challenge,
-        codeChallengeMethod: params.code_challenge_method,
-        userId: user.id,
-      });
-    }
-    const redirectTo = referrer(c, s);
-    await deps.db.tx(async (q) => {
-      await audit(q, user, 'user_recovery_requested');
-      await sendRecoveryOrMagicLink(deps, q, user, 'recovery', flow, redirectTo);
-    });
+    const pkce = { codeChallenge: params.code_challenge, codeChallengeMethod: params.code_challenge_method };
+    await requestRecoveryOrMagicLink(deps, user, 'recovery', flow, pkce, referrer(c, s));
     return c.json({});
   });
   return app;
