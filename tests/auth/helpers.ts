@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { MailMessage } from '../../stack/src/auth/mailsink.ts';
 import { clientOptions } from '../support/client.ts';
 import { env } from '../support/env.ts';
 
@@ -71,18 +72,8 @@ export async function authFetch(
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-export interface MailMessage {
-  id: string;
-  to: string[];
-  subject: string;
-  html: string;
-  text: string;
-  type: string;
-  otp: string | null;
-  token_hash: string | null;
-  action_link: string | null;
-  redirect_to: string | null;
-}
+/** What `GET /mail/v1/messages` answers: the sink's own message type. */
+export type { MailMessage };
 
 export async function mailbox(to: string, target: Target = stackTarget): Promise<MailMessage[]> {
   const res = await fetch(`${target.url}/mail/v1/messages?to=${encodeURIComponent(to)}`);
