@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { UnsecuredJWT } from 'jose';
 import { env } from '../support/env.ts';
+import { fuzzParams } from '../support/fuzz.ts';
 import { accessToken } from '../support/tokens.ts';
 import { adminClient, anonClient, authFetch, PASSWORD, randomIp, uniqueEmail } from './helpers.ts';
 
@@ -231,7 +232,7 @@ describe('malformed requests', () => {
         const r = await authFetch(path, { method, rawBody, bearer, ip: randomIp() });
         assert.ok(r.status < 500, `${method} ${path} ${rawBody} → ${r.status} ${r.text}`);
       }),
-      { numRuns: 300 },
+      fuzzParams(300, 'AUTH_FUZZ_SEED'),
     );
   });
 });

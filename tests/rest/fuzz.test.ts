@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { env } from '../support/env.ts';
+import { fuzzParams } from '../support/fuzz.ts';
 import { pgQuery, REST, releaseFixtures, setupFixtures, userToken, USERS } from './fixtures.ts';
 
 type Role = 'anon' | 'alice' | 'bob' | 'service';
@@ -263,11 +264,7 @@ function assertVisible(role: Role, rows: NoteRow[], path: string): void {
 
 const VISIBLE_COUNT: Record<Role, number> = { anon: 3, alice: 4, bob: 4, service: 5 };
 const RUNS = Number(process.env.REST_FUZZ_RUNS ?? 1500);
-// CI replays one fixed seed, so a red run always means a change broke something; elsewhere each
-// run explores new cases (a failure prints its seed: replay it with REST_FUZZ_SEED).
-const CI_SEED = 20261122;
-const seed = process.env.REST_FUZZ_SEED ? Number(process.env.REST_FUZZ_SEED) : process.env.CI ? CI_SEED : undefined;
-const params = { numRuns: RUNS, ...(seed === undefined ? {} : { seed }) };
+const params = fuzzParams(RUNS, 'REST_FUZZ_SEED');
 
 /** fc.assert, with the failing assertion's message in the thrown error (v4 keeps it in `cause`). */
 async function check<Ts extends [unknown, ...unknown[]]>(prop: fc.IAsyncPropertyWithHooks<Ts>, p: fc.Parameters<Ts>): Promise<void> {
