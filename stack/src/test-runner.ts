@@ -151,7 +151,15 @@ export async function runTests(): Promise<number> {
     });
     await suite('pgTAP: supabase/tests', () => pgTap(inst));
     const vars = await statusVars(inst);
-    const env = { ...process.env, ...vars, SUPABASE_URL: vars.API_URL, STACK_INSTANCE: inst.name };
+    // The instance by name and ports, so tests that stop or restart parts of it find it again.
+    const env = {
+      ...process.env,
+      ...vars,
+      SUPABASE_URL: vars.API_URL,
+      STACK_INSTANCE: inst.name,
+      STACK_DB_PORT: String(inst.dbPort),
+      STACK_API_PORT: String(inst.apiPort),
+    };
     for (const ws of workspacesWithTests()) {
       await suite(`workspace ${ws}`, () => workspaceTests(ws, env));
     }
