@@ -137,12 +137,23 @@ async function up(inst: Instance): Promise<number> {
     env: { ...process.env, PUBLIC_SUPABASE_URL: vars.API_URL, PUBLIC_SUPABASE_ANON_KEY: vars.ANON_KEY },
   });
   log(`web app: http://127.0.0.1:${WEB_PORT}; press Ctrl-C to stop everything`);
-  const webExited = new Promise<number>((res) => web.once('exit', (code) => res(code ?? 0)));
+  // Ctrl-C reaches the web server too; only an exit of its own is worth reporting.
+  let signalledFirst = false;
   const signalled = new Promise<number>((res) => {
-    process.once('SIGINT', () => res(0));
-    process.once('SIGTERM', () => res(0));
+    const onSignal = () => {
+      signalledFirst = true;
+      res(0);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   });
-  const code = await Promise.race([signalled, webExited.then((c) => (log(`the web app exited (${c})`), 1))]);
+  const webExited = new Promise<number>((res) =>
+    web.once('exit', (c) => {
+      if (!signalledFirst) log(`the web app exited (${c ?? 'signal'})`);
+      res(1);
+    }),
+  );
+  const code = await Promise.race([signalled, webExited]);
   log('stopping');
   if (web.exitCode === null) web.kill('SIGTERM');
   await stop(inst);
