@@ -221,11 +221,15 @@ comment on function net._await_response(bigint) is 'pg_net internal: blocks unti
 -- Public API
 -- ---------------------------------------------------------------------------
 
-create function net.http_get(
+-- [LOCAL] The one queueing step of http_get/http_post/http_delete: params appended to the URL,
+-- a row in the queue, the worker woken (NOTIFY, delivered at commit).
+create function net._enqueue(
+  method net.http_method,
   url text,
-  params jsonb default '{}'::jsonb,
-  headers jsonb default '{}'::jsonb,
-  timeout_milliseconds integer default 5000
+  params jsonb,
+  headers jsonb,
+  body bytea,
+  timeout_milliseconds integer
 )
 returns bigint
 language plpgsql
@@ -240,12 +244,30 @@ begin
   into params_array
   from pg_catalog.jsonb_each_text(params);
 
-  insert into net.http_request_queue (method, url, headers, timeout_milliseconds)
-  values ('GET', net._encode_url_with_params_array(url, params_array), headers, timeout_milliseconds)
+  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
+  values (method, net._encode_url_with_params_array(url, params_array), headers, body, timeout_milliseconds)
   returning id into request_id;
 
   perform net.wake();
   return request_id;
+end
+$$;
+comment on function net._enqueue(net.http_method, text, jsonb, jsonb, bytea, integer) is
+  '[LOCAL] Queues one request for the delivery worker; shared by http_get, http_post and http_delete.';
+
+create function net.http_get(
+  url text,
+  params jsonb default '{}'::jsonb,
+  headers jsonb default '{}'::jsonb,
+  timeout_milliseconds integer default 5000
+)
+returns bigint
+language plpgsql
+parallel unsafe
+set search_path = ''
+as $$
+begin
+  return net._enqueue('GET', url, params, headers, null, timeout_milliseconds);
 end
 $$;
 comment on function net.http_get(text, jsonb, jsonb, integer) is
@@ -264,8 +286,6 @@ parallel unsafe
 set search_path = ''
 as $$
 declare
-  request_id bigint;
-  params_array text[];
   content_type text;
 begin
   select r.header_value
@@ -283,22 +303,7 @@ begin
     raise exception 'Content-Type header must be "application/json"';
   end if;
 
-  select coalesce(pg_catalog.array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-  into params_array
-  from pg_catalog.jsonb_each_text(params);
-
-  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values (
-    'POST',
-    net._encode_url_with_params_array(url, params_array),
-    headers,
-    pg_catalog.convert_to(body::text, 'UTF8'),
-    timeout_milliseconds
-  )
-  returning id into request_id;
-
-  perform net.wake();
-  return request_id;
+  return net._enqueue('POST', url, params, headers, pg_catalog.convert_to(body::text, 'UTF8'), timeout_milliseconds);
 end
 $$;
 comment on function net.http_post(text, jsonb, jsonb, jsonb, integer) is
@@ -316,26 +321,8 @@ language plpgsql
 parallel unsafe
 set search_path = ''
 as $$
-declare
-  request_id bigint;
-  params_array text[];
 begin
-  select coalesce(pg_catalog.array_agg(net._urlencode_string(key) || '=' || net._urlencode_string(value)), '{}')
-  into params_array
-  from pg_catalog.jsonb_each_text(params);
-
-  insert into net.http_request_queue (method, url, headers, body, timeout_milliseconds)
-  values (
-    'DELETE',
-    net._encode_url_with_params_array(url, params_array),
-    headers,
-    pg_catalog.convert_to(body::text, 'UTF8'),
-    timeout_milliseconds
-  )
-  returning id into request_id;
-
-  perform net.wake();
-  return request_id;
+  return net._enqueue('DELETE', url, params, headers, pg_catalog.convert_to(body::text, 'UTF8'), timeout_milliseconds);
 end
 $$;
 comment on function net.http_delete(text, jsonb, jsonb, integer, jsonb) is
