@@ -158,7 +158,7 @@ comment on function pgbouncer.get_auth(text) is
 -- jobs through its owner. [LOCAL] The stack marks them trusted (their scripts
 -- run as the bootstrap superuser, supabase_admin; stack/src/system.ts); the
 -- event triggers below hand the extension itself to supabase_admin after
--- CREATE and back to the dropping role for the length of a DROP.
+-- CREATE, and to postgres for the length of a DROP.
 -- ---------------------------------------------------------------------------
 
 create function extensions.local_privileged_extensions()
@@ -170,49 +170,23 @@ as $$ select array['pg_cron', 'pg_net', 'plpgsql_check'] $$;
 comment on function extensions.local_privileged_extensions() is
   '[LOCAL] Extensions postgres may create although their scripts need a superuser (hosted: supautils).';
 
-create function extensions.local_privileged_extension_created()
-returns event_trigger
-language plpgsql
-security definer
+create function extensions.local_calling_role()
+returns name
+language sql
+stable
 set search_path = ''
 as $$
-begin
-  update pg_catalog.pg_extension e
-  set extowner = 'supabase_admin'::regrole
-  where e.extname = any (extensions.local_privileged_extensions())
-    and e.extowner <> 'supabase_admin'::regrole
-    and e.oid in (select ev.objid from pg_catalog.pg_event_trigger_ddl_commands() ev);
-end;
+  -- Inside a security definer function current_user is its owner; the caller
+  -- is the role the session switched to, or the session's own.
+  select case
+    when coalesce(pg_catalog.current_setting('role', true), 'none') = 'none' then session_user
+    else pg_catalog.current_setting('role', true)::name
+  end
 $$;
-comment on function extensions.local_privileged_extension_created() is
-  '[LOCAL] Event trigger: a privileged extension created by postgres belongs to supabase_admin, as on hosted.';
+comment on function extensions.local_calling_role() is
+  '[LOCAL] The role running the statement that fired an event trigger.';
 
-create function extensions.local_privileged_extension_drop_start()
-returns event_trigger
-language plpgsql
-security definer
-set search_path = ''
-as $$
-declare
-  dropping name := pg_catalog.current_setting('role', true);
-begin
-  -- `current_user` is supabase_admin in here (definer); the caller is the session's role.
-  if dropping is null or dropping = 'none' then
-    dropping := session_user;
-  end if;
-  if not pg_catalog.pg_has_role(dropping, 'postgres', 'USAGE') then
-    return;
-  end if;
-  update pg_catalog.pg_extension e
-  set extowner = 'postgres'::regrole
-  where e.extname = any (extensions.local_privileged_extensions())
-    and e.extowner = 'supabase_admin'::regrole;
-end;
-$$;
-comment on function extensions.local_privileged_extension_drop_start() is
-  '[LOCAL] Event trigger: lets postgres DROP a privileged extension (hosted: supautils).';
-
-create function extensions.local_privileged_extension_drop_end()
+create function extensions.local_privileged_extensions_to_admin()
 returns event_trigger
 language plpgsql
 security definer
@@ -225,23 +199,37 @@ begin
     and e.extowner <> 'supabase_admin'::regrole;
 end;
 $$;
-comment on function extensions.local_privileged_extension_drop_end() is
-  '[LOCAL] Event trigger: the privileged extensions a DROP left in place go back to supabase_admin.';
+comment on function extensions.local_privileged_extensions_to_admin() is
+  '[LOCAL] Event trigger: privileged extensions belong to supabase_admin, as when supautils creates them on hosted.';
 
-create event trigger local_privileged_extension_created
+create function extensions.local_privileged_extension_drop_start()
+returns event_trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not pg_catalog.pg_has_role(extensions.local_calling_role(), 'postgres', 'USAGE') then
+    return;
+  end if;
+  update pg_catalog.pg_extension e
+  set extowner = 'postgres'::regrole
+  where e.extname = any (extensions.local_privileged_extensions())
+    and e.extowner = 'supabase_admin'::regrole;
+end;
+$$;
+comment on function extensions.local_privileged_extension_drop_start() is
+  '[LOCAL] Event trigger: lets postgres DROP a privileged extension (hosted: supautils).';
+
+create event trigger local_privileged_extensions_to_admin
   on ddl_command_end
-  when tag in ('CREATE EXTENSION')
-  execute function extensions.local_privileged_extension_created();
+  when tag in ('CREATE EXTENSION', 'DROP EXTENSION')
+  execute function extensions.local_privileged_extensions_to_admin();
 
 create event trigger local_privileged_extension_drop_start
   on ddl_command_start
   when tag in ('DROP EXTENSION')
   execute function extensions.local_privileged_extension_drop_start();
-
-create event trigger local_privileged_extension_drop_end
-  on ddl_command_end
-  when tag in ('DROP EXTENSION')
-  execute function extensions.local_privileged_extension_drop_end();
 
 -- Hosted applies these grants whenever pg_cron is created (security definer
 -- here: postgres creates it, the grants are supabase_admin's to give).
@@ -280,9 +268,8 @@ end;
 $$;
 comment on function extensions.grant_pg_cron_access() is 'Grants access to pg_cron';
 revoke all on function extensions.grant_pg_cron_access() from postgres;
-revoke all on function extensions.local_privileged_extension_created() from postgres;
+revoke all on function extensions.local_privileged_extensions_to_admin() from postgres;
 revoke all on function extensions.local_privileged_extension_drop_start() from postgres;
-revoke all on function extensions.local_privileged_extension_drop_end() from postgres;
 
 create event trigger issue_pg_cron_access
   on ddl_command_end

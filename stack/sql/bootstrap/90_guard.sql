@@ -64,22 +64,6 @@ as $$ select array['supabase_auth_admin', 'supabase_storage_admin', 'supabase_re
 comment on function extensions.local_owner_roles() is
   '[LOCAL] Roles owning the policy_grants tables; postgres is their member for one statement at a time.';
 
-create function extensions.local_calling_role()
-returns name
-language sql
-stable
-set search_path = ''
-as $$
-  -- Inside a security definer function current_user is its owner; the caller
-  -- is the role the session switched to, or the session's own.
-  select case
-    when coalesce(pg_catalog.current_setting('role', true), 'none') = 'none' then session_user
-    else pg_catalog.current_setting('role', true)::name
-  end
-$$;
-comment on function extensions.local_calling_role() is
-  '[LOCAL] The role running the statement that fired an event trigger.';
-
 create function extensions.local_policy_grant_start()
 returns event_trigger
 language plpgsql
