@@ -122,7 +122,8 @@ describe('mail sink: what another web page cannot do', () => {
   });
 
   test('the page is not readable from another site (fetch, frame or form)', async () => {
-    for (const headers of [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: evil }]) {
+    const crossSite: Record<string, string>[] = [{ 'Sec-Fetch-Site': 'cross-site' }, { 'Sec-Fetch-Site': 'same-site' }, { Origin: evil }];
+    for (const headers of crossSite) {
       const res = await fetch(`${SINK}/`, { headers });
       assert.deepEqual([res.status, await res.json()], [403, { message: 'The mail sink page cannot be read from another site' }], JSON.stringify(headers));
       assert.equal(res.headers.get('access-control-allow-origin'), null);
