@@ -98,6 +98,32 @@ export interface HttpRequest {
 
 export interface RequestConfig {
   schemas: string[];
+  /** PostgREST's `db-tx-end`; decides whether `Prefer: tx` is read at all (default `commit`). */
+  txEnd?: TxEnd;
+}
+
+/**
+ * PostgREST's `db-tx-end`: how each request's transaction ends. `commit` (the default, and what
+ * hosted Supabase runs) and `rollback` ignore `Prefer: tx`; the `-allow-override` forms let the
+ * client choose with `Prefer: tx=commit|rollback`.
+ */
+export const TX_END_VALUES = ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] as const;
+export type TxEnd = (typeof TX_END_VALUES)[number];
+
+export function txAllowOverride(txEnd: TxEnd): boolean {
+  return txEnd.endsWith('-allow-override');
+}
+
+export function txRollbackAll(txEnd: TxEnd): boolean {
+  return txEnd.startsWith('rollback');
+}
+
+/** `db-tx-end` from the gateway's environment (`PGRST_DB_TX_END`, PostgREST's own variable). */
+export function readTxEnd(env: NodeJS.ProcessEnv = process.env): TxEnd {
+  const raw = env.PGRST_DB_TX_END;
+  if (raw === undefined || raw === '') return 'commit';
+  if ((TX_END_VALUES as readonly string[]).includes(raw)) return raw as TxEnd;
+  throw new Error(`PGRST_DB_TX_END="${raw}" is not one of ${TX_END_VALUES.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +214,12 @@ const ACCEPTED_PREFS = new Set([
   'handling=lenient',
 ]);
 
-export function parsePrefer(header: string | undefined): Preferences {
+/**
+ * The Prefer header as PostgREST's `fromHeaders`: `tx=` is read only when `db-tx-end` allows an
+ * override; otherwise it is dropped, yet still a known preference (never PGRST122), and it is not
+ * echoed in Preference-Applied.
+ */
+export function parsePrefer(header: string | undefined, allowTxOverride = false): Preferences {
   const prefs = (header ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -208,7 +239,7 @@ export function parsePrefer(header: string | undefined): Preferences {
   if (ret) out.representation = ret === 'representation' ? 'full' : ret;
   const count = first('count=', ['exact', 'planned', 'estimated'] as const);
   if (count) out.count = count;
-  const tx = first('tx=', ['commit', 'rollback'] as const);
+  const tx = allowTxOverride ? first('tx=', ['commit', 'rollback'] as const) : undefined;
   if (tx) out.transaction = tx;
   const missing = first('missing=', ['default', 'null'] as const);
   if (missing) out.missing = missing;
@@ -497,7 +528,7 @@ export function parseRequest(req: HttpRequest, config: RequestConfig): ApiReques
     topLevelRange: top,
     ranges,
     columns,
-    preferences: parsePrefer(header('prefer')),
+    preferences: parsePrefer(header('prefer'), txAllowOverride(config.txEnd ?? 'commit')),
     accept: parseAccept(header('accept')),
     contentType,
   };

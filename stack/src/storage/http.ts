@@ -210,6 +210,12 @@ export function infoJson(r: ObjectRow): Record<string, unknown> {
   };
 }
 
+/** On every object download (authenticated, public, signed; HEAD and 304 too). */
+export const USER_CONTENT_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+} as const;
+
 function contentType(mime: string | undefined): string {
   // Storage never serves HTML from a bucket as HTML.
   if (!mime) return 'application/octet-stream';
@@ -229,6 +235,9 @@ function metadataHeaders(r: ObjectRow, size: number | undefined, opts: { expires
   h.set('Content-Type', contentType(md?.mimetype));
   if (md?.eTag) h.set('ETag', md.eTag);
   h.set('X-Robots-Tag', 'none');
+  // User content is served from the API's origin: the browser must take the stored type as is
+  // (no sniffing a "PNG" into HTML) and run nothing it opens directly (an SVG's scripts, say).
+  for (const [k, v] of Object.entries(USER_CONTENT_HEADERS)) h.set(k, v);
   const lm = lastModified(r, opts.mtime);
   if (lm) h.set('Last-Modified', lm.toUTCString());
   if (size !== undefined) h.set('Content-Length', String(size));
