@@ -841,3 +841,54 @@ comment on function private.reset_broken_streaks() is
   'Job (every 15 minutes): sets current_streak to 0 for learners whose local today (in the streak zone in effect) is more than a day after their last counted quiz; returns how many.';
 
 revoke execute on all functions in schema private from public;
+
+-- ---------------------------------------------------------------------------
+-- History: a stable order for quizzes submitted at the same instant
+-- ---------------------------------------------------------------------------
+
+create or replace function public.get_quiz_history(
+  p_exam text default null,
+  p_mode public.quiz_mode default null,
+  p_from timestamptz default null,
+  p_to timestamptz default null,
+  p_limit integer default 20,
+  p_offset integer default 0
+)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_uid uuid := private.require_user();
+  v_total bigint;
+  v_items jsonb;
+begin
+  if p_limit is null or p_limit not between 1 and 100 then
+    raise exception using errcode = '22023', message = 'p_limit must be between 1 and 100';
+  end if;
+  if p_offset is null or p_offset < 0 then
+    raise exception using errcode = '22023', message = 'p_offset must be 0 or more';
+  end if;
+  select count(*) into v_total
+  from public.quiz_attempts a
+  where a.user_id = v_uid and a.status = 'submitted'
+    and (p_exam is null or a.exam_id = p_exam) and (p_mode is null or a.mode = p_mode)
+    and (p_from is null or a.submitted_at >= p_from) and (p_to is null or a.submitted_at < p_to);
+  select coalesce(jsonb_agg(to_jsonb(h) order by h.submitted_at desc, h.id desc), '[]'::jsonb) into v_items
+  from (
+    select a.id, a.exam_id, a.organization_id, a.mode, a.question_count, a.correct_count, a.score_percentage, a.xp_earned,
+           a.time_taken_seconds, a.started_at, a.submitted_at, a.auto_submitted
+    from public.quiz_attempts a
+    where a.user_id = v_uid and a.status = 'submitted'
+      and (p_exam is null or a.exam_id = p_exam) and (p_mode is null or a.mode = p_mode)
+      and (p_from is null or a.submitted_at >= p_from) and (p_to is null or a.submitted_at < p_to)
+    order by a.submitted_at desc, a.id desc
+    limit p_limit offset p_offset
+  ) h;
+  return jsonb_build_object('total', v_total, 'limit', p_limit, 'offset', p_offset, 'items', v_items);
+end;
+$$;
+comment on function public.get_quiz_history(text, public.quiz_mode, timestamptz, timestamptz, integer, integer) is
+  'The caller''s submitted quizzes (with organization_id for organisation practice), newest first (ties by id), filtered by exam, mode and submission time, paginated: {total, limit, offset, items}.';
