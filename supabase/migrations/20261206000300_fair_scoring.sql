@@ -17,6 +17,7 @@
 --    questions not answered correctly in the window first.
 --    The accuracy bonus (+10% from 70%, +25% from 80%, +50% from 90%, floored) applies to the
 --    XP actually earned, so a quiz of repeats earns nothing.
+--    Correct-answer achievements count only such scored answers (profiles.first_correct_answers).
 -- 4. Minimum quiz size. Only quizzes of at least 10 questions count as completed quizzes:
 --    quizzes_completed, perfect_quizzes, high_score_quizzes (and so the quiz-count, perfect-score,
 --    high-score and per-exam achievements), and the quiz-count and accuracy boards.
@@ -98,8 +99,12 @@ alter table public.profiles
   add column pending_time_zone text,
   add column pending_time_zone_from timestamptz,
   add column last_activity_at timestamptz,
+  add column first_correct_answers integer not null default 0,
   add constraint profiles_streak_time_zone_valid check (private.is_valid_time_zone(streak_time_zone)),
-  add constraint profiles_pending_time_zone_complete check ((pending_time_zone is null) = (pending_time_zone_from is null));
+  add constraint profiles_pending_time_zone_complete check ((pending_time_zone is null) = (pending_time_zone_from is null)),
+  add constraint profiles_first_correct_answers_range check (first_correct_answers between 0 and correct_answers);
+comment on column public.profiles.first_correct_answers is
+  'Correct answers in global quizzes that earned XP (first correct answer to the question in 30 days, key not known): what correct-answer achievements count.';
 comment on column public.profiles.streak_time_zone is
   'Time zone the streak follows. A change of time_zone reaches it only from the next local midnight, at most once per local day.';
 comment on column public.profiles.pending_time_zone is 'A time_zone change waiting to apply to streaks (from pending_time_zone_from).';
@@ -112,7 +117,7 @@ comment on column public.profiles.perfect_quizzes is 'Global quizzes of 10+ ques
 comment on column public.profiles.high_score_quizzes is 'Global quizzes of 10+ questions submitted at 90% or more.';
 comment on column public.profiles.xp is 'Total global XP: the sum of the learner''s xp_events without an organisation.';
 comment on column public.profiles.time_zone is 'IANA time zone for display and daily analytics; streaks follow it from the next local day (see streak_time_zone).';
-update public.profiles set streak_time_zone = time_zone, last_activity_at = null;
+update public.profiles set streak_time_zone = time_zone, last_activity_at = null, first_correct_answers = correct_answers;
 
 -- ---------------------------------------------------------------------------
 -- Time-zone changes reach streaks from the next local day
@@ -254,7 +259,7 @@ begin
              when 'quiz_completed' then p.quizzes_completed
              when 'perfect_quiz' then p.perfect_quizzes
              when 'high_score_quiz' then p.high_score_quizzes
-             when 'correct_answers' then p.correct_answers
+             when 'correct_answers' then p.first_correct_answers
              when 'study_streak' then p.longest_streak
              when 'level_reached' then p.level
              when 'exam_specific' then coalesce(s.qualifying_quizzes, 0)
@@ -341,7 +346,7 @@ as $$
                   when 'quiz_completed' then p.quizzes_completed
                   when 'perfect_quiz' then p.perfect_quizzes
                   when 'high_score_quiz' then p.high_score_quizzes
-                  when 'correct_answers' then p.correct_answers
+                  when 'correct_answers' then p.first_correct_answers
                   when 'study_streak' then p.longest_streak
                   when 'level_reached' then p.level
                   when 'exam_specific' then coalesce(s.qualifying_quizzes, 0)
@@ -375,6 +380,7 @@ declare
   v_total integer;
   v_repeats integer;
   v_key_known integer;
+  v_first_correct integer;
   v_pct numeric(5, 2);
   v_base integer;
   v_bonus_percent integer;
@@ -431,8 +437,9 @@ begin
    where i.attempt_id = p_attempt and i.position = r.position;
 
   select count(*) filter (where i.is_correct), count(*), coalesce(sum(i.xp_awarded), 0),
-         count(*) filter (where i.xp_rule = 'repeat'), count(*) filter (where i.xp_rule = 'key_known')
-    into v_correct, v_total, v_base, v_repeats, v_key_known
+         count(*) filter (where i.xp_rule = 'repeat'), count(*) filter (where i.xp_rule = 'key_known'),
+         count(*) filter (where i.xp_rule = 'first_correct')
+    into v_correct, v_total, v_base, v_repeats, v_key_known, v_first_correct
   from public.quiz_attempt_items i where i.attempt_id = p_attempt;
 
   v_qualifying := v_global and v_total >= private.min_qualifying_quiz_size();
@@ -480,6 +487,7 @@ begin
      set quizzes_completed = p.quizzes_completed + v_qualifying::integer,
          questions_answered = p.questions_answered + case when v_global then v_total else 0 end,
          correct_answers = p.correct_answers + case when v_global then v_correct else 0 end,
+         first_correct_answers = p.first_correct_answers + case when v_global then v_first_correct else 0 end,
          perfect_quizzes = p.perfect_quizzes + (v_qualifying and v_correct = v_total)::integer,
          high_score_quizzes = p.high_score_quizzes + (v_qualifying and v_correct * 100 >= 90 * v_total)::integer,
          current_streak = v_streak,

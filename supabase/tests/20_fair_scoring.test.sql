@@ -5,7 +5,7 @@
 -- 0 XP, the accuracy bonus applies to what was earned); quizzes under 10 questions do not count as
 -- completed quizzes; a time-zone change reaches streaks only from the next local day.
 begin;
-select plan(44);
+select plan(45);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -131,6 +131,8 @@ select is((current_setting('test.repeat')::jsonb -> 'xp_breakdown') - 'achieveme
   '{"base": 0, "accuracy_bonus": 0, "bonus_percent": 50, "unscored_repeats": 10, "unscored_known_keys": 0}'::jsonb,
   'and no accuracy bonus on nothing');
 select is((current_setting('test.repeat')::jsonb -> 'results' -> 0 ->> 'xp_rule'), 'repeat', 'each answer says why (repeat)');
+select is((select (correct_answers, first_correct_answers) from public.profiles where id = tests.get_user_id('learner_c')), row(110, 100),
+  'repeats count for accuracy (110 correct) but not toward correct-answer achievements (100)');
 select tests.freeze_time('2026-09-30 11:59:00+00');
 select is((pg_temp.take('learner_c', 10) ->> 'xp_earned')::int, 0, '29 days later they still earn nothing');
 select tests.freeze_time('2026-12-05 12:00:00+00');
