@@ -9,7 +9,7 @@ select tables_are('public', array[
   'profiles', 'organizations', 'organization_members', 'teams', 'team_members',
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
-  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats'
+  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations'
 ], 'public holds exactly the learning-core tables');
 
 select is_empty($$
@@ -64,7 +64,8 @@ select is_empty($$
     and p.proname not in ('clock', 'is_platform_admin', 'is_service_role', 'require_user', 'is_valid_time_zone',
                           'has_org_role', 'is_org_member', 'is_org_staff', 'is_org_admin', 'is_org_owner',
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
-                          'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered')
+                          'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
+                          'caller_confirmed_email')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')
@@ -77,8 +78,9 @@ $$, 'materialized views live only in private');
 
 select set_eq($$
   select c.relname::text collate "default" from pg_class c where c.relkind = 'm' and c.relnamespace = 'private'::regnamespace
-$$, array['leaderboard_xp', 'leaderboard_quiz_count', 'leaderboard_accuracy', 'leaderboard_streak', 'leaderboard_exam'],
-  'one materialized view per leaderboard');
+$$, array['leaderboard_xp', 'leaderboard_quiz_count', 'leaderboard_accuracy', 'leaderboard_streak', 'leaderboard_exam',
+        'leaderboard_org'],
+  'one materialized view per global leaderboard, one for the organisation boards');
 
 select is_empty($$
   select c.relname from pg_class c

@@ -81,14 +81,14 @@ isOneToOne: false
                   ]
                 },"learner_exam_stats": {
                   Row: {
-                    "best_score": number | null,"correct_answers": number,"exam_id": string,"last_submitted_at": string | null,"questions_answered": number,"quizzes_completed": number,"score_sum": number,"user_id": string,"xp_earned": number
+                    "best_score": number | null,"correct_answers": number,"exam_id": string,"last_submitted_at": string | null,"qualifying_quizzes": number,"questions_answered": number,"quizzes_completed": number,"score_sum": number,"user_id": string,"xp_earned": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "best_score"?: number | null,"correct_answers"?: number,"exam_id": string,"last_submitted_at"?: string | null,"questions_answered"?: number,"quizzes_completed"?: number,"score_sum"?: number,"user_id": string,"xp_earned"?: number
+                    "best_score"?: number | null,"correct_answers"?: number,"exam_id": string,"last_submitted_at"?: string | null,"qualifying_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"score_sum"?: number,"user_id": string,"xp_earned"?: number
                   }
                   Update: {
-                    "best_score"?: number | null,"correct_answers"?: number,"exam_id"?: string,"last_submitted_at"?: string | null,"questions_answered"?: number,"quizzes_completed"?: number,"score_sum"?: number,"user_id"?: string,"xp_earned"?: number
+                    "best_score"?: number | null,"correct_answers"?: number,"exam_id"?: string,"last_submitted_at"?: string | null,"qualifying_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"score_sum"?: number,"user_id"?: string,"xp_earned"?: number
                   }
                   Relationships: [
                     {
@@ -100,6 +100,38 @@ isOneToOne: false
     },{
       foreignKeyName: "learner_exam_stats_user_id_fkey"
       columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"organization_invitations": {
+                  Row: {
+                    "created_at": string,"email": string | null,"expires_at": string,"id": string,"invited_by": string | null,"organization_id": string,"responded_at": string | null,"responded_by": string | null,"role": Database["public"]['Enums']["org_role"],"status": Database["public"]['Enums']["invitation_status"],"token_hash": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"email"?: string | null,"expires_at": string,"id"?: string,"invited_by"?: string | null,"organization_id": string,"responded_at"?: string | null,"responded_by"?: string | null,"role"?: Database["public"]['Enums']["org_role"],"status"?: Database["public"]['Enums']["invitation_status"],"token_hash"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"email"?: string | null,"expires_at"?: string,"id"?: string,"invited_by"?: string | null,"organization_id"?: string,"responded_at"?: string | null,"responded_by"?: string | null,"role"?: Database["public"]['Enums']["org_role"],"status"?: Database["public"]['Enums']["invitation_status"],"token_hash"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "organization_invitations_invited_by_fkey"
+      columns: ["invited_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_invitations_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "organization_invitations_responded_by_fkey"
+      columns: ["responded_by"]
 isOneToOne: false
       referencedRelation: "profiles"
       referencedColumns: ["id"]
@@ -153,14 +185,14 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"high_score_quizzes": number,"id": string,"last_activity_date": string | null,"level": number,"longest_streak": number,"perfect_quizzes": number,"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"time_zone": string,"updated_at": string,"username": string,"xp": number
+                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"first_correct_answers": number,"high_score_quizzes": number,"id": string,"last_activity_at": string | null,"last_activity_date": string | null,"level": number,"longest_streak": number,"pending_time_zone": string | null,"pending_time_zone_from": string | null,"perfect_quizzes": number,"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"streak_time_zone": string,"time_zone": string,"updated_at": string,"username": string,"xp": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"high_score_quizzes"?: number,"id": string,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id": string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
                   }
                   Update: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"high_score_quizzes"?: number,"id"?: string,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id"?: string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
                   }
                   Relationships: [
                     {
@@ -295,14 +327,14 @@ isOneToOne: false
                   ]
                 },"quiz_attempt_items": {
                   Row: {
-                    "attempt_id": string,"domain_id": number,"exam_id": string,"graded_at": string | null,"is_correct": boolean | null,"position": number,"question_id": number,"question_version": number,"selected_answer": string | null,"time_spent_seconds": number | null,"user_id": string
+                    "attempt_id": string,"domain_id": number,"exam_id": string,"graded_at": string | null,"is_correct": boolean | null,"key_exposed": boolean,"position": number,"question_id": number,"question_version": number,"selected_answer": string | null,"time_spent_seconds": number | null,"user_id": string,"xp_awarded": number | null,"xp_rule": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "attempt_id": string,"domain_id": number,"exam_id": string,"graded_at"?: string | null,"is_correct"?: boolean | null,"position": number,"question_id": number,"question_version": number,"selected_answer"?: string | null,"time_spent_seconds"?: number | null,"user_id": string
+                    "attempt_id": string,"domain_id": number,"exam_id": string,"graded_at"?: string | null,"is_correct"?: boolean | null,"key_exposed"?: boolean,"position": number,"question_id": number,"question_version": number,"selected_answer"?: string | null,"time_spent_seconds"?: number | null,"user_id": string,"xp_awarded"?: number | null,"xp_rule"?: string | null
                   }
                   Update: {
-                    "attempt_id"?: string,"domain_id"?: number,"exam_id"?: string,"graded_at"?: string | null,"is_correct"?: boolean | null,"position"?: number,"question_id"?: number,"question_version"?: number,"selected_answer"?: string | null,"time_spent_seconds"?: number | null,"user_id"?: string
+                    "attempt_id"?: string,"domain_id"?: number,"exam_id"?: string,"graded_at"?: string | null,"is_correct"?: boolean | null,"key_exposed"?: boolean,"position"?: number,"question_id"?: number,"question_version"?: number,"selected_answer"?: string | null,"time_spent_seconds"?: number | null,"user_id"?: string,"xp_awarded"?: number | null,"xp_rule"?: string | null
                   }
                   Relationships: [
                     {
@@ -333,14 +365,14 @@ isOneToOne: false
                   ]
                 },"quiz_attempts": {
                   Row: {
-                    "auto_submitted": boolean,"correct_count": number | null,"domain_codes": (string)[] | null,"exam_id": string,"expires_at": string | null,"id": string,"mode": Database["public"]['Enums']["quiz_mode"],"question_count": number,"score_percentage": number | null,"started_at": string,"status": Database["public"]['Enums']["attempt_status"],"submitted_at": string | null,"time_limit_seconds": number | null,"time_taken_seconds": number | null,"user_id": string,"xp_earned": number | null
+                    "auto_submitted": boolean,"correct_count": number | null,"domain_codes": (string)[] | null,"exam_id": string,"expires_at": string | null,"id": string,"mode": Database["public"]['Enums']["quiz_mode"],"organization_id": string | null,"question_count": number,"score_percentage": number | null,"started_at": string,"status": Database["public"]['Enums']["attempt_status"],"submitted_at": string | null,"time_limit_seconds": number | null,"time_taken_seconds": number | null,"user_id": string,"xp_earned": number | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "auto_submitted"?: boolean,"correct_count"?: number | null,"domain_codes"?: (string)[] | null,"exam_id": string,"expires_at"?: string | null,"id"?: string,"mode"?: Database["public"]['Enums']["quiz_mode"],"question_count": number,"score_percentage"?: number | null,"started_at"?: string,"status"?: Database["public"]['Enums']["attempt_status"],"submitted_at"?: string | null,"time_limit_seconds"?: number | null,"time_taken_seconds"?: number | null,"user_id": string,"xp_earned"?: number | null
+                    "auto_submitted"?: boolean,"correct_count"?: number | null,"domain_codes"?: (string)[] | null,"exam_id": string,"expires_at"?: string | null,"id"?: string,"mode"?: Database["public"]['Enums']["quiz_mode"],"organization_id"?: string | null,"question_count": number,"score_percentage"?: number | null,"started_at"?: string,"status"?: Database["public"]['Enums']["attempt_status"],"submitted_at"?: string | null,"time_limit_seconds"?: number | null,"time_taken_seconds"?: number | null,"user_id": string,"xp_earned"?: number | null
                   }
                   Update: {
-                    "auto_submitted"?: boolean,"correct_count"?: number | null,"domain_codes"?: (string)[] | null,"exam_id"?: string,"expires_at"?: string | null,"id"?: string,"mode"?: Database["public"]['Enums']["quiz_mode"],"question_count"?: number,"score_percentage"?: number | null,"started_at"?: string,"status"?: Database["public"]['Enums']["attempt_status"],"submitted_at"?: string | null,"time_limit_seconds"?: number | null,"time_taken_seconds"?: number | null,"user_id"?: string,"xp_earned"?: number | null
+                    "auto_submitted"?: boolean,"correct_count"?: number | null,"domain_codes"?: (string)[] | null,"exam_id"?: string,"expires_at"?: string | null,"id"?: string,"mode"?: Database["public"]['Enums']["quiz_mode"],"organization_id"?: string | null,"question_count"?: number,"score_percentage"?: number | null,"started_at"?: string,"status"?: Database["public"]['Enums']["attempt_status"],"submitted_at"?: string | null,"time_limit_seconds"?: number | null,"time_taken_seconds"?: number | null,"user_id"?: string,"xp_earned"?: number | null
                   }
                   Relationships: [
                     {
@@ -348,6 +380,12 @@ isOneToOne: false
       columns: ["exam_id"]
 isOneToOne: false
       referencedRelation: "exams"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "quiz_attempts_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
       referencedColumns: ["id"]
     },{
       foreignKeyName: "quiz_attempts_user_id_fkey"
@@ -457,14 +495,14 @@ isOneToOne: false
                   ]
                 },"xp_events": {
                   Row: {
-                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"organization_id": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
                   }
                   Update: {
-                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"user_id"?: string
+                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -480,6 +518,12 @@ isOneToOne: false
       referencedRelation: "quiz_attempts"
       referencedColumns: ["id"]
     },{
+      foreignKeyName: "xp_events_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
       foreignKeyName: "xp_events_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: false
@@ -493,19 +537,9 @@ isOneToOne: false
             [_ in never]: never
           }
           Functions: {
-            "add_organization_member":
-{ Args: { "p_email": string,"p_organization": string,"p_role"?: Database["public"]['Enums']["org_role"] }; Returns: {
-              "joined_at": string,
-"organization_id": string,
-"role": Database["public"]['Enums']["org_role"],
-"user_id": string
-            }
-                          SetofOptions: {
-        from: "*"
-        to: "organization_members"
-        isOneToOne: true
-        isSetofReturn: false
-      } },
+            "accept_invitation":
+{ Args: { "p_invitation"?: string,"p_token"?: string }; Returns: Json
+                           },
 "admin_adjust_xp":
 { Args: { "p_amount": number,"p_note": string,"p_user": string }; Returns: Json
                            },
@@ -527,6 +561,9 @@ isOneToOne: false
       } },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
+                           },
+"decline_invitation":
+{ Args: { "p_invitation"?: string,"p_token"?: string }; Returns: Json
                            },
 "equip_avatar":
 { Args: { "p_avatar_id": number }; Returns: Json
@@ -576,6 +613,11 @@ isOneToOne: false
               "badge_icon": string,"criteria_type": Database["public"]['Enums']["achievement_criteria"],"criteria_value": number,"description": string,"earned": boolean,"earned_at": string,"exam_id": string,"id": number,"is_hidden": boolean,"name": string,"progress": number,"progress_percent": number,"slug": string,"xp_reward": number
             }[]
                            },
+"get_my_invitations":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "created_at": string,"expires_at": string,"invitation_id": string,"invited_by_display_name": string,"organization_id": string,"organization_name": string,"organization_slug": string,"role": Database["public"]['Enums']["org_role"]
+            }[]
+                           },
 "get_quiz_history":
 { Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_to"?: string }; Returns: Json
                            },
@@ -587,8 +629,14 @@ isOneToOne: false
               "accuracy": number,"answered": number,"domain_code": string,"domain_id": number,"domain_name": string,"priority": string,"weight": number
             }[]
                            },
+"invite_to_organization":
+{ Args: { "p_email"?: string,"p_expires_in_days"?: number,"p_organization": string,"p_role"?: Database["public"]['Enums']["org_role"] }; Returns: Json
+                           },
 "refresh_leaderboards":
 { Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"revoke_invitation":
+{ Args: { "p_invitation": string }; Returns: Json
                            },
 "save_question":
 { Args: { "p_question": Json }; Returns: {
@@ -619,7 +667,7 @@ isOneToOne: false
 { Args: { "p_answer": string,"p_attempt": string,"p_question_id": number,"p_time_spent_seconds"?: number }; Returns: Json
                            },
 "start_quiz":
-{ Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_time_limit_seconds"?: number }; Returns: Json
+{ Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
                            },
 "submit_quiz":
 { Args: { "p_answers"?: Json,"p_attempt": string }; Returns: Json
@@ -629,7 +677,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","org_role": "owner"|"admin"|"instructor"|"learner","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","team_kind": "team"|"cohort","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
+            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","org_role": "owner"|"admin"|"instructor"|"learner","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","team_kind": "team"|"cohort","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -745,7 +793,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"org_role": ["owner", "admin", "instructor", "learner"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"team_kind": ["team", "cohort"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
+            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"org_role": ["owner", "admin", "instructor", "learner"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"team_kind": ["team", "cohort"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
           }
         }
 } as const
