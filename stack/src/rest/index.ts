@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { decodeJwt } from 'jose';
 import type { GatewayContext } from '../gateway/context.ts';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 import type { RequestScope } from '../gateway/db-scope.ts';
 import { bearerToken } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
@@ -148,7 +149,9 @@ export function restService(ctx: GatewayContext): Service {
       return send(c, respond(planned, req, outcome.row, outcome.explainTotal, planConfig.maxRows));
     } catch (e) {
       const err = toRestError(e, authed);
-      if (!(e instanceof RestError) && err.status >= 500) {
+      if (isConnectionFailure(e)) {
+        ctx.log({ level: 'warn', msg: 'rest: database unavailable', request_id: c.get('requestId'), err: e instanceof Error ? e.message : String(e) });
+      } else if (!(e instanceof RestError) && err.status >= 500) {
         ctx.log({ level: 'error', msg: 'rest request failed', request_id: c.get('requestId'), err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }
       return send(c, errorResponse(err));
