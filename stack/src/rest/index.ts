@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { decodeJwt } from 'jose';
 import type { GatewayContext } from '../gateway/context.ts';
 import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { edge } from '../gateway/forwarded.ts';
 import type { RequestScope } from '../gateway/db-scope.ts';
 import { bearerToken } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
@@ -109,7 +110,8 @@ export function restService(ctx: GatewayContext): Service {
         throw Errors.noSchemaCache();
       });
       const planned = planRequest(req, cache, planConfig);
-      const headers = c.req.header();
+      // request.headers as PostgREST behind the edge sees them: X-Forwarded-For set by the gateway.
+      const headers: Record<string, string> = { ...c.req.header(), 'x-forwarded-for': edge(c).forwardedFor };
       const { cookie, ...withoutCookie } = headers;
       const scope: RequestScope = {
         role: caller.role,
