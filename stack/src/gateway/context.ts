@@ -46,7 +46,9 @@ export async function createContext(inst: Instance, config: ProjectConfig = read
         // would end the process. Every client gets its own listener for its whole life; the
         // query it was running fails, and release() drops it from the pool.
         p.on('connect', (client) => client.on('error', onError));
-        p.on('error', onError);
+        // The pool re-emits an idle client's error, already logged by the client's listener; it
+        // still needs a listener of its own, or the re-emitted error would end the process.
+        p.on('error', () => undefined);
         pools.set(role, p);
       }
       return p;
