@@ -148,6 +148,11 @@ export async function runTests(): Promise<number> {
   // Parallel runs (several checkouts or agents) each name their own instance and ports.
   const inst = instance(process.env.STACK_TEST_INSTANCE ?? 'test');
   const log = (msg: string) => console.log(`test: ${msg}`);
+  // The runner stands in for a load balancer in front of the gateway: loopback is a trusted
+  // proxy, so each test file can act as clients of its own through X-Forwarded-For. Requests
+  // from any other address (tests use 127.x.y.z) are direct clients. The gateway is (re)started
+  // below with this setting.
+  process.env.STACK_TRUSTED_PROXIES ??= '127.0.0.1, ::1';
 
   let bootstrapped: string[] = [];
   const hooks = { afterBootstrap: async () => void (bootstrapped = await installedExtensions(inst)) };

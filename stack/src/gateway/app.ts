@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { GatewayContext } from './context.ts';
+import { closeAfterEarlyAnswer } from './early-response.ts';
 import { bearerToken, verifyJwt } from './jwt.ts';
 import type { GatewayEnv, Service } from './service.ts';
 
@@ -25,6 +26,9 @@ export function needsApiKey(path: string): boolean {
 export function createApp(ctx: GatewayContext, services: Service[]): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
+
+  // Outermost: an error answered before the body was read closes the connection cleanly.
+  app.use('*', closeAfterEarlyAnswer());
 
   app.use('*', async (c, next) => {
     const started = performance.now();

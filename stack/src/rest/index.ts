@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { decodeJwt } from 'jose';
 import type { GatewayContext } from '../gateway/context.ts';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { edge } from '../gateway/forwarded.ts';
 import type { RequestScope } from '../gateway/db-scope.ts';
 import { bearerToken } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
@@ -112,7 +114,8 @@ export function restService(ctx: GatewayContext, txEnd: TxEnd = readTxEnd()): Se
         throw Errors.noSchemaCache();
       });
       const planned = planRequest(req, cache, planConfig);
-      const headers = c.req.header();
+      // request.headers as PostgREST behind the edge sees them: X-Forwarded-For set by the gateway.
+      const headers: Record<string, string> = { ...c.req.header(), 'x-forwarded-for': edge(c).forwardedFor };
       const { cookie, ...withoutCookie } = headers;
       const scope: RequestScope = {
         role: caller.role,
@@ -152,7 +155,9 @@ export function restService(ctx: GatewayContext, txEnd: TxEnd = readTxEnd()): Se
       return send(c, respond(planned, req, outcome.row, outcome.explainTotal, planConfig.maxRows));
     } catch (e) {
       const err = toRestError(e, authed);
-      if (!(e instanceof RestError) && err.status >= 500) {
+      if (isConnectionFailure(e)) {
+        ctx.log({ level: 'warn', msg: 'rest: database unavailable', request_id: c.get('requestId'), err: e instanceof Error ? e.message : String(e) });
+      } else if (!(e instanceof RestError) && err.status >= 500) {
         ctx.log({ level: 'error', msg: 'rest request failed', request_id: c.get('requestId'), err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }
       return send(c, errorResponse(err));

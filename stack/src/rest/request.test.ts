@@ -145,6 +145,14 @@ describe('bodies', () => {
     assert.equal(many.payload?.kind === 'json' && many.payload.isObject, false);
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[{"a":1},{"b":2}]'), config)).message, 'All object keys must match');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[1,2]'), config)).message, 'All object keys must match');
+    // A top-level scalar is no row: refused for table writes, not truncated to [] (PostgREST #1323).
+    for (const scalar of ['"hello"', '42', 'true', 'null']) {
+      for (const method of ['POST', 'PUT', 'PATCH']) {
+        const e = error(() => parseRequest(req(method, '/t', method === 'PUT' ? 'id=eq.1' : '', {}, scalar), config));
+        assert.deepStrictEqual([e.status, e.code, e.message], [400, 'PGRST102', 'All object keys must match'], `${method} ${scalar}`);
+      }
+    }
+    assert.deepStrictEqual(parseRequest(req('POST', '/t', '', {}, '[]'), config).payload?.kind, 'json');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '{"a":'), config)).message, 'Empty or invalid json');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, ''), config)).message, 'Empty or invalid json');
   });

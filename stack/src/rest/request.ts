@@ -385,8 +385,13 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Checks a JSON document as PostgREST's payloadAttributes does; returns its keys. */
-function jsonPayload(raw: string, value: unknown): Payload {
+/**
+ * Checks a JSON document as PostgREST's payloadAttributes does; returns its keys. One departure:
+ * PostgREST truncates a top-level string, number, boolean or null to `[]` and answers a write of
+ * it 201 with nothing written (its open bug #1323); for table writes (`rowsOnly`) that is refused
+ * here with the 400 PostgREST gives an array holding such a value.
+ */
+function jsonPayload(raw: string, value: unknown, rowsOnly = false): Payload {
   if (Array.isArray(value)) {
     if (value.length === 0) return { kind: 'json', raw: '[]', keys: new Set(), isObject: false };
     const firstEl: unknown = value[0];
@@ -404,6 +409,7 @@ function jsonPayload(raw: string, value: unknown): Payload {
     return { kind: 'json', raw, keys, isObject: false };
   }
   if (typeof value === 'object' && value !== null) return { kind: 'json', raw, keys: new Set(Object.keys(value)), isObject: true };
+  if (rowsOnly) throw Errors.invalidBody('All object keys must match');
   return { kind: 'json', raw: '[]', keys: new Set(), isObject: false };
 }
 
@@ -451,7 +457,7 @@ function getPayload(body: string, contentType: MediaType, action: Action, column
       } catch {
         throw Errors.invalidBody('Empty or invalid json');
       }
-      return jsonPayload(body, value);
+      return jsonPayload(body, value, !isProc);
     }
     case 'csv': {
       let rows: string[][];

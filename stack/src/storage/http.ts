@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import type pg from 'pg';
 import type { z } from 'zod';
+import { edge } from '../gateway/forwarded.ts';
 import type { GatewayEnv } from '../gateway/service.ts';
 import type { FileBackend } from './backend.ts';
 import { type BucketRow, type Caller, type ObjectRow, StorageDb } from './db.ts';
@@ -96,7 +97,8 @@ export class StorageHttp {
       {
         method: c.req.method,
         path: url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname,
-        headers: Object.fromEntries(c.req.raw.headers),
+        // X-Forwarded-For as the edge sends it on (a client's own is not believed).
+        headers: { ...Object.fromEntries(c.req.raw.headers), 'x-forwarded-for': edge(c).forwardedFor },
         operation,
       },
       this.superCaller,
