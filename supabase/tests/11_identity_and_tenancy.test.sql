@@ -201,12 +201,13 @@ select throws_ok($$ update public.profiles set xp = 1 where id = tests.get_user_
   'not even service_role writes XP');
 
 -- ---------------------------------------------------------------------------
--- custom access token hook (as GoTrue calls it)
+-- custom access token hook, called by its owner: hosted postgres cannot SET ROLE
+-- supabase_auth_admin; 10_learning_schema proves that role may execute it,
+-- and tests/auth/org-roles.test.ts has GoTrue's stand-in call it
 -- ---------------------------------------------------------------------------
 select tests.clear_authentication();
 select set_config('test.learner_a', tests.get_user_id('learner_a')::text, true),
        set_config('test.org_one', tests.org_id('org-one')::text, true);
-set local role supabase_auth_admin;
 select is(public.custom_access_token_hook(jsonb_build_object(
             'user_id', current_setting('test.learner_a'),
             'claims', jsonb_build_object('sub', current_setting('test.learner_a'), 'role', 'authenticated', 'aud', 'authenticated'),
