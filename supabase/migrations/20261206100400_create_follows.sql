@@ -107,10 +107,13 @@ comment on function public.follow(text) is
 revoke execute on function public.follow(text) from public, anon;
 grant execute on function public.follow(text) to authenticated;
 
+-- Definer: the followee's profile may have become invisible to the caller, who must still be
+-- able to unfollow; only the caller's own follow is deleted.
 create function public.unfollow(p_username text)
 returns boolean
 language plpgsql
 volatile
+security definer
 set search_path = ''
 as $$
 declare
