@@ -295,6 +295,35 @@ create trigger notifications_publish
   after insert on public.notifications
   for each row execute function private.notifications_after_insert();
 
+-- A learner who turns a kind of e-mail off gets none of that kind still waiting in the outbox.
+create function private.cancel_unwanted_emails()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update public.email_outbox o
+     set status = 'cancelled', last_error = 'cancelled: the learner turned this kind of e-mail off'
+   where o.user_id = new.user_id
+     and o.status = 'queued'
+     and o.kind = any (array_remove(array[
+           case when old.email_weekly_progress and not new.email_weekly_progress then 'weekly_progress'::public.email_kind end,
+           case when old.email_streak_reminder and not new.email_streak_reminder then 'streak_reminder'::public.email_kind end,
+           case when old.email_achievements and not new.email_achievements then 'achievement'::public.email_kind end,
+           case when old.email_assignments and not new.email_assignments then 'assignment'::public.email_kind end,
+           case when old.email_training_reports and not new.email_training_reports then 'training_report'::public.email_kind end],
+         null));
+  return null;
+end;
+$$;
+comment on function private.cancel_unwanted_emails() is
+  'AFTER UPDATE on user_preferences: cancels the learner''s queued (not yet claimed) e-mails of the kinds they just turned off.';
+
+create trigger user_preferences_cancel_unwanted_emails
+  after update on public.user_preferences
+  for each row execute function private.cancel_unwanted_emails();
+
 -- ---------------------------------------------------------------------------
 -- Triggers where the events happen
 -- ---------------------------------------------------------------------------

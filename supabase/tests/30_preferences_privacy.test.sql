@@ -2,7 +2,7 @@
 -- visibility honoured by profile reads, the public profile RPC and leaderboards, and departments
 -- above teams managed by owners and admins. One block per actor, allowed and denied.
 begin;
-select plan(62);
+select plan(67);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -68,6 +68,16 @@ select is(private.after_quiet_hours(tests.get_user_id('learner_a'), '2026-06-10 
   'quiet hours 22:00-07:00 Paris: 23:30 local waits until 07:00 local the next day');
 select is(private.after_quiet_hours(tests.get_user_id('learner_a'), '2026-06-10 12:00:00+00'), '2026-06-10 12:00:00+00'::timestamptz,
   'outside quiet hours nothing waits');
+
+select tests.authenticate_as('learner_b');
+select is((select user_id from public.user_preferences), tests.get_user_id('learner_b'), 'learner B reads only their own preferences');
+select tests.authenticate_as('instructor_1');
+select is((select count(*)::int from public.user_preferences), 1, 'the instructor reads no learner''s preferences');
+select tests.authenticate_as('admin_1');
+select is_empty(format($$ update public.user_preferences set theme = 'light' where user_id = %L returning user_id $$, tests.get_user_id('learner_a')),
+  'the admin of org 1 cannot change a learner''s preferences');
+select tests.authenticate_as('admin_2');
+select is((select count(*)::int from public.user_preferences), 1, 'the admin of org 2 reads only their own');
 
 -- ---------------------------------------------------------------------------
 -- Visibility: organisation
@@ -144,6 +154,8 @@ select is((select count(*)::int from public.departments), 2, 'a member reads the
 select throws_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Mine') $$, tests.org_id('org-one')),
   '42501', null, 'a learner cannot create one');
 select is_empty($$ update public.departments set name = 'Renamed' returning id $$, 'nor rename one');
+select tests.authenticate_as('learner_b');
+select is((select count(*)::int from public.departments), 2, 'so does learner B');
 select tests.authenticate_as('learner_d');
 select is_empty($$ select id from public.departments $$, 'a member of org 2 sees none of org 1''s departments');
 select tests.authenticate_as('admin_2');

@@ -4,7 +4,7 @@
 -- learner's preferences ask for it (after quiet hours); read, marked and deleted only by their
 -- owner; the outbox drained only by the service role. One block per actor.
 begin;
-select plan(76);
+select plan(82);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -108,6 +108,16 @@ select is((select (template_data ->> 'xp_earned')::int from public.email_outbox 
   'with the week''s XP (quiz and achievement)');
 select tests.freeze_time('2026-06-11 23:00:00+00');
 
+-- Turning a kind of e-mail off cancels what of that kind still waits.
+update public.user_preferences set email_streak_reminder = false where user_id = tests.get_user_id('learner_a');
+select is((select status::text from public.email_outbox where user_id = tests.get_user_id('learner_a') and kind = 'streak_reminder'), 'cancelled',
+  'learner A turns streak reminders off: the queued reminder is cancelled');
+-- Learner B (Tokyo, 08:00 now) sleeps in until 10:00: an assignment e-mail waits for it.
+update public.user_preferences set quiet_hours_start = '07:00', quiet_hours_end = '10:00' where user_id = tests.get_user_id('learner_b');
+select private.notify(tests.get_user_id('learner_b'), 'assignment_due', 'New assignment: Week 1');
+select is((select o.next_attempt_at from public.email_outbox o where o.user_id = tests.get_user_id('learner_b') and o.kind = 'assignment'),
+  '2026-06-12 01:00:00+00'::timestamptz, 'an e-mail queued during quiet hours is scheduled for their end (10:00 in Tokyo)');
+
 -- ---------------------------------------------------------------------------
 -- anon
 -- ---------------------------------------------------------------------------
@@ -174,8 +184,10 @@ select is_empty(format($$ delete from public.notifications where user_id = %L re
 select is_empty(format($$ update public.notifications set read_at = null where user_id = %L returning id $$, tests.get_user_id('learner_a')),
   'nor mark them');
 
+select is_empty($$ select id from public.email_outbox $$, 'learner B does not read the outbox');
 select tests.authenticate_as('instructor_1');
 select is_empty($$ select id from public.notifications where user_id <> auth.uid() $$, 'the instructor does not read learners'' notifications');
+select is_empty($$ select id from public.email_outbox $$, 'nor the outbox');
 select throws_ok($$ select public.send_notification('Hi', p_organization => tests.org_id('org-one')) $$, '42501', null,
   'nor sends organisation notifications');
 
@@ -193,6 +205,7 @@ select throws_ok($$ select public.send_notification('Hi', p_organization => test
 select tests.authenticate_as('admin_2');
 select is_empty($$ select id from public.notifications where user_id <> auth.uid() $$, 'the admin of org 2 reads no one else''s notifications');
 select is(public.send_notification('Welcome', p_organization => tests.org_id('org-two')), 2, 'and notifies org 2');
+select is_empty($$ select id from public.email_outbox $$, 'nor reads the outbox');
 
 select tests.authenticate_as('platform_admin');
 select is_empty($$ select id from public.notifications where user_id <> auth.uid() $$, 'a platform admin does not read learners'' notifications');
@@ -212,6 +225,9 @@ select ok(exists (select 1 from realtime.messages where topic = 'user:' || tests
   'which is pushed live too');
 select set_config('test.claimed', (select jsonb_agg(id)::text from public.claim_email_outbox(100)), true);
 select ok(jsonb_array_length(current_setting('test.claimed')::jsonb) >= 4, 'the sender claims the due e-mails');
+select ok(not (current_setting('test.claimed')::jsonb @> (select jsonb_agg(id) from public.email_outbox where next_attempt_at > '2026-06-11 23:00:00+00'))
+          and not (current_setting('test.claimed')::jsonb @> (select jsonb_agg(id) from public.email_outbox where status = 'cancelled')),
+  'but neither e-mails waiting for quiet hours to end nor cancelled ones');
 select is((select count(*)::int from public.claim_email_outbox(100)), 0, 'a claimed e-mail is not claimed twice');
 select is((public.complete_email_outbox((current_setting('test.claimed')::jsonb ->> 0)::bigint, 'msg_123')).status::text, 'sent',
   'a sent e-mail records the provider''s message id');

@@ -3,7 +3,7 @@
 -- quiz assignments completed automatically by a submitted attempt that satisfies them. Status
 -- pending / completed / overdue. One block per actor, allowed and denied.
 begin;
-select plan(52);
+select plan(54);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -112,6 +112,11 @@ select tests.authenticate_as('learner_b');
 select tests.take_quiz('learner_b', 5, 5);
 select is((select sum(attempts)::int from public.assignment_recipients), 0, 'a quiz smaller than the assigned size does not count');
 select is((select count(*)::int from public.assignments), 3, 'learner B reads the team and department assignments and their lesson');
+select tests.clear_authentication();
+select tests.freeze_time('2026-06-11 13:00:00+00');
+select is(private.notify_assignments_due(), 1, 'the hourly job reminds learner B of the team quiz due within 24 hours');
+select is(private.notify_assignments_due(), 0, 'once');
+select tests.authenticate_as('learner_b');
 select tests.freeze_time('2026-06-13 12:00:00+00');
 select set_eq($$ select title, status from public.get_my_assignments() $$,
   $$ values ('Team quiz'::text, 'overdue'::text), ('Read the intro', 'pending'), ('Domain one drill', 'pending') $$,

@@ -2,7 +2,7 @@
 -- they follow and who follows them, unfollows, removes followers; the "people I follow"
 -- leaderboard ranks them with the caller and leaves out hidden and opted-out followees.
 begin;
-select plan(32);
+select plan(34);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -33,6 +33,10 @@ select results_eq($$ select e ->> 'username', (e ->> 'rank')::int, (e ->> 'score
   $$ values ('learner_a'::text, 1, 150, true), ('learner_d', 2, 100, false), ('learner_b', 3, 50, false) $$,
   'the following leaderboard ranks learner A with the people they follow, by XP');
 select is((public.get_following_leaderboard('streak') ->> 'total')::int, 3, 'there is a streak board too');
+select tests.freeze_time('2026-06-22 12:00:00+00');
+select is((select jsonb_agg((e ->> 'score')::int) from jsonb_array_elements(public.get_following_leaderboard('xp', 'weekly') -> 'entries') e),
+  '[0, 0, 0]'::jsonb, 'the weekly board counts only this week''s XP');
+select tests.freeze_time('2026-06-10 12:00:00+00');
 select throws_ok($$ select public.get_following_leaderboard('accuracy') $$, '22023', null, 'ranked by xp or streak only');
 select throws_ok($$ select public.get_following_leaderboard('streak', 'weekly') $$, '22023', null, 'the streak board is all_time only');
 
@@ -46,6 +50,7 @@ select throws_ok(format($$ insert into public.follows (followee_id) values (%L) 
 select is((select count(*)::int from public.follows), 1, 'learner D sees their follower');
 select is(public.get_public_profile('learner_a') ->> 'following', '2', 'and learner A''s public profile counts');
 select tests.authenticate_as('learner_b');
+select is((select follower_id from public.follows), tests.get_user_id('learner_a'), 'learner B sees that learner A follows them');
 update public.profiles set profile_visibility = 'private' where id = auth.uid();
 select tests.authenticate_as('learner_a');
 select results_eq($$ select e ->> 'username' from jsonb_array_elements(public.get_following_leaderboard() -> 'entries') e $$,
