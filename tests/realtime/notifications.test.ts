@@ -72,6 +72,30 @@ describe('notifications over realtime', () => {
     assert.deepEqual({ data: peek.data, error: peek.error }, { data: [], error: null });
   });
 
+  test('an achievement unlocked by submit_quiz (through REST) is pushed live to the learner alone', async () => {
+    const [a, b] = [await learner(), await learner()];
+    const toA = collector<Pushed>();
+    const toB = collector<Pushed>();
+    await subscribe(client(a).channel(`user:${a.id}`, { config: { private: true } }).on('broadcast', { event: 'notification' }, toA.push));
+    await subscribe(client(b).channel(`user:${b.id}`, { config: { private: true } }).on('broadcast', { event: 'notification' }, toB.push));
+
+    const asA = client(a);
+    const started = await asA.rpc('start_quiz', { p_exam: 'security', p_count: 10 });
+    assert.equal(started.error, null);
+    const quiz = started.data as { attempt_id: string; questions: { question_id: number }[] };
+    const answers = quiz.questions.map((q) => ({ question_id: q.question_id, answer: 'A', time_spent_seconds: 5 }));
+    const submitted = await asA.rpc('submit_quiz', { p_attempt: quiz.attempt_id, p_answers: answers });
+    assert.equal(submitted.error, null);
+    const unlocked = (submitted.data as { achievements_unlocked: { slug: string }[] }).achievements_unlocked.map((u) => u.slug);
+    assert.ok(unlocked.includes('opening-move'), 'a first completed quiz unlocks opening-move');
+
+    const got = await waitFor(() => toA.items.find((m) => m.payload.type === 'achievement'), 5000, 'the achievement notification');
+    assert.equal(got.payload.data.slug, 'opening-move');
+    assert.match(got.payload.title, /^Achievement unlocked: /);
+    await sleep(300);
+    assert.equal(toB.items.length, 0, 'learner B received nothing');
+  });
+
   test('another learner may not join the topic, and nobody may broadcast on it', async () => {
     const [a, b] = [await learner(), await learner()];
     await assert.rejects(
