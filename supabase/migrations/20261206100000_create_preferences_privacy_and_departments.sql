@@ -14,7 +14,8 @@
 --   The profiles table itself stays readable only inside common organisations (as before), minus
 --   private profiles for non-staff; public surfaces (get_public_profile, leaderboards, follows)
 --   go through private.can_see_profile(). Leaderboard opt-out is profiles.show_on_leaderboards.
--- * departments: above teams in an organisation; teams.department_id places a team in one.
+-- * departments: above teams in an organisation; teams.department_id places a team in one, and
+--   department_members holds people who belong to a department directly (without a team).
 
 create type public.profile_visibility as enum ('public', 'organisation', 'private');
 comment on type public.profile_visibility is
@@ -379,5 +380,51 @@ create policy departments_delete_admin on public.departments
   for delete to authenticated
   using ((select private.is_platform_admin()) or private.is_org_admin(organization_id));
 comment on policy departments_delete_admin on public.departments is 'Owners, admins and platform admins delete departments (their teams stay, without a department).';
+
+-- People can belong to a department directly as well (managers, members without a team).
+create table public.department_members (
+  department_id uuid not null,
+  organization_id uuid not null,
+  user_id uuid not null,
+  added_at timestamptz not null default now(),
+  primary key (department_id, user_id),
+  constraint department_members_department_fkey foreign key (department_id, organization_id)
+    references public.departments (id, organization_id) on delete cascade,
+  constraint department_members_member_fkey foreign key (organization_id, user_id)
+    references public.organization_members (organization_id, user_id) on delete cascade
+);
+comment on table public.department_members is
+  'Direct members of a department (besides the members of its teams); they must be members of its organisation and leave it with the organisation.';
+comment on column public.department_members.department_id is 'The department.';
+comment on column public.department_members.organization_id is 'The department''s organisation (must match).';
+comment on column public.department_members.user_id is 'The member.';
+comment on column public.department_members.added_at is 'When they were added.';
+create index department_members_department_organization_idx on public.department_members (department_id, organization_id);
+create index department_members_organization_user_idx on public.department_members (organization_id, user_id);
+
+alter table public.department_members enable row level security;
+revoke all on table public.department_members from anon, authenticated, service_role;
+grant select, insert, delete on table public.department_members to authenticated;
+grant select, insert, update, delete on table public.department_members to service_role;
+
+create policy department_members_select_visible on public.department_members
+  for select to authenticated
+  using (
+    user_id = (select auth.uid())
+    or (select private.is_platform_admin())
+    or private.is_org_staff(organization_id)
+  );
+comment on policy department_members_select_visible on public.department_members is
+  'Members see their own department memberships; staff of the organisation see all of them; platform admins see all.';
+
+create policy department_members_insert_admin on public.department_members
+  for insert to authenticated
+  with check ((select private.is_platform_admin()) or private.is_org_admin(organization_id));
+comment on policy department_members_insert_admin on public.department_members is 'Owners and admins put members in departments.';
+
+create policy department_members_delete_admin on public.department_members
+  for delete to authenticated
+  using ((select private.is_platform_admin()) or private.is_org_admin(organization_id));
+comment on policy department_members_delete_admin on public.department_members is 'Owners and admins take members out of departments.';
 
 revoke execute on all functions in schema private from public;

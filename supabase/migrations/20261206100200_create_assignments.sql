@@ -61,7 +61,7 @@ comment on column public.assignments.pass_mark is 'Quiz: score percentage needed
 comment on column public.assignments.lesson_id is 'Lesson: the lesson (no foreign key until the lessons table exists).';
 comment on column public.assignments.assignee_user_id is 'Target: one member of the organisation (exactly one target).';
 comment on column public.assignments.team_id is 'Target: every member of this team (and those who join it before the due date).';
-comment on column public.assignments.department_id is 'Target: every member of the department''s teams.';
+comment on column public.assignments.department_id is 'Target: every direct member of the department and every member of its teams.';
 comment on column public.assignments.due_at is 'Due date; after it, an incomplete assignment is overdue.';
 comment on column public.assignments.created_at is 'When it was assigned.';
 comment on column public.assignments.updated_at is 'Last change.';
@@ -163,12 +163,15 @@ begin
     select tm.user_id from public.team_members tm
     join public.teams t on t.id = tm.team_id
     where new.department_id is not null and t.department_id = new.department_id and t.organization_id = new.organization_id
+    union
+    select dm.user_id from public.department_members dm
+    where dm.department_id = new.department_id and dm.organization_id = new.organization_id
   ) t
   on conflict do nothing;
   return null;
 end;
 $$;
-comment on function private.expand_assignment() is 'AFTER INSERT on assignments: one assignment_recipients row per targeted learner (the member, the team''s or the department''s teams'' members).';
+comment on function private.expand_assignment() is 'AFTER INSERT on assignments: one assignment_recipients row per targeted learner (the member; the team''s members; the department''s direct members and its teams'' members).';
 
 create trigger assignments_expand
   after insert on public.assignments
@@ -198,6 +201,27 @@ comment on function private.assign_new_team_member() is 'AFTER INSERT on team_me
 create trigger team_members_assign
   after insert on public.team_members
   for each row execute function private.assign_new_team_member();
+
+create function private.assign_new_department_member()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  insert into public.assignment_recipients (assignment_id, organization_id, user_id, assigned_at)
+  select a.id, a.organization_id, new.user_id, private.clock()
+  from public.assignments a
+  where a.organization_id = new.organization_id and a.department_id = new.department_id and a.due_at > private.clock()
+  on conflict do nothing;
+  return null;
+end;
+$$;
+comment on function private.assign_new_department_member() is 'AFTER INSERT on department_members: gives the new member the department''s assignments that are not yet due.';
+
+create trigger department_members_assign
+  after insert on public.department_members
+  for each row execute function private.assign_new_department_member();
 
 create function private.notify_assignment()
 returns trigger

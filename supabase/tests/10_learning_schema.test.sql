@@ -10,7 +10,7 @@ select tables_are('public', array[
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
   'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations',
-  'user_preferences', 'departments', 'notifications', 'email_outbox', 'assignments', 'assignment_recipients',
+  'user_preferences', 'departments', 'department_members', 'notifications', 'email_outbox', 'assignments', 'assignment_recipients',
   'tasks', 'follows'
 ], 'public holds exactly the learning-core and engagement tables');
 

@@ -2,7 +2,7 @@
 -- visibility honoured by profile reads, the public profile RPC and leaderboards, and departments
 -- above teams managed by owners and admins. One block per actor, allowed and denied.
 begin;
-select plan(67);
+select plan(77);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -141,7 +141,14 @@ select lives_ok(format($$ insert into public.departments (organization_id, name)
 select tests.authenticate_as('owner_1');
 select lives_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Sales') $$, tests.org_id('org-one')),
   'so does the owner');
+select lives_ok(format($$ insert into public.department_members (department_id, organization_id, user_id)
+                         select d.id, d.organization_id, %L from public.departments d where d.name = 'Sales' $$, tests.get_user_id('learner_b')),
+  'the owner puts learner B in the Sales department directly');
 select tests.authenticate_as('instructor_1');
+select is((select count(*)::int from public.department_members), 1, 'the instructor sees the department memberships of org 1');
+select throws_ok(format($$ insert into public.department_members (department_id, organization_id, user_id)
+                          select d.id, d.organization_id, %L from public.departments d where d.name = 'Sales' $$, tests.get_user_id('learner_a')),
+  '42501', null, 'but only owners and admins change them');
 select throws_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Rogue') $$, tests.org_id('org-one')),
   '42501', null, 'an instructor cannot create departments');
 select lives_ok(format($$ insert into public.teams (organization_id, name, department_id)
@@ -154,27 +161,38 @@ select is((select count(*)::int from public.departments), 2, 'a member reads the
 select throws_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Mine') $$, tests.org_id('org-one')),
   '42501', null, 'a learner cannot create one');
 select is_empty($$ update public.departments set name = 'Renamed' returning id $$, 'nor rename one');
+select is_empty($$ select user_id from public.department_members $$, 'learner A does not see learner B''s department membership');
+select throws_ok(format($$ insert into public.department_members (department_id, organization_id, user_id)
+                          select d.id, d.organization_id, %L from public.departments d where d.name = 'Sales' $$, tests.get_user_id('learner_a')),
+  '42501', null, 'nor joins a department by themselves');
 select tests.authenticate_as('learner_b');
 select is((select count(*)::int from public.departments), 2, 'so does learner B');
+select is((select count(*)::int from public.department_members), 1, 'and learner B sees their own department membership');
 select tests.authenticate_as('learner_d');
 select is_empty($$ select id from public.departments $$, 'a member of org 2 sees none of org 1''s departments');
 select tests.authenticate_as('admin_2');
 select throws_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Hostile') $$, tests.org_id('org-one')),
   '42501', null, 'the admin of org 2 cannot create a department in org 1');
 select is_empty($$ delete from public.departments returning id $$, 'nor delete org 1''s');
+select is_empty($$ delete from public.department_members returning user_id $$, 'nor remove org 1''s department members');
 select lives_ok(format($$ insert into public.departments (organization_id, name) values (%L, 'Org two dept') $$, tests.org_id('org-two')),
   'but creates one in their own organisation');
 select tests.clear_authentication();
+select throws_ok(format($$ insert into public.department_members (department_id, organization_id, user_id)
+                          select d.id, d.organization_id, %L from public.departments d where d.name = 'Sales' $$, tests.get_user_id('learner_d')),
+  '23503', null, 'only members of the organisation join its departments');
 select throws_ok(format($$ update public.teams set department_id = (select d.id from public.departments d where d.name = 'Org two dept')
                           where name = 'Platform team' $$),
   '23503', null, 'a team cannot sit under another organisation''s department');
 select tests.authenticate_as('platform_admin');
 select is((select count(*)::int from public.departments), 3, 'a platform admin reads every department');
+select is((select count(*)::int from public.department_members), 1, 'and every department membership');
 select tests.authenticate_as('admin_1');
 select lives_ok($$ delete from public.departments where name = 'Engineering' $$, 'an admin deletes a department');
 select is((select department_id from public.teams where name = 'Platform team'), null::uuid, 'its teams stay, without a department');
 select tests.authenticate_as_service_role();
 select is((select count(*)::int from public.departments), 2, 'the service role reads every department');
+select is((select count(*)::int from public.department_members), 1, 'and every department membership');
 
 select * from finish();
 rollback;

@@ -3,7 +3,7 @@
 -- quiz assignments completed automatically by a submitted attempt that satisfies them. Status
 -- pending / completed / overdue. One block per actor, allowed and denied.
 begin;
-select plan(54);
+select plan(56);
 
 select tests.create_actors();
 select tests.create_test_exam(50);
@@ -140,6 +140,12 @@ select is((select count(*)::int from public.assignments), 4, 'the admin of org 1
 select results_eq($$ select username, status from public.get_assignment_progress(pg_temp.assignment('Team quiz')) $$,
   $$ values ('learner_b'::text, 'overdue'::text), ('learner_a', 'completed') $$, 'with each learner''s status');
 select lives_ok($$ delete from public.assignments where title = 'Read the intro' $$, 'and withdraws one');
+select lives_ok(format($$ insert into public.department_members (department_id, organization_id, user_id)
+                         select d.id, d.organization_id, %L from public.departments d where d.name = 'Engineering' $$, tests.get_user_id('admin_1')),
+  'the admin joins the Engineering department directly');
+select is((select array_agg(a.title) from public.assignment_recipients r join public.assignments a on a.id = r.assignment_id
+           where r.user_id = auth.uid()),
+  array['Domain one drill'], 'and gets its open assignment');
 select tests.authenticate_as('learner_d');
 select is_empty($$ select id from public.assignments $$, 'learner D (org 2) sees none of org 1''s assignments');
 select is_empty($$ select user_id from public.assignment_recipients $$, 'nor anyone''s progress');
@@ -159,7 +165,7 @@ select lives_ok(format($$ insert into public.assignments (organization_id, title
   'but assigns in org 2');
 select tests.authenticate_as('platform_admin');
 select is((select count(*)::int from public.assignments), 4, 'a platform admin sees every assignment');
-select is((select count(*)::int from public.assignment_recipients), 7, 'and all progress');
+select is((select count(*)::int from public.assignment_recipients), 8, 'and all progress');
 select tests.authenticate_as_anon();
 select throws_ok($$ select * from public.assignments $$, '42501', null, 'anon cannot read assignments');
 select throws_ok($$ select * from public.get_my_assignments() $$, '42501', null, 'nor has any');

@@ -127,6 +127,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"department_members": {
+                  Row: {
+                    "added_at": string,"department_id": string,"organization_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "added_at"?: string,"department_id": string,"organization_id": string,"user_id": string
+                  }
+                  Update: {
+                    "added_at"?: string,"department_id"?: string,"organization_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "department_members_department_fkey"
+      columns: ["department_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "departments"
+      referencedColumns: ["id","organization_id"]
+    },{
+      foreignKeyName: "department_members_member_fkey"
+      columns: ["organization_id","user_id"]
+isOneToOne: false
+      referencedRelation: "organization_members"
+      referencedColumns: ["organization_id","user_id"]
+    }
+                  ]
                 },"departments": {
                   Row: {
                     "created_at": string,"description": string | null,"id": string,"name": string,"organization_id": string,"updated_at": string
