@@ -149,7 +149,6 @@ create function private.after_quiet_hours(p_user uuid, p_at timestamptz)
 returns timestamptz
 language plpgsql
 stable
-security definer
 set search_path = ''
 as $$
 declare
@@ -282,7 +281,6 @@ create function private.mask_leaderboard_entry(entry jsonb)
 returns jsonb
 language sql
 stable
-security definer
 set search_path = ''
 as $$
   select case

@@ -171,7 +171,6 @@ create function private.wants_email(p_user uuid, p_kind public.email_kind)
 returns boolean
 language sql
 stable
-security definer
 set search_path = ''
 as $$
   select coalesce((
@@ -192,7 +191,6 @@ create function private.user_email(p_user uuid)
 returns text
 language sql
 stable
-security definer
 set search_path = ''
 as $$
   select lower(u.email) from auth.users u
