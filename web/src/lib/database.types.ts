@@ -25,6 +25,88 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"assignment_recipients": {
+                  Row: {
+                    "assigned_at": string,"assignment_id": string,"attempt_id": string | null,"attempts": number,"best_score": number | null,"completed_at": string | null,"organization_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assigned_at"?: string,"assignment_id": string,"attempt_id"?: string | null,"attempts"?: number,"best_score"?: number | null,"completed_at"?: string | null,"organization_id": string,"user_id": string
+                  }
+                  Update: {
+                    "assigned_at"?: string,"assignment_id"?: string,"attempt_id"?: string | null,"attempts"?: number,"best_score"?: number | null,"completed_at"?: string | null,"organization_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assignment_recipients_assignment_id_fkey"
+      columns: ["assignment_id"]
+isOneToOne: false
+      referencedRelation: "assignments"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assignment_recipients_attempt_id_fkey"
+      columns: ["attempt_id"]
+isOneToOne: false
+      referencedRelation: "quiz_attempts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assignment_recipients_member_fkey"
+      columns: ["organization_id","user_id"]
+isOneToOne: false
+      referencedRelation: "organization_members"
+      referencedColumns: ["organization_id","user_id"]
+    }
+                  ]
+                },"assignments": {
+                  Row: {
+                    "assignee_user_id": string | null,"created_at": string,"created_by": string | null,"department_id": string | null,"domain_codes": (string)[] | null,"due_at": string,"exam_id": string | null,"id": string,"instructions": string | null,"kind": Database["public"]['Enums']["assignment_kind"],"lesson_id": string | null,"organization_id": string,"pass_mark": number | null,"question_count": number | null,"team_id": string | null,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "assignee_user_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"department_id"?: string | null,"domain_codes"?: (string)[] | null,"due_at": string,"exam_id"?: string | null,"id"?: string,"instructions"?: string | null,"kind"?: Database["public"]['Enums']["assignment_kind"],"lesson_id"?: string | null,"organization_id": string,"pass_mark"?: number | null,"question_count"?: number | null,"team_id"?: string | null,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "assignee_user_id"?: string | null,"created_at"?: string,"created_by"?: string | null,"department_id"?: string | null,"domain_codes"?: (string)[] | null,"due_at"?: string,"exam_id"?: string | null,"id"?: string,"instructions"?: string | null,"kind"?: Database["public"]['Enums']["assignment_kind"],"lesson_id"?: string | null,"organization_id"?: string,"pass_mark"?: number | null,"question_count"?: number | null,"team_id"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "assignments_assignee_fkey"
+      columns: ["organization_id","assignee_user_id"]
+isOneToOne: false
+      referencedRelation: "organization_members"
+      referencedColumns: ["organization_id","user_id"]
+    },{
+      foreignKeyName: "assignments_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assignments_department_fkey"
+      columns: ["department_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "departments"
+      referencedColumns: ["id","organization_id"]
+    },{
+      foreignKeyName: "assignments_exam_id_fkey"
+      columns: ["exam_id"]
+isOneToOne: false
+      referencedRelation: "exams"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assignments_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "assignments_team_fkey"
+      columns: ["team_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "teams"
+      referencedColumns: ["id","organization_id"]
+    }
+                  ]
                 },"avatars": {
                   Row: {
                     "created_at": string,"description": string | null,"id": number,"image_url": string,"is_default": boolean,"name": string,"position": number,"rarity": Database["public"]['Enums']["avatar_rarity"],"required_achievement_id": number | null,"slug": string
@@ -42,6 +124,78 @@ isOneToOne: false
       columns: ["required_achievement_id"]
 isOneToOne: false
       referencedRelation: "achievements"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"department_members": {
+                  Row: {
+                    "added_at": string,"department_id": string,"organization_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "added_at"?: string,"department_id": string,"organization_id": string,"user_id": string
+                  }
+                  Update: {
+                    "added_at"?: string,"department_id"?: string,"organization_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "department_members_department_fkey"
+      columns: ["department_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "departments"
+      referencedColumns: ["id","organization_id"]
+    },{
+      foreignKeyName: "department_members_member_fkey"
+      columns: ["organization_id","user_id"]
+isOneToOne: false
+      referencedRelation: "organization_members"
+      referencedColumns: ["organization_id","user_id"]
+    }
+                  ]
+                },"departments": {
+                  Row: {
+                    "created_at": string,"description": string | null,"id": string,"name": string,"organization_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"id"?: string,"name": string,"organization_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"id"?: string,"name"?: string,"organization_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "departments_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"email_outbox": {
+                  Row: {
+                    "attempts": number,"created_at": string,"id": number,"idempotency_key": string,"kind": Database["public"]['Enums']["email_kind"],"last_error": string | null,"max_attempts": number,"next_attempt_at": string,"notification_id": number | null,"provider_message_id": string | null,"recipient": string,"sent_at": string | null,"status": Database["public"]['Enums']["email_status"],"template": string,"template_data": NonNullable<Json>,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"created_at"?: string,"id"?: never,"idempotency_key": string,"kind": Database["public"]['Enums']["email_kind"],"last_error"?: string | null,"max_attempts"?: number,"next_attempt_at"?: string,"notification_id"?: number | null,"provider_message_id"?: string | null,"recipient": string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template": string,"template_data"?: NonNullable<Json>,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "attempts"?: number,"created_at"?: string,"id"?: never,"idempotency_key"?: string,"kind"?: Database["public"]['Enums']["email_kind"],"last_error"?: string | null,"max_attempts"?: number,"next_attempt_at"?: string,"notification_id"?: number | null,"provider_message_id"?: string | null,"recipient"?: string,"sent_at"?: string | null,"status"?: Database["public"]['Enums']["email_status"],"template"?: string,"template_data"?: NonNullable<Json>,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "email_outbox_notification_id_fkey"
+      columns: ["notification_id"]
+isOneToOne: false
+      referencedRelation: "notifications"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "email_outbox_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -79,6 +233,32 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"follows": {
+                  Row: {
+                    "created_at": string,"followee_id": string,"follower_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"followee_id": string,"follower_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"followee_id"?: string,"follower_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "follows_followee_id_fkey"
+      columns: ["followee_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "follows_follower_id_fkey"
+      columns: ["follower_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"learner_exam_stats": {
                   Row: {
                     "best_score": number | null,"correct_answers": number,"exam_id": string,"last_submitted_at": string | null,"qualifying_quizzes": number,"questions_answered": number,"quizzes_completed": number,"score_sum": number,"user_id": string,"xp_earned": number
@@ -99,6 +279,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     },{
       foreignKeyName: "learner_exam_stats_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"notifications": {
+                  Row: {
+                    "body": string | null,"created_at": string,"data": NonNullable<Json>,"dedupe_key": string | null,"id": number,"read_at": string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"dedupe_key"?: string | null,"id"?: never,"read_at"?: string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"user_id": string
+                  }
+                  Update: {
+                    "body"?: string | null,"created_at"?: string,"data"?: NonNullable<Json>,"dedupe_key"?: string | null,"id"?: never,"read_at"?: string | null,"title"?: string,"type"?: Database["public"]['Enums']["notification_type"],"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notifications_user_id_fkey"
       columns: ["user_id"]
 isOneToOne: false
       referencedRelation: "profiles"
@@ -185,14 +385,14 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"first_correct_answers": number,"high_score_quizzes": number,"id": string,"last_activity_at": string | null,"last_activity_date": string | null,"level": number,"longest_streak": number,"pending_time_zone": string | null,"pending_time_zone_from": string | null,"perfect_quizzes": number,"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"streak_time_zone": string,"time_zone": string,"updated_at": string,"username": string,"xp": number
+                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"first_correct_answers": number,"high_score_quizzes": number,"id": string,"last_activity_at": string | null,"last_activity_date": string | null,"level": number,"longest_streak": number,"pending_time_zone": string | null,"pending_time_zone_from": string | null,"perfect_quizzes": number,"profile_visibility": Database["public"]['Enums']["profile_visibility"],"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"streak_time_zone": string,"time_zone": string,"updated_at": string,"username": string,"xp": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id": string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id": string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
                   }
                   Update: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id"?: string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id"?: string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
                   }
                   Relationships: [
                     {
@@ -395,6 +595,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"tasks": {
+                  Row: {
+                    "completed_at": string | null,"created_at": string,"deleted_at": string | null,"description": string | null,"due_at": string | null,"id": number,"priority": Database["public"]['Enums']["task_priority"],"search": unknown,"status": Database["public"]['Enums']["task_status"],"tags": (string)[],"title": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"due_at"?: string | null,"id"?: never,"priority"?: Database["public"]['Enums']["task_priority"],"search"?: never,"status"?: Database["public"]['Enums']["task_status"],"tags"?: (string)[],"title": string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "completed_at"?: string | null,"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"due_at"?: string | null,"id"?: never,"priority"?: Database["public"]['Enums']["task_priority"],"search"?: never,"status"?: Database["public"]['Enums']["task_status"],"tags"?: (string)[],"title"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "tasks_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"team_members": {
                   Row: {
                     "added_at": string,"organization_id": string,"team_id": string,"user_id": string
@@ -423,17 +643,23 @@ isOneToOne: false
                   ]
                 },"teams": {
                   Row: {
-                    "created_at": string,"description": string | null,"id": string,"kind": Database["public"]['Enums']["team_kind"],"name": string,"organization_id": string,"updated_at": string
+                    "created_at": string,"department_id": string | null,"description": string | null,"id": string,"kind": Database["public"]['Enums']["team_kind"],"name": string,"organization_id": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"description"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["team_kind"],"name": string,"organization_id": string,"updated_at"?: string
+                    "created_at"?: string,"department_id"?: string | null,"description"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["team_kind"],"name": string,"organization_id": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"description"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["team_kind"],"name"?: string,"organization_id"?: string,"updated_at"?: string
+                    "created_at"?: string,"department_id"?: string | null,"description"?: string | null,"id"?: string,"kind"?: Database["public"]['Enums']["team_kind"],"name"?: string,"organization_id"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
+      foreignKeyName: "teams_department_fkey"
+      columns: ["department_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "departments"
+      referencedColumns: ["id","organization_id"]
+    },{
       foreignKeyName: "teams_organization_id_fkey"
       columns: ["organization_id"]
 isOneToOne: false
@@ -493,6 +719,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"user_preferences": {
+                  Row: {
+                    "date_format": Database["public"]['Enums']["date_format_preference"],"email_achievements": boolean,"email_assignments": boolean,"email_streak_reminder": boolean,"email_training_reports": boolean,"email_weekly_progress": boolean,"language": string,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"theme": Database["public"]['Enums']["theme_preference"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "user_preferences_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: true
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"xp_events": {
                   Row: {
                     "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"organization_id": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
@@ -543,6 +789,58 @@ isOneToOne: false
 "admin_adjust_xp":
 { Args: { "p_amount": number,"p_note": string,"p_user": string }; Returns: Json
                            },
+"claim_email_outbox":
+{ Args: { "p_limit"?: number }; Returns: {
+              "attempts": number,
+"created_at": string,
+"id": number,
+"idempotency_key": string,
+"kind": Database["public"]['Enums']["email_kind"],
+"last_error": string | null,
+"max_attempts": number,
+"next_attempt_at": string,
+"notification_id": number | null,
+"provider_message_id": string | null,
+"recipient": string,
+"sent_at": string | null,
+"status": Database["public"]['Enums']["email_status"],
+"template": string,
+"template_data": NonNullable<Json>,
+"updated_at": string,
+"user_id": string | null
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "email_outbox"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"complete_email_outbox":
+{ Args: { "p_error"?: string,"p_id": number,"p_provider_message_id"?: string }; Returns: {
+              "attempts": number,
+"created_at": string,
+"id": number,
+"idempotency_key": string,
+"kind": Database["public"]['Enums']["email_kind"],
+"last_error": string | null,
+"max_attempts": number,
+"next_attempt_at": string,
+"notification_id": number | null,
+"provider_message_id": string | null,
+"recipient": string,
+"sent_at": string | null,
+"status": Database["public"]['Enums']["email_status"],
+"template": string,
+"template_data": NonNullable<Json>,
+"updated_at": string,
+"user_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "email_outbox"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "create_organization":
 { Args: { "p_description"?: string,"p_name": string,"p_slug": string }; Returns: {
               "created_at": string,
@@ -565,8 +863,17 @@ isOneToOne: false
 "decline_invitation":
 { Args: { "p_invitation"?: string,"p_token"?: string }; Returns: Json
                            },
+"delete_notifications":
+{ Args: { "p_ids": (number)[] }; Returns: number
+                           },
+"delete_tasks":
+{ Args: { "p_ids": (number)[],"p_permanent"?: boolean }; Returns: number
+                           },
 "equip_avatar":
 { Args: { "p_avatar_id": number }; Returns: Json
+                           },
+"follow":
+{ Args: { "p_username": string }; Returns: Json
                            },
 "get_accuracy_trend":
 { Args: { "p_exam"?: string,"p_user"?: string,"p_weeks"?: number }; Returns: {
@@ -575,6 +882,11 @@ isOneToOne: false
                            },
 "get_active_quiz":
 { Args: { "p_exam"?: string }; Returns: Json
+                           },
+"get_assignment_progress":
+{ Args: { "p_assignment": string }; Returns: {
+              "attempts": number,"best_score": number,"completed_at": string,"display_name": string,"status": string,"user_id": string,"username": string
+            }[]
                            },
 "get_attempt_review":
 { Args: { "p_attempt": string }; Returns: Json
@@ -605,6 +917,9 @@ isOneToOne: false
               "accuracy": number,"average_score": number,"best_score": number,"correct_answers": number,"exam_id": string,"exam_name": string,"last_submitted_at": string,"questions_answered": number,"quizzes_completed": number,"xp_earned": number
             }[]
                            },
+"get_following_leaderboard":
+{ Args: { "p_board"?: Database["public"]['Enums']["leaderboard_board"],"p_period"?: Database["public"]['Enums']["leaderboard_period"] }; Returns: Json
+                           },
 "get_leaderboard":
 { Args: { "p_board": Database["public"]['Enums']["leaderboard_board"],"p_exam"?: string,"p_limit"?: number,"p_offset"?: number,"p_organization"?: string,"p_period"?: Database["public"]['Enums']["leaderboard_period"] }; Returns: Json
                            },
@@ -613,16 +928,33 @@ isOneToOne: false
               "badge_icon": string,"criteria_type": Database["public"]['Enums']["achievement_criteria"],"criteria_value": number,"description": string,"earned": boolean,"earned_at": string,"exam_id": string,"id": number,"is_hidden": boolean,"name": string,"progress": number,"progress_percent": number,"slug": string,"xp_reward": number
             }[]
                            },
+"get_my_assignments":
+{ Args: { "p_status"?: string }; Returns: {
+              "assigned_at": string,"assignment_id": string,"attempts": number,"best_score": number,"completed_at": string,"completed_late": boolean,"domain_codes": (string)[],"due_at": string,"exam_id": string,"instructions": string,"kind": Database["public"]['Enums']["assignment_kind"],"lesson_id": string,"organization_id": string,"pass_mark": number,"question_count": number,"status": string,"title": string
+            }[]
+                           },
 "get_my_invitations":
 { Args: Record<PropertyKey, never>; Returns: {
               "created_at": string,"expires_at": string,"invitation_id": string,"invited_by_display_name": string,"organization_id": string,"organization_name": string,"organization_slug": string,"role": Database["public"]['Enums']["org_role"]
             }[]
+                           },
+"get_my_settings":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"get_notifications":
+{ Args: { "p_limit"?: number,"p_offset"?: number,"p_type"?: Database["public"]['Enums']["notification_type"],"p_unread_only"?: boolean }; Returns: Json
+                           },
+"get_public_profile":
+{ Args: { "p_username": string }; Returns: Json
                            },
 "get_quiz_history":
 { Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_to"?: string }; Returns: Json
                            },
 "get_study_recommendations":
 { Args: { "p_exam": string,"p_user"?: string }; Returns: Json
+                           },
+"get_unread_notification_count":
+{ Args: Record<PropertyKey, never>; Returns: number
                            },
 "get_weak_areas":
 { Args: { "p_exam": string,"p_user"?: string }; Returns: {
@@ -632,8 +964,17 @@ isOneToOne: false
 "invite_to_organization":
 { Args: { "p_email"?: string,"p_expires_in_days"?: number,"p_organization": string,"p_role"?: Database["public"]['Enums']["org_role"] }; Returns: Json
                            },
+"mark_all_notifications_read":
+{ Args: Record<PropertyKey, never>; Returns: number
+                           },
+"mark_notifications_read":
+{ Args: { "p_ids": (number)[],"p_read"?: boolean }; Returns: number
+                           },
 "refresh_leaderboards":
 { Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"restore_tasks":
+{ Args: { "p_ids": (number)[] }; Returns: number
                            },
 "revoke_invitation":
 { Args: { "p_invitation": string }; Returns: Json
@@ -666,18 +1007,33 @@ isOneToOne: false
 "save_quiz_answer":
 { Args: { "p_answer": string,"p_attempt": string,"p_question_id": number,"p_time_spent_seconds"?: number }; Returns: Json
                            },
+"search_tasks":
+{ Args: { "p_deleted"?: boolean,"p_descending"?: boolean,"p_due_from"?: string,"p_due_to"?: string,"p_limit"?: number,"p_offset"?: number,"p_priority"?: (Database["public"]['Enums']["task_priority"])[],"p_query"?: string,"p_sort"?: string,"p_status"?: (Database["public"]['Enums']["task_status"])[],"p_tags"?: (string)[] }; Returns: Json
+                           },
+"send_notification":
+{ Args: { "p_body"?: string,"p_data"?: Json,"p_organization"?: string,"p_title": string,"p_users"?: (string)[] }; Returns: number
+                           },
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
                            },
 "submit_quiz":
 { Args: { "p_answers"?: Json,"p_attempt": string }; Returns: Json
                            },
+"unfollow":
+{ Args: { "p_username": string }; Returns: boolean
+                           },
+"update_my_settings":
+{ Args: { "p_settings": Json }; Returns: Json
+                           },
+"update_tasks":
+{ Args: { "p_add_tags"?: (string)[],"p_due_at"?: string,"p_ids": (number)[],"p_priority"?: Database["public"]['Enums']["task_priority"],"p_remove_tags"?: (string)[],"p_status"?: Database["public"]['Enums']["task_status"] }; Returns: number
+                           },
 "xp_for_level":
 { Args: { "p_level": number }; Returns: number
                            }
           }
           Enums: {
-            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","org_role": "owner"|"admin"|"instructor"|"learner","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","team_kind": "team"|"cohort","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
+            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","assignment_kind": "quiz"|"lesson","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","date_format_preference": "YYYY-MM-DD"|"DD/MM/YYYY"|"MM/DD/YYYY"|"DD.MM.YYYY","email_kind": "weekly_progress"|"streak_reminder"|"achievement"|"assignment"|"training_report"|"invitation"|"system","email_status": "queued"|"sending"|"sent"|"failed"|"cancelled","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","notification_type": "achievement"|"level_up"|"streak_at_risk"|"assignment_due"|"invitation"|"report_ready"|"moderation_result"|"system","org_role": "owner"|"admin"|"instructor"|"learner","profile_visibility": "public"|"organisation"|"private","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","task_priority": "low"|"medium"|"high"|"urgent","task_status": "todo"|"in_progress"|"done","team_kind": "team"|"cohort","theme_preference": "system"|"light"|"dark","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -793,7 +1149,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"org_role": ["owner", "admin", "instructor", "learner"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"team_kind": ["team", "cohort"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
+            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"assignment_kind": ["quiz", "lesson"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"date_format_preference": ["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"],"email_kind": ["weekly_progress", "streak_reminder", "achievement", "assignment", "training_report", "invitation", "system"],"email_status": ["queued", "sending", "sent", "failed", "cancelled"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"notification_type": ["achievement", "level_up", "streak_at_risk", "assignment_due", "invitation", "report_ready", "moderation_result", "system"],"org_role": ["owner", "admin", "instructor", "learner"],"profile_visibility": ["public", "organisation", "private"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"task_priority": ["low", "medium", "high", "urgent"],"task_status": ["todo", "in_progress", "done"],"team_kind": ["team", "cohort"],"theme_preference": ["system", "light", "dark"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
           }
         }
 } as const
