@@ -26,7 +26,7 @@ const server = createServer((req, res) => {
     res.end('{"accepted":true}');
   });
 });
-const schema = `pg_net_probe_${randomBytes(4).toString('hex')}`;
+const schema = `net_probe_${randomBytes(4).toString('hex')}`;
 const db = new pg.Client({ connectionString: env.DB_URL });
 let base = '';
 
