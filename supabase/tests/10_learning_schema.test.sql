@@ -9,8 +9,11 @@ select tables_are('public', array[
   'profiles', 'organizations', 'organization_members', 'teams', 'team_members',
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
-  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations'
-], 'public holds exactly the learning-core tables');
+  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations',
+  'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
+  'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
+  'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts'
+], 'public holds exactly the learning-core, study, lesson, memory, audit and webhook tables');
 
 select is_empty($$
   select c.relname from pg_class c
@@ -65,7 +68,8 @@ select is_empty($$
                           'has_org_role', 'is_org_member', 'is_org_staff', 'is_org_admin', 'is_org_owner',
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
                           'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
-                          'caller_confirmed_email')
+                          'caller_confirmed_email', 'can_read_question', 'can_read_study_set', 'owns_study_set',
+                          'webhook_event_types')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')
@@ -154,9 +158,11 @@ select ok(not has_column_privilege('authenticated', 'public.profiles', 'xp', 'up
 
 select results_eq($$
   select jobname::text collate "default", schedule::text collate "default" from cron.job where jobname like 'ascend-%' order by jobname
-$$, $$ values ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-refresh-leaderboards', '*/5 * * * *'),
+$$, $$ values ('ascend-analytics-retention', '40 3 * * *'), ('ascend-deliver-webhooks', '* * * * *'),
+              ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-purge-expired-memories', '17 * * * *'),
+              ('ascend-refresh-leaderboards', '*/5 * * * *'),
               ('ascend-refresh-question-stats', '*/10 * * * *'), ('ascend-reset-broken-streaks', '*/15 * * * *') $$,
-  'the four pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones)');
+  'the pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones)');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
   'supabase_auth_admin executes the custom access token hook');
