@@ -428,14 +428,14 @@ begin
     if i < n and j < m and a[i + 1] = b[j + 1] then
       i := i + 1;
       j := j + 1;
-    elsif j < m and (i = n or lcs[i * w + j + 2] >= lcs[(i + 1) * w + j + 1]) then
-      op := '+'; old_line := null; new_line := j + 1; line := b[j + 1];
-      return next;
-      j := j + 1;
-    else
+    elsif i < n and (j = m or lcs[(i + 1) * w + j + 1] >= lcs[i * w + j + 2]) then
       op := '-'; old_line := i + 1; new_line := null; line := a[i + 1];
       return next;
       i := i + 1;
+    else
+      op := '+'; old_line := null; new_line := j + 1; line := b[j + 1];
+      return next;
+      j := j + 1;
     end if;
   end loop;
 end;
