@@ -6,7 +6,7 @@
 --
 -- Append-only: no API role may write it, and a trigger refuses UPDATE, DELETE and TRUNCATE for
 -- everyone, the database owner included. The one exception is account erasure (data rights):
--- it replaces the erased user's id and e-mail in existing rows by a pseudonym.
+-- rows about the erased user keep who/what/when but lose their before/after images.
 --
 -- Readable by owners and admins of the organisation a row belongs to, and by platform admins.
 -- Not audited on purpose: learners' personal study data (bookmarks, notes, memories, cards) and
@@ -153,8 +153,8 @@ begin
 
   -- Rows written while an account is erased carry no trace of it.
   if v_erasing is not null then
-    v_old := replace(v_old::text, v_erasing, 'erased-user')::jsonb;
-    v_new := replace(v_new::text, v_erasing, 'erased-user')::jsonb;
+    if v_old::text like '%' || v_erasing || '%' then v_old := '{"erased": true}'::jsonb; end if;
+    if v_new::text like '%' || v_erasing || '%' then v_new := '{"erased": true}'::jsonb; end if;
     v_pk := replace(v_pk, v_erasing, 'erased-user');
     if v_actor::text = v_erasing then
       v_actor := null;

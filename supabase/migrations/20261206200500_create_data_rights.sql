@@ -6,8 +6,10 @@
 --   * hands every organisation the user is the last owner of to its next admin (else instructor,
 --     else learner, longest-standing first), and deletes organisations they were alone in;
 --   * deletes the invitations sent to their e-mail address;
---   * pseudonymises the append-only audit log and queued webhook payloads (their id and e-mail
---     become 'erased-user') and records one ERASE row;
+--   * scrubs the append-only audit log (rows about the user keep who/what/when but lose their
+--     before/after images; rows where the user was only the actor lose the actor), pseudonymises
+--     webhook payloads and requests pg_net has not sent yet (their id becomes 'erased-user'),
+--     drops pg_net answers that echo the id, and records one ERASE row;
 --   * deletes the profile, which cascades to everything personal (attempts, answers, the XP ledger
 --     rows, achievements, avatars, bookmarks, notes, study sets, cards, memories, reports) and
 --     clears authorship columns (on delete set null);
@@ -58,10 +60,14 @@ begin
     delete from public.organization_invitations i where i.email = v_email;
   end if;
 
+  -- Rows about the user (their id or e-mail in the row images) lose the images; rows where they
+  -- were only the actor lose the actor.
   update public.audit_log a
      set actor_id = case when a.actor_id = p_user then null else a.actor_id end,
-         old_data = replace(replace(a.old_data::text, v_uid, 'erased-user'), coalesce(v_email, v_uid), 'erased-user')::jsonb,
-         new_data = replace(replace(a.new_data::text, v_uid, 'erased-user'), coalesce(v_email, v_uid), 'erased-user')::jsonb,
+         old_data = case when a.old_data::text like '%' || v_uid || '%' or a.old_data::text like '%' || coalesce(v_email, v_uid) || '%'
+                         then '{"erased": true}'::jsonb else a.old_data end,
+         new_data = case when a.new_data::text like '%' || v_uid || '%' or a.new_data::text like '%' || coalesce(v_email, v_uid) || '%'
+                         then '{"erased": true}'::jsonb else a.new_data end,
          record_id = replace(a.record_id, v_uid, 'erased-user')
    where a.actor_id = p_user
       or a.record_id like '%' || v_uid || '%'
@@ -72,6 +78,12 @@ begin
   update public.webhook_deliveries d
      set payload = replace(d.payload::text, v_uid, 'erased-user')::jsonb
    where d.payload::text like '%' || v_uid || '%';
+
+  -- Requests pg_net has not sent yet, and answers that echo the user, carry no trace either.
+  update net.http_request_queue q
+     set body = convert_to(replace(convert_from(q.body, 'UTF8'), v_uid, 'erased-user'), 'UTF8')
+   where q.body is not null and position(convert_to(v_uid, 'UTF8') in q.body) > 0;
+  delete from net._http_response r where r.content like '%' || v_uid || '%';
 
   delete from public.profiles p where p.id = p_user;
 
