@@ -41,11 +41,11 @@ test('pg_net http: a fake fetch sees method, headers and body; GET sends no body
     id: '7', status_code: 201, content_type: 'application/json', headers: { 'content-type': 'application/json' },
     content: '{"ok":true}', timed_out: false, error_msg: null,
   });
-  assert.equal(seen[0].init.method, 'POST');
-  assert.equal(Buffer.from(seen[0].init.body as Uint8Array).toString(), '{"a":1}');
+  assert.equal(seen[0]!.init.method, 'POST');
+  assert.equal(Buffer.from(seen[0]!.init.body as Uint8Array).toString(), '{"a":1}');
   await perform(req({ method: 'get', body: Buffer.from('x') }), fake);
-  assert.equal(seen[1].init.method, 'GET');
-  assert.equal(seen[1].init.body, undefined);
+  assert.equal(seen[1]!.init.method, 'GET');
+  assert.equal(seen[1]!.init.body, undefined);
 });
 
 test('pg_net http: a real server answers; a slow one times out; a closed port is refused', async () => {

@@ -119,7 +119,7 @@ test('pg_net worker: reconnects after the database restarts, and on net.worker_r
   const w = worker(db);
   await w.start();
   db.up = false;
-  db.conns[0].drop();
+  db.conns[0]!.drop();
   assert.match(String(w.health()), /not connected: connection ended/);
   await new Promise((r) => setTimeout(r, 50));
   db.up = true;
