@@ -1,7 +1,7 @@
 -- Lessons: the approval workflow's transitions allowed and refused per role, what learners see
 -- (approved and published versions only), review comments, rollback, the diff of two versions.
 begin;
-select plan(62);
+select plan(64);
 
 select tests.create_actors();
 
@@ -92,6 +92,10 @@ select is((select count(*)::int from public.lessons), 1, 'and see the lesson');
 select is_empty($$ select 1 from public.lesson_comments $$, 'but not the review comments');
 select throws_ok($$ insert into public.lesson_comments (lesson_id, version, body) values (current_setting('test.lesson')::uuid, 1, 'nice') $$,
   '42501', null, 'nor write one');
+select tests.authenticate_as('learner_b');
+select results_eq($$ select version from public.lesson_versions $$, array[1], 'learner_b, of the same organisation, reads it too');
+select throws_ok($$ select public.save_lesson_draft(current_setting('test.lesson')::uuid, 'Mine now', 'x') $$, '42501', null,
+  'but cannot edit it');
 select tests.authenticate_as('learner_d');
 select is_empty($$ select 1 from public.lesson_versions $$, 'learners of another organisation see nothing');
 

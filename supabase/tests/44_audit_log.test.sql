@@ -2,7 +2,7 @@
 -- API edits carry auth.uid() and the JWT role; before/after images with secrets redacted; the log
 -- is append-only for everyone; org admins read their organisation's rows, platform admins all.
 begin;
-select plan(37);
+select plan(38);
 
 select tests.create_actors();
 select tests.create_test_exam(2);
@@ -120,11 +120,14 @@ select tests.authenticate_as('instructor_1');
 select is_empty($$ select 1 from public.audit_log $$, 'instructors do not read the audit log');
 select tests.authenticate_as('learner_a');
 select is_empty($$ select 1 from public.audit_log $$, 'learners neither, not even rows about themselves');
+select tests.authenticate_as('learner_b');
+select is_empty($$ select 1 from public.audit_log $$, 'nor learner_b, whose XP was adjusted');
 select tests.authenticate_as('learner_d');
 select is_empty($$ select 1 from public.audit_log $$, 'nor learner_d');
 select tests.authenticate_as('platform_admin');
 select ok((select count(*) from public.audit_log where organization_id is null) > 0
-          and (select count(distinct organization_id) from public.audit_log) = 2,
+          and exists (select 1 from public.audit_log where organization_id = tests.org_id('org-one'))
+          and exists (select 1 from public.audit_log where organization_id = tests.org_id('org-two')),
   'platform admins read every row, platform-wide ones included');
 select tests.authenticate_as_anon();
 select throws_ok($$ select 1 from public.audit_log $$, '42501', null, 'anon cannot read the audit log');

@@ -2,7 +2,7 @@
 -- delivery queued in the same transaction as its event and sent with net.http_post, signed with
 -- HMAC-SHA256 over "<timestamp>.<body>", retried with exponential backoff, logged per attempt.
 begin;
-select plan(57);
+select plan(59);
 
 select tests.create_actors();
 select tests.create_test_exam(10);
@@ -182,6 +182,10 @@ select is_empty($$ select 1 from public.webhook_deliveries $$, 'nor deliveries')
 select tests.authenticate_as('learner_a');
 select is_empty($$ select 1 from public.webhook_delivery_attempts $$, 'a learner sees no delivery log');
 select is(tests.affected($$ update public.webhook_endpoints set url = 'https://evil.test/' $$), 0, 'nor redirects an endpoint');
+select tests.authenticate_as('learner_b');
+select is_empty($$ select 1 from public.webhook_deliveries $$, 'learner_b sees no delivery, not even of their own quiz');
+select throws_ok(format($$ select public.rotate_webhook_secret(%L) $$, current_setting('test.endpoint')), '42501', null,
+  'nor rotates the secret');
 select tests.authenticate_as('admin_2');
 select is_empty($$ select 1 from public.webhook_endpoints $$, 'admin_2 sees none of org-one''s endpoints');
 select is(tests.affected($$ delete from public.webhook_endpoints $$), 0, 'nor deletes them');
