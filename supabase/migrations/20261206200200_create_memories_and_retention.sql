@@ -4,7 +4,8 @@
 --
 -- Seed 004's windows: MEMORY_RETENTION_DAYS=365 (a memory expires a year after it is written
 -- unless the learner sets another expiry, or none), ANALYTICS_RETENTION_DAYS=730 (raw access
--- events older than two years are folded into daily counts and deleted).
+-- events older than two years are folded into daily counts and deleted). The same daily job keeps
+-- pg_cron's run log (cron.job_run_details) to 30 days.
 --
 -- Jobs (stable names, cron.schedule upserts by name):
 --   ascend-purge-expired-memories   hourly   private.purge_expired_memories()
@@ -195,6 +196,7 @@ as $$
 declare
   v_cutoff timestamptz := private.clock() - private.analytics_retention_window();
   v_folded integer;
+  v_runs integer;
 begin
   with old as (
     delete from private.memory_access_events e where e.accessed_at < v_cutoff
@@ -212,11 +214,15 @@ begin
   select coalesce((select sum(p.accesses) from per_day p), 0)::integer into v_folded
   from (select count(*) from merged) m;
 
-  return jsonb_build_object('memory_access_events_folded', v_folded, 'cutoff', v_cutoff);
+  -- pg_cron's run log grows by a row per job run (thousands a day): a month is enough to debug.
+  delete from cron.job_run_details d where d.end_time < private.clock() - interval '30 days';
+  get diagnostics v_runs = row_count;
+
+  return jsonb_build_object('memory_access_events_folded', v_folded, 'cron_runs_deleted', v_runs, 'cutoff', v_cutoff);
 end;
 $$;
 comment on function private.apply_analytics_retention() is
-  'Folds raw memory access events older than 730 days into private.memory_access_daily and deletes them; returns {memory_access_events_folded, cutoff}. Job ascend-analytics-retention (daily).';
+  'Folds raw memory access events older than 730 days into private.memory_access_daily and deletes them, and pg_cron run details older than 30 days; returns {memory_access_events_folded, cron_runs_deleted, cutoff}. Job ascend-analytics-retention (daily).';
 
 revoke execute on all functions in schema private from public;
 

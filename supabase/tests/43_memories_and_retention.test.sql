@@ -1,7 +1,7 @@
 -- Memories: private to their learner, full-text search ranked by importance, expiry; and the
 -- retention jobs (expired memories purged, raw analytics past 730 days folded into daily counts).
 begin;
-select plan(37);
+select plan(38);
 
 select tests.create_actors();
 
@@ -90,9 +90,12 @@ select tests.unfreeze_time();
 insert into private.memory_access_events (user_id, memory_id, accessed_at)
 select tests.get_user_id('learner_b'), null, t
 from (values ('2023-01-10 08:00+00'::timestamptz), ('2023-01-10 20:00+00'), ('2023-01-11 09:00+00'), (now() - interval '10 days')) v(t);
+insert into cron.job_run_details (jobid, runid, command, status, start_time, end_time)
+values (1, -1, 'select 1', 'succeeded', '2025-11-01 00:00+00', '2025-11-01 00:00:01+00');
 select tests.freeze_time('2026-01-01 00:00:00+00');
 select is(private.apply_analytics_retention() ->> 'memory_access_events_folded', '3',
   'raw access events older than 730 days are folded');
+select is((select count(*)::int from cron.job_run_details where end_time < '2025-12-02'), 0, 'pg_cron run details older than 30 days are deleted');
 select results_eq($$ select day, accesses from private.memory_access_daily where user_id = tests.get_user_id('learner_b') order by day $$,
   $$ values ('2023-01-10'::date, 2), ('2023-01-11'::date, 1) $$, 'into daily counts');
 select is((select count(*)::int from private.memory_access_events where user_id = tests.get_user_id('learner_b')), 1,
