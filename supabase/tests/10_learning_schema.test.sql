@@ -11,8 +11,11 @@ select tables_are('public', array[
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
   'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations',
   'user_preferences', 'departments', 'department_members', 'notifications', 'email_outbox', 'assignments', 'assignment_recipients',
-  'tasks', 'follows'
-], 'public holds exactly the learning-core and engagement tables');
+  'tasks', 'follows',
+  'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
+  'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
+  'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts'
+], 'public holds exactly the learning-core, engagement, study, lesson, memory, audit and webhook tables');
 
 select is_empty($$
   select c.relname from pg_class c
@@ -68,7 +71,8 @@ select is_empty($$
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
                           'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
                           'caller_confirmed_email', 'can_see_profile', 'check_bulk_ids', 'is_assignment_recipient',
-                          'assignment_status', 'is_valid_tag_list')
+                          'assignment_status', 'is_valid_tag_list', 'can_read_question', 'can_read_study_set', 'owns_study_set',
+                          'webhook_event_types')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')
@@ -157,8 +161,10 @@ select ok(not has_column_privilege('authenticated', 'public.profiles', 'xp', 'up
 
 select results_eq($$
   select jobname::text collate "default", schedule::text collate "default" from cron.job where jobname like 'ascend-%' order by jobname
-$$, $$ values ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-notify-assignments-due', '15 * * * *'),
-              ('ascend-notify-streaks-at-risk', '5 * * * *'), ('ascend-refresh-leaderboards', '*/5 * * * *'),
+$$, $$ values ('ascend-analytics-retention', '40 3 * * *'), ('ascend-deliver-webhooks', '* * * * *'),
+              ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-notify-assignments-due', '15 * * * *'),
+              ('ascend-notify-streaks-at-risk', '5 * * * *'), ('ascend-purge-expired-memories', '17 * * * *'),
+              ('ascend-refresh-leaderboards', '*/5 * * * *'),
               ('ascend-refresh-question-stats', '*/10 * * * *'), ('ascend-reset-broken-streaks', '*/15 * * * *'),
               ('ascend-weekly-progress-emails', '0 8 * * 1') $$,
   'the pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones; reminders hourly; weekly e-mails on Mondays)');

@@ -107,6 +107,20 @@ isOneToOne: false
       referencedColumns: ["id","organization_id"]
     }
                   ]
+                },"audit_log": {
+                  Row: {
+                    "action": string,"actor_id": string | null,"actor_role": string,"changed_columns": (string)[] | null,"db_user": string,"id": number,"new_data": Json | null,"occurred_at": string,"old_data": Json | null,"organization_id": string | null,"record_id": string | null,"table_name": string,"transaction_id": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": string,"actor_id"?: string | null,"actor_role": string,"changed_columns"?: (string)[] | null,"db_user"?: string,"id"?: never,"new_data"?: Json | null,"occurred_at"?: string,"old_data"?: Json | null,"organization_id"?: string | null,"record_id"?: string | null,"table_name": string,"transaction_id"?: number
+                  }
+                  Update: {
+                    "action"?: string,"actor_id"?: string | null,"actor_role"?: string,"changed_columns"?: (string)[] | null,"db_user"?: string,"id"?: never,"new_data"?: Json | null,"occurred_at"?: string,"old_data"?: Json | null,"organization_id"?: string | null,"record_id"?: string | null,"table_name"?: string,"transaction_id"?: number
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"avatars": {
                   Row: {
                     "created_at": string,"description": string | null,"id": number,"image_url": string,"is_default": boolean,"name": string,"position": number,"rarity": Database["public"]['Enums']["avatar_rarity"],"required_achievement_id": number | null,"slug": string
@@ -124,6 +138,32 @@ isOneToOne: false
       columns: ["required_achievement_id"]
 isOneToOne: false
       referencedRelation: "achievements"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"bookmarks": {
+                  Row: {
+                    "created_at": string,"question_id": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"question_id": number,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"question_id"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "bookmarks_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "questions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "bookmarks_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -285,6 +325,116 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"lesson_comments": {
+                  Row: {
+                    "author_id": string | null,"body": string,"created_at": string,"id": number,"lesson_id": string,"organization_id": string,"version": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_id"?: string | null,"body": string,"created_at"?: string,"id"?: never,"lesson_id": string,"organization_id": string,"version": number
+                  }
+                  Update: {
+                    "author_id"?: string | null,"body"?: string,"created_at"?: string,"id"?: never,"lesson_id"?: string,"organization_id"?: string,"version"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "lesson_comments_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lesson_comments_version_fkey"
+      columns: ["lesson_id","version"]
+isOneToOne: false
+      referencedRelation: "lesson_versions"
+      referencedColumns: ["lesson_id","version"]
+    }
+                  ]
+                },"lesson_versions": {
+                  Row: {
+                    "body": string,"change_summary": string | null,"created_at": string,"created_by": string | null,"lesson_id": string,"organization_id": string,"published_at": string | null,"reviewed_at": string | null,"reviewed_by": string | null,"status": Database["public"]['Enums']["lesson_status"],"submitted_at": string | null,"title": string,"updated_at": string,"version": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body": string,"change_summary"?: string | null,"created_at"?: string,"created_by"?: string | null,"lesson_id": string,"organization_id": string,"published_at"?: string | null,"reviewed_at"?: string | null,"reviewed_by"?: string | null,"status"?: Database["public"]['Enums']["lesson_status"],"submitted_at"?: string | null,"title": string,"updated_at"?: string,"version": number
+                  }
+                  Update: {
+                    "body"?: string,"change_summary"?: string | null,"created_at"?: string,"created_by"?: string | null,"lesson_id"?: string,"organization_id"?: string,"published_at"?: string | null,"reviewed_at"?: string | null,"reviewed_by"?: string | null,"status"?: Database["public"]['Enums']["lesson_status"],"submitted_at"?: string | null,"title"?: string,"updated_at"?: string,"version"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "lesson_versions_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lesson_versions_lesson_fkey"
+      columns: ["lesson_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "lessons"
+      referencedColumns: ["id","organization_id"]
+    },{
+      foreignKeyName: "lesson_versions_reviewed_by_fkey"
+      columns: ["reviewed_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"lessons": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"exam_id": string | null,"id": string,"latest_version": number,"organization_id": string,"published_version": number | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"exam_id"?: string | null,"id"?: string,"latest_version"?: number,"organization_id": string,"published_version"?: number | null,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"exam_id"?: string | null,"id"?: string,"latest_version"?: number,"organization_id"?: string,"published_version"?: number | null,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "lessons_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lessons_exam_id_fkey"
+      columns: ["exam_id"]
+isOneToOne: false
+      referencedRelation: "exams"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "lessons_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"memories": {
+                  Row: {
+                    "access_count": number,"category": string,"content": string,"context": NonNullable<Json>,"created_at": string,"expires_at": string | null,"id": string,"importance": number,"last_accessed_at": string | null,"search": unknown,"source": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "access_count"?: number,"category"?: string,"content": string,"context"?: NonNullable<Json>,"created_at"?: string,"expires_at"?: string | null,"id"?: string,"importance"?: number,"last_accessed_at"?: string | null,"search"?: never,"source"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "access_count"?: number,"category"?: string,"content"?: string,"context"?: NonNullable<Json>,"created_at"?: string,"expires_at"?: string | null,"id"?: string,"importance"?: number,"last_accessed_at"?: string | null,"search"?: never,"source"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "memories_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"notifications": {
                   Row: {
                     "body": string | null,"created_at": string,"data": NonNullable<Json>,"dedupe_key": string | null,"id": number,"read_at": string | null,"title": string,"type": Database["public"]['Enums']["notification_type"],"user_id": string
@@ -420,6 +570,32 @@ isOneToOne: false
       columns: ["question_id"]
 isOneToOne: true
       referencedRelation: "questions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"question_notes": {
+                  Row: {
+                    "body": string,"created_at": string,"id": number,"question_id": number,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "body": string,"created_at"?: string,"id"?: never,"question_id": number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "body"?: string,"created_at"?: string,"id"?: never,"question_id"?: number,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "question_notes_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "questions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "question_notes_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -595,6 +771,84 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"review_cards": {
+                  Row: {
+                    "created_at": string,"due_at": string,"easiness": number,"interval_days": number,"lapses": number,"last_grade": number | null,"last_reviewed_at": string | null,"question_id": number,"repetitions": number,"reviews": number,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"due_at": string,"easiness"?: number,"interval_days"?: number,"lapses"?: number,"last_grade"?: number | null,"last_reviewed_at"?: string | null,"question_id": number,"repetitions"?: number,"reviews"?: number,"user_id": string
+                  }
+                  Update: {
+                    "created_at"?: string,"due_at"?: string,"easiness"?: number,"interval_days"?: number,"lapses"?: number,"last_grade"?: number | null,"last_reviewed_at"?: string | null,"question_id"?: number,"repetitions"?: number,"reviews"?: number,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "review_cards_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "questions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "review_cards_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"study_set_items": {
+                  Row: {
+                    "added_at": string,"position": number,"question_id": number,"study_set_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "added_at"?: string,"position"?: number,"question_id": number,"study_set_id": string
+                  }
+                  Update: {
+                    "added_at"?: string,"position"?: number,"question_id"?: number,"study_set_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "study_set_items_question_id_fkey"
+      columns: ["question_id"]
+isOneToOne: false
+      referencedRelation: "questions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "study_set_items_study_set_id_fkey"
+      columns: ["study_set_id"]
+isOneToOne: false
+      referencedRelation: "study_sets"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"study_sets": {
+                  Row: {
+                    "created_at": string,"description": string | null,"id": string,"name": string,"organization_id": string | null,"owner_id": string,"shared": boolean,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"id"?: string,"name": string,"organization_id"?: string | null,"owner_id"?: string,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"id"?: string,"name"?: string,"organization_id"?: string | null,"owner_id"?: string,"shared"?: boolean,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "study_sets_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "study_sets_owner_id_fkey"
+      columns: ["owner_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"tasks": {
                   Row: {
                     "completed_at": string | null,"created_at": string,"deleted_at": string | null,"description": string | null,"due_at": string | null,"id": number,"priority": Database["public"]['Enums']["task_priority"],"search": unknown,"status": Database["public"]['Enums']["task_status"],"tags": (string)[],"title": string,"updated_at": string,"user_id": string
@@ -739,6 +993,84 @@ isOneToOne: true
       referencedColumns: ["id"]
     }
                   ]
+                },"webhook_deliveries": {
+                  Row: {
+                    "attempts": number,"completed_at": string | null,"created_at": string,"endpoint_id": string,"event_id": string,"event_type": string,"id": number,"last_error": string | null,"last_request_id": number | null,"last_status_code": number | null,"max_attempts": number,"next_attempt_at": string | null,"organization_id": string,"payload": NonNullable<Json>,"status": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempts"?: number,"completed_at"?: string | null,"created_at"?: string,"endpoint_id": string,"event_id"?: string,"event_type": string,"id"?: never,"last_error"?: string | null,"last_request_id"?: number | null,"last_status_code"?: number | null,"max_attempts"?: number,"next_attempt_at"?: string | null,"organization_id": string,"payload": NonNullable<Json>,"status"?: string
+                  }
+                  Update: {
+                    "attempts"?: number,"completed_at"?: string | null,"created_at"?: string,"endpoint_id"?: string,"event_id"?: string,"event_type"?: string,"id"?: never,"last_error"?: string | null,"last_request_id"?: number | null,"last_status_code"?: number | null,"max_attempts"?: number,"next_attempt_at"?: string | null,"organization_id"?: string,"payload"?: NonNullable<Json>,"status"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_deliveries_endpoint_id_fkey"
+      columns: ["endpoint_id"]
+isOneToOne: false
+      referencedRelation: "webhook_endpoints"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "webhook_deliveries_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"webhook_delivery_attempts": {
+                  Row: {
+                    "attempt": number,"delivery_id": number,"error": string | null,"finished_at": string | null,"id": number,"organization_id": string,"request_id": number,"response_excerpt": string | null,"sent_at": string,"signed_at": number,"status_code": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "attempt": number,"delivery_id": number,"error"?: string | null,"finished_at"?: string | null,"id"?: never,"organization_id": string,"request_id": number,"response_excerpt"?: string | null,"sent_at"?: string,"signed_at": number,"status_code"?: number | null
+                  }
+                  Update: {
+                    "attempt"?: number,"delivery_id"?: number,"error"?: string | null,"finished_at"?: string | null,"id"?: never,"organization_id"?: string,"request_id"?: number,"response_excerpt"?: string | null,"sent_at"?: string,"signed_at"?: number,"status_code"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_delivery_attempts_delivery_id_fkey"
+      columns: ["delivery_id"]
+isOneToOne: false
+      referencedRelation: "webhook_deliveries"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "webhook_delivery_attempts_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"webhook_endpoints": {
+                  Row: {
+                    "created_at": string,"created_by": string | null,"description": string | null,"event_types": (string)[],"id": string,"is_active": boolean,"organization_id": string,"secret_last4": string,"updated_at": string,"url": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"event_types": (string)[],"id"?: string,"is_active"?: boolean,"organization_id": string,"secret_last4": string,"updated_at"?: string,"url": string
+                  }
+                  Update: {
+                    "created_at"?: string,"created_by"?: string | null,"description"?: string | null,"event_types"?: (string)[],"id"?: string,"is_active"?: boolean,"organization_id"?: string,"secret_last4"?: string,"updated_at"?: string,"url"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "webhook_endpoints_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "webhook_endpoints_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"xp_events": {
                   Row: {
                     "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"organization_id": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
@@ -841,6 +1173,29 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"create_lesson":
+{ Args: { "p_body": string,"p_change_summary"?: string,"p_exam"?: string,"p_organization": string,"p_title": string }; Returns: {
+              "body": string,
+"change_summary": string | null,
+"created_at": string,
+"created_by": string | null,
+"lesson_id": string,
+"organization_id": string,
+"published_at": string | null,
+"reviewed_at": string | null,
+"reviewed_by": string | null,
+"status": Database["public"]['Enums']["lesson_status"],
+"submitted_at": string | null,
+"title": string,
+"updated_at": string,
+"version": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "lesson_versions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "create_organization":
 { Args: { "p_description"?: string,"p_name": string,"p_slug": string }; Returns: {
               "created_at": string,
@@ -857,11 +1212,17 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"create_webhook_endpoint":
+{ Args: { "p_description"?: string,"p_event_types": (string)[],"p_organization": string,"p_url": string }; Returns: Json
+                           },
 "custom_access_token_hook":
 { Args: { "event": Json }; Returns: Json
                            },
 "decline_invitation":
 { Args: { "p_invitation"?: string,"p_token"?: string }; Returns: Json
+                           },
+"delete_account":
+{ Args: { "p_confirmation"?: string,"p_user"?: string }; Returns: Json
                            },
 "delete_notifications":
 { Args: { "p_ids": (number)[] }; Returns: number
@@ -869,8 +1230,16 @@ isOneToOne: false
 "delete_tasks":
 { Args: { "p_ids": (number)[],"p_permanent"?: boolean }; Returns: number
                            },
+"diff_lesson_versions":
+{ Args: { "p_from": number,"p_lesson": string,"p_to": number }; Returns: {
+              "line": string,"new_line": number,"old_line": number,"op": string
+            }[]
+                           },
 "equip_avatar":
 { Args: { "p_avatar_id": number }; Returns: Json
+                           },
+"export_user_data":
+{ Args: { "p_user"?: string }; Returns: Json
                            },
 "follow":
 { Args: { "p_username": string }; Returns: Json
@@ -950,6 +1319,11 @@ isOneToOne: false
 "get_quiz_history":
 { Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_to"?: string }; Returns: Json
                            },
+"get_review_queue":
+{ Args: { "p_exam"?: string,"p_limit"?: number }; Returns: {
+              "domain_code": string,"due_at": string,"easiness": number,"exam_id": string,"kind": string,"question_id": number,"reason": string
+            }[]
+                           },
 "get_study_recommendations":
 { Args: { "p_exam": string,"p_user"?: string }; Returns: Json
                            },
@@ -976,9 +1350,78 @@ isOneToOne: false
 "restore_tasks":
 { Args: { "p_ids": (number)[] }; Returns: number
                            },
+"review_card":
+{ Args: { "p_grade": number,"p_question": number }; Returns: {
+              "created_at": string,
+"due_at": string,
+"easiness": number,
+"interval_days": number,
+"lapses": number,
+"last_grade": number | null,
+"last_reviewed_at": string | null,
+"question_id": number,
+"repetitions": number,
+"reviews": number,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "review_cards"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "revoke_invitation":
 { Args: { "p_invitation": string }; Returns: Json
                            },
+"rollback_lesson":
+{ Args: { "p_lesson": string,"p_to_version": number }; Returns: {
+              "body": string,
+"change_summary": string | null,
+"created_at": string,
+"created_by": string | null,
+"lesson_id": string,
+"organization_id": string,
+"published_at": string | null,
+"reviewed_at": string | null,
+"reviewed_by": string | null,
+"status": Database["public"]['Enums']["lesson_status"],
+"submitted_at": string | null,
+"title": string,
+"updated_at": string,
+"version": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "lesson_versions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
+"rotate_webhook_secret":
+{ Args: { "p_endpoint": string }; Returns: Json
+                           },
+"save_lesson_draft":
+{ Args: { "p_body": string,"p_change_summary"?: string,"p_lesson": string,"p_title": string }; Returns: {
+              "body": string,
+"change_summary": string | null,
+"created_at": string,
+"created_by": string | null,
+"lesson_id": string,
+"organization_id": string,
+"published_at": string | null,
+"reviewed_at": string | null,
+"reviewed_by": string | null,
+"status": Database["public"]['Enums']["lesson_status"],
+"submitted_at": string | null,
+"title": string,
+"updated_at": string,
+"version": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "lesson_versions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "save_question":
 { Args: { "p_question": Json }; Returns: {
               "answer_count": number,
@@ -1007,12 +1450,43 @@ isOneToOne: false
 "save_quiz_answer":
 { Args: { "p_answer": string,"p_attempt": string,"p_question_id": number,"p_time_spent_seconds"?: number }; Returns: Json
                            },
+"search_memories":
+{ Args: { "p_category"?: string,"p_limit"?: number,"p_query"?: string }; Returns: {
+              "category": string,"content": string,"context": Json,"created_at": string,"expires_at": string,"id": string,"importance": number,"rank": number,"source": string
+            }[]
+                           },
 "search_tasks":
 { Args: { "p_deleted"?: boolean,"p_descending"?: boolean,"p_due_from"?: string,"p_due_to"?: string,"p_limit"?: number,"p_offset"?: number,"p_priority"?: (Database["public"]['Enums']["task_priority"])[],"p_query"?: string,"p_sort"?: string,"p_status"?: (Database["public"]['Enums']["task_status"])[],"p_tags"?: (string)[] }; Returns: Json
                            },
 "send_notification":
 { Args: { "p_body"?: string,"p_data"?: Json,"p_organization"?: string,"p_title": string,"p_users"?: (string)[] }; Returns: number
                            },
+"send_test_webhook":
+{ Args: { "p_endpoint": string }; Returns: number
+                           },
+"set_lesson_status":
+{ Args: { "p_comment"?: string,"p_lesson": string,"p_status": Database["public"]['Enums']["lesson_status"],"p_version": number }; Returns: {
+              "body": string,
+"change_summary": string | null,
+"created_at": string,
+"created_by": string | null,
+"lesson_id": string,
+"organization_id": string,
+"published_at": string | null,
+"reviewed_at": string | null,
+"reviewed_by": string | null,
+"status": Database["public"]['Enums']["lesson_status"],
+"submitted_at": string | null,
+"title": string,
+"updated_at": string,
+"version": number
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "lesson_versions"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
                            },
@@ -1033,7 +1507,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","assignment_kind": "quiz"|"lesson","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","date_format_preference": "YYYY-MM-DD"|"DD/MM/YYYY"|"MM/DD/YYYY"|"DD.MM.YYYY","email_kind": "weekly_progress"|"streak_reminder"|"achievement"|"assignment"|"training_report"|"invitation"|"system","email_status": "queued"|"sending"|"sent"|"failed"|"cancelled","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","notification_type": "achievement"|"level_up"|"streak_at_risk"|"assignment_due"|"invitation"|"report_ready"|"moderation_result"|"system","org_role": "owner"|"admin"|"instructor"|"learner","profile_visibility": "public"|"organisation"|"private","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","task_priority": "low"|"medium"|"high"|"urgent","task_status": "todo"|"in_progress"|"done","team_kind": "team"|"cohort","theme_preference": "system"|"light"|"dark","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
+            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","assignment_kind": "quiz"|"lesson","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","date_format_preference": "YYYY-MM-DD"|"DD/MM/YYYY"|"MM/DD/YYYY"|"DD.MM.YYYY","email_kind": "weekly_progress"|"streak_reminder"|"achievement"|"assignment"|"training_report"|"invitation"|"system","email_status": "queued"|"sending"|"sent"|"failed"|"cancelled","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","lesson_status": "draft"|"in_review"|"approved"|"published"|"archived","notification_type": "achievement"|"level_up"|"streak_at_risk"|"assignment_due"|"invitation"|"report_ready"|"moderation_result"|"system","org_role": "owner"|"admin"|"instructor"|"learner","profile_visibility": "public"|"organisation"|"private","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","task_priority": "low"|"medium"|"high"|"urgent","task_status": "todo"|"in_progress"|"done","team_kind": "team"|"cohort","theme_preference": "system"|"light"|"dark","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1149,7 +1623,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"assignment_kind": ["quiz", "lesson"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"date_format_preference": ["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"],"email_kind": ["weekly_progress", "streak_reminder", "achievement", "assignment", "training_report", "invitation", "system"],"email_status": ["queued", "sending", "sent", "failed", "cancelled"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"notification_type": ["achievement", "level_up", "streak_at_risk", "assignment_due", "invitation", "report_ready", "moderation_result", "system"],"org_role": ["owner", "admin", "instructor", "learner"],"profile_visibility": ["public", "organisation", "private"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"task_priority": ["low", "medium", "high", "urgent"],"task_status": ["todo", "in_progress", "done"],"team_kind": ["team", "cohort"],"theme_preference": ["system", "light", "dark"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
+            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"assignment_kind": ["quiz", "lesson"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"date_format_preference": ["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"],"email_kind": ["weekly_progress", "streak_reminder", "achievement", "assignment", "training_report", "invitation", "system"],"email_status": ["queued", "sending", "sent", "failed", "cancelled"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"lesson_status": ["draft", "in_review", "approved", "published", "archived"],"notification_type": ["achievement", "level_up", "streak_at_risk", "assignment_due", "invitation", "report_ready", "moderation_result", "system"],"org_role": ["owner", "admin", "instructor", "learner"],"profile_visibility": ["public", "organisation", "private"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"task_priority": ["low", "medium", "high", "urgent"],"task_status": ["todo", "in_progress", "done"],"team_kind": ["team", "cohort"],"theme_preference": ["system", "light", "dark"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
           }
         }
 } as const
