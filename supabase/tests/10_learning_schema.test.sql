@@ -9,8 +9,9 @@ select tables_are('public', array[
   'profiles', 'organizations', 'organization_members', 'teams', 'team_members',
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
-  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats'
-], 'public holds exactly the learning-core tables');
+  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats',
+  'training_categories', 'training_scenarios', 'training_sessions', 'training_messages', 'training_reports', 'training_notes'
+], 'public holds exactly the learning-core and AI training tables');
 
 select is_empty($$
   select c.relname from pg_class c

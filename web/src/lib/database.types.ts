@@ -403,6 +403,168 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"training_categories": {
+                  Row: {
+                    "description": string,"name": string,"position": number,"slug": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "description": string,"name": string,"position": number,"slug": string
+                  }
+                  Update: {
+                    "description"?: string,"name"?: string,"position"?: number,"slug"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"training_messages": {
+                  Row: {
+                    "content": string,"created_at": string,"id": number,"organization_id": string | null,"role": Database["public"]['Enums']["training_message_role"],"search": unknown,"session_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id": string,"user_id": string
+                  }
+                  Update: {
+                    "content"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_messages_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_notes": {
+                  Row: {
+                    "author_id": string,"body": string,"created_at": string,"id": number,"organization_id": string | null,"session_id": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_id"?: string,"body": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id": string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "author_id"?: string,"body"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_notes_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_notes_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_reports": {
+                  Row: {
+                    "citations": NonNullable<Json>,"created_at": string,"criteria": NonNullable<Json>,"generated_by": string,"improvements": NonNullable<Json>,"organization_id": string | null,"overall_score": number,"search": unknown,"session_id": string,"strengths": NonNullable<Json>,"summary": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "citations"?: NonNullable<Json>,"created_at"?: string,"criteria": NonNullable<Json>,"generated_by": string,"improvements"?: NonNullable<Json>,"organization_id"?: string | null,"overall_score": number,"search"?: never,"session_id": string,"strengths"?: NonNullable<Json>,"summary": string,"user_id": string
+                  }
+                  Update: {
+                    "citations"?: NonNullable<Json>,"created_at"?: string,"criteria"?: NonNullable<Json>,"generated_by"?: string,"improvements"?: NonNullable<Json>,"organization_id"?: string | null,"overall_score"?: number,"search"?: never,"session_id"?: string,"strengths"?: NonNullable<Json>,"summary"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_reports_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_reports_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: true
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_reports_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_scenarios": {
+                  Row: {
+                    "category": string,"created_at": string,"created_by": string | null,"customer_brief": string,"difficulty": Database["public"]['Enums']["training_difficulty"] | null,"id": string,"is_active": boolean,"organization_id": string | null,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category": string,"created_at"?: string,"created_by"?: string | null,"customer_brief": string,"difficulty"?: Database["public"]['Enums']["training_difficulty"] | null,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"customer_brief"?: string,"difficulty"?: Database["public"]['Enums']["training_difficulty"] | null,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_scenarios_category_fkey"
+      columns: ["category"]
+isOneToOne: false
+      referencedRelation: "training_categories"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "training_scenarios_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_scenarios_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_sessions": {
+                  Row: {
+                    "category": string,"completed_at": string | null,"difficulty": Database["public"]['Enums']["training_difficulty"],"duration_minutes": number,"ends_at": string,"id": string,"organization_id": string | null,"overall_score": number | null,"scenario_id": string | null,"started_at": string,"status": Database["public"]['Enums']["training_session_status"],"user_id": string,"xp_awarded": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category": string,"completed_at"?: string | null,"difficulty": Database["public"]['Enums']["training_difficulty"],"duration_minutes": number,"ends_at"?: string,"id"?: string,"organization_id"?: string | null,"overall_score"?: number | null,"scenario_id"?: string | null,"started_at"?: string,"status"?: Database["public"]['Enums']["training_session_status"],"user_id"?: string,"xp_awarded"?: number | null
+                  }
+                  Update: {
+                    "category"?: string,"completed_at"?: string | null,"difficulty"?: Database["public"]['Enums']["training_difficulty"],"duration_minutes"?: number,"ends_at"?: string,"id"?: string,"organization_id"?: string | null,"overall_score"?: number | null,"scenario_id"?: string | null,"started_at"?: string,"status"?: Database["public"]['Enums']["training_session_status"],"user_id"?: string,"xp_awarded"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_sessions_category_fkey"
+      columns: ["category"]
+isOneToOne: false
+      referencedRelation: "training_categories"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "training_sessions_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_sessions_scenario_id_fkey"
+      columns: ["scenario_id"]
+isOneToOne: false
+      referencedRelation: "training_scenarios"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_sessions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"user_achievements": {
                   Row: {
                     "achievement_id": number,"earned_at": string,"user_id": string
@@ -457,14 +619,14 @@ isOneToOne: false
                   ]
                 },"xp_events": {
                   Row: {
-                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"source": Database["public"]['Enums']["xp_source"],"training_session_id": string | null,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source": Database["public"]['Enums']["xp_source"],"training_session_id"?: string | null,"user_id": string
                   }
                   Update: {
-                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"user_id"?: string
+                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"training_session_id"?: string | null,"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -508,6 +670,9 @@ isOneToOne: false
       } },
 "admin_adjust_xp":
 { Args: { "p_amount": number,"p_note": string,"p_user": string }; Returns: Json
+                           },
+"complete_training_session":
+{ Args: { "p_report": Json,"p_session": string }; Returns: Json
                            },
 "create_organization":
 { Args: { "p_description"?: string,"p_name": string,"p_slug": string }; Returns: {
@@ -618,6 +783,11 @@ isOneToOne: false
 "save_quiz_answer":
 { Args: { "p_answer": string,"p_attempt": string,"p_question_id": number,"p_time_spent_seconds"?: number }; Returns: Json
                            },
+"search_training_sessions":
+{ Args: { "p_limit"?: number,"p_query": string }; Returns: {
+              "category": string,"difficulty": Database["public"]['Enums']["training_difficulty"],"headline": string,"organization_id": string,"overall_score": number,"rank": number,"session_id": string,"started_at": string,"status": Database["public"]['Enums']["training_session_status"],"user_id": string
+            }[]
+                           },
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_time_limit_seconds"?: number }; Returns: Json
                            },
@@ -629,7 +799,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","org_role": "owner"|"admin"|"instructor"|"learner","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","team_kind": "team"|"cohort","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
+            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","org_role": "owner"|"admin"|"instructor"|"learner","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","team_kind": "team"|"cohort","training_difficulty": "new-joining"|"basic"|"experienced"|"expert","training_message_role": "learner"|"customer","training_session_status": "active"|"completed"|"abandoned","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"|"training"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -745,7 +915,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"org_role": ["owner", "admin", "instructor", "learner"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"team_kind": ["team", "cohort"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
+            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"org_role": ["owner", "admin", "instructor", "learner"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"team_kind": ["team", "cohort"],"training_difficulty": ["new-joining", "basic", "experienced", "expert"],"training_message_role": ["learner", "customer"],"training_session_status": ["active", "completed", "abandoned"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment", "training"]
           }
         }
 } as const
