@@ -193,7 +193,7 @@ create trigger training_sessions_before_insert
 create table public.training_messages (
   id bigint generated always as identity primary key,
   session_id uuid not null references public.training_sessions (id) on delete cascade,
-  user_id uuid not null,
+  user_id uuid not null default auth.uid(),
   organization_id uuid,
   role public.training_message_role not null default 'learner',
   content text not null,
@@ -204,7 +204,7 @@ create table public.training_messages (
 comment on table public.training_messages is
   'Transcript of a training session, in order of id. The learner adds their own lines while the session is active and its time not up; the customer''s lines are added by the ai-trainer function.';
 comment on column public.training_messages.session_id is 'The session.';
-comment on column public.training_messages.user_id is 'The session''s learner (copied from the session).';
+comment on column public.training_messages.user_id is 'The session''s learner (always copied from the session by a trigger, whatever the insert says).';
 comment on column public.training_messages.organization_id is 'The session''s organisation (copied from the session).';
 comment on column public.training_messages.role is 'learner or customer.';
 comment on column public.training_messages.content is 'What was said (1-4000 characters).';
@@ -311,7 +311,7 @@ create index training_reports_search_idx on public.training_reports using gin (s
 create table public.training_notes (
   id bigint generated always as identity primary key,
   session_id uuid not null references public.training_sessions (id) on delete cascade,
-  user_id uuid not null,
+  user_id uuid not null default auth.uid(),
   organization_id uuid,
   author_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
   body text not null,
@@ -322,7 +322,7 @@ create table public.training_notes (
 comment on table public.training_notes is
   'Notes of instructors, admins and owners on a session of their organisation; the learner reads the notes on their sessions.';
 comment on column public.training_notes.session_id is 'The session.';
-comment on column public.training_notes.user_id is 'The session''s learner (copied from the session).';
+comment on column public.training_notes.user_id is 'The session''s learner (always copied from the session by a trigger, whatever the insert says).';
 comment on column public.training_notes.organization_id is 'The session''s organisation (copied from the session).';
 comment on column public.training_notes.author_id is 'Who wrote it.';
 comment on column public.training_notes.body is 'The note (1-4000 characters).';

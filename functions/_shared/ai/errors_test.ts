@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describeErrorBody, ProviderError, providerErrorResponse, providerHttpError } from './errors.ts';
 
-const body = (status: number, code: string, message: string) => JSON.stringify({ error: { message, type: 'x', param: null, code } });
+const body = (_status: number, code: string, message: string) => JSON.stringify({ error: { message, type: 'x', param: null, code } });
 
 Deno.test('OpenAI error bodies are read for their message and code', () => {
   assert.deepEqual(describeErrorBody(body(401, 'invalid_api_key', 'Incorrect API key provided')), { message: 'Incorrect API key provided', code: 'invalid_api_key' });

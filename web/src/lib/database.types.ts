@@ -423,7 +423,7 @@ isOneToOne: false
                   }
                   ComputedFields: never
                   Insert: {
-                    "content": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id": string,"user_id": string
+                    "content": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id": string,"user_id"?: string
                   }
                   Update: {
                     "content"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id"?: string,"user_id"?: string
@@ -443,7 +443,7 @@ isOneToOne: false
                   }
                   ComputedFields: never
                   Insert: {
-                    "author_id"?: string,"body": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id": string,"updated_at"?: string,"user_id": string
+                    "author_id"?: string,"body": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id": string,"updated_at"?: string,"user_id"?: string
                   }
                   Update: {
                     "author_id"?: string,"body"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id"?: string,"updated_at"?: string,"user_id"?: string
