@@ -160,9 +160,12 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
   }
   const inserted = await ctx.caller.from('training_messages').insert({ session_id: id, content }).select('id').single();
   if (inserted.error) throw dbError('store your message', inserted.error);
-  const lines = await transcript(ctx, id);
-  const context = await customerContext(ctx, s);
-  context.snippets = await retrieveSnippets(ctx.caller, { organizationId: s.organization_id, category: s.category, text: content });
+  const [lines, context, snippets] = await Promise.all([
+    transcript(ctx, id),
+    customerContext(ctx, s),
+    retrieveSnippets(ctx.caller, { organizationId: s.organization_id, category: s.category, text: content }),
+  ]);
+  context.snippets = snippets;
 
   let deltas: AsyncIterable<string> | Iterable<string>;
   if (ctx.provider) {
