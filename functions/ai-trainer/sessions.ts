@@ -15,7 +15,7 @@ import { type Category, GRACE_SECONDS, remainingSeconds, type StartSession } fro
 import { CATEGORIES, DIFFICULTIES, DURATIONS } from './catalog.ts';
 import { retrieveSnippets } from './grounding.ts';
 import { reportPdf } from './pdf.ts';
-import { offlineCustomerReply } from './personas.ts';
+import { offlineCustomerReply, type Turn } from './personas.ts';
 import { customerMessages, type CustomerContext, reportMessages } from './prompts.ts';
 import { finalizeReport, modelReportSchema, offlineAssessment, type Report, reportSchema, type TranscriptLine } from './rubric.ts';
 
@@ -158,25 +158,32 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
   if (now.getTime() > Date.parse(s.ends_at) + GRACE_SECONDS * 1000) {
     throw new HttpError(410, 'Cannot speak in this session: time is up; end it to get your report', { remaining_seconds: 0 });
   }
-  const inserted = await ctx.caller.from('training_messages').insert({ session_id: id, content }).select('id').single();
-  if (inserted.error) throw dbError('store your message', inserted.error);
-  const [lines, context, snippets] = await Promise.all([
+  const [earlier, context, snippets] = await Promise.all([
     transcript(ctx, id),
     customerContext(ctx, s),
     retrieveSnippets(ctx.caller, { organizationId: s.organization_id, category: s.category, text: content }),
   ]);
   context.snippets = snippets;
+  const lines: Turn[] = [...earlier, { role: 'learner', content }];
 
+  // The provider must accept before the learner's line is stored: a refusal (502/503) leaves the
+  // transcript as it was, so the learner simply says it again.
   let deltas: AsyncIterable<string> | Iterable<string>;
+  const cancel = new AbortController();
   if (ctx.provider) {
     try {
-      deltas = await ctx.provider.stream({ messages: customerMessages(context, lines), temperature: 0.7, maxTokens: 300 });
+      deltas = await ctx.provider.stream({ messages: customerMessages(context, lines), temperature: 0.7, maxTokens: 300 }, cancel.signal);
     } catch (e) {
       if (e instanceof ProviderError) return providerErrorResponse(e);
       throw e;
     }
   } else {
     deltas = words(offlineCustomerReply(context.category, context.difficulty, lines));
+  }
+  const inserted = await ctx.caller.from('training_messages').insert({ session_id: id, content }).select('id').single();
+  if (inserted.error) {
+    cancel.abort();
+    throw dbError('store your message', inserted.error);
   }
 
   let open = true;

@@ -241,6 +241,7 @@ describe('ai-trainer with an OpenAI-compatible provider (the fake)', () => {
     assert.match(String(failed.body.error), /failed \(500 server_error\)/);
     const still = await callJson(T, `/sessions/${s.id}`, learner);
     assert.equal((still.body.session as Session).status, 'active', 'a failed report leaves the session open to end again');
+    assert.deepEqual(still.body.messages, [], 'a refused reply stores nothing: the learner says it again');
   });
 
   test('a learner cannot file a session under an organisation they do not belong to', async () => {
