@@ -41,7 +41,7 @@ export class ChatProvider {
   /** JSON matching `schema` (named `name` for the provider's structured-output mode). */
   async json<T>(req: ChatRequest, schema: z.ZodType<T>, name: string): Promise<T> {
     const responseFormat = this.config.jsonMode === 'json_schema'
-      ? { type: 'json_schema', json_schema: { name, strict: true, schema: z.toJSONSchema(schema, { target: 'draft-7' }) } }
+      ? { type: 'json_schema', json_schema: { name, strict: true, schema: structuredOutputSchema(z.toJSONSchema(schema, { target: 'draft-7' })) } }
       : { type: 'json_object' };
     const text = this.parseCompletion(await this.call(req, { response_format: responseFormat }));
     let value: unknown;
@@ -212,6 +212,30 @@ export class ChatProvider {
       clearTimeout(timer);
     }
   }
+}
+
+/** Keywords strict structured-output modes reject or ignore; zod checks them after the answer. */
+const UNSUPPORTED = new Set([
+  '$schema', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'multipleOf', 'minItems', 'maxItems', 'default',
+]);
+
+/**
+ * The JSON schema to send as response_format: the zod schema's, without the constraint keywords
+ * OpenAI's strict mode (and several local servers) refuse. The answer is still validated
+ * against the full zod schema.
+ */
+export function structuredOutputSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(structuredOutputSchema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (UNSUPPORTED.has(k)) continue;
+    out[k] = k === 'properties' && v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v).map(([p, sub]) => [p, structuredOutputSchema(sub)]))
+      : structuredOutputSchema(v);
+  }
+  return out;
 }
 
 /** Some models wrap JSON in a Markdown fence even in JSON mode. */

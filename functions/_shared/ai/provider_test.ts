@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { OnlineConfig } from './config.ts';
 import { ProviderError } from './errors.ts';
 import { startFakeProvider, type FakeProvider } from './fake_provider.ts';
-import { ChatProvider } from './provider.ts';
+import { ChatProvider, structuredOutputSchema } from './provider.ts';
 
 function configFor(fake: FakeProvider, extra: Partial<OnlineConfig> = {}): OnlineConfig {
   return { mode: 'online', baseUrl: fake.url, apiKey: fake.apiKey, model: 'fake-model', timeoutMs: 2000, jsonMode: 'json_schema', ...extra };
@@ -157,3 +157,20 @@ Deno.test('the fake speaks OpenAI: chat.completion and chat.completion.chunk, er
     assert.equal(unauthorized.status, 401);
     assert.equal((await unauthorized.json()).error.code, 'invalid_api_key');
   }));
+
+Deno.test('the schema sent for structured output keeps structure, drops the constraints strict mode refuses', () => {
+  const schema = z.strictObject({
+    name: z.string().min(1).max(20),
+    n: z.number().int().min(0).max(5),
+    tags: z.array(z.string()).max(3),
+    kind: z.enum(['a', 'b']),
+    note: z.string().nullable(),
+  });
+  const sent = structuredOutputSchema(z.toJSONSchema(schema, { target: 'draft-7' })) as Record<string, unknown>;
+  const text = JSON.stringify(sent);
+  for (const k of ['minLength', 'maxLength', 'minimum', 'maximum', 'maxItems', '$schema']) assert.ok(!text.includes(`"${k}"`), k);
+  assert.equal(sent.additionalProperties, false);
+  assert.deepEqual((sent.required as string[]).sort(), ['kind', 'n', 'name', 'note', 'tags']);
+  assert.deepEqual((sent.properties as Record<string, { enum?: string[] }>).kind!.enum, ['a', 'b']);
+  assert.equal((sent.properties as Record<string, { type?: string }>).n!.type, 'integer');
+});
