@@ -18,7 +18,9 @@ export function platformFromEnv(): Platform {
   const anonKey = Deno.env.get('SUPABASE_ANON_KEY');
   const serviceRoleKey = Deno.env.get('SUPABASE_SERVICE_ROLE_KEY');
   if (!url || !anonKey || !serviceRoleKey) {
-    throw new Error('Cannot reach the database: SUPABASE_URL, SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not set');
+    throw new Error(
+      'Cannot reach the database: SUPABASE_URL, SUPABASE_ANON_KEY or SUPABASE_SERVICE_ROLE_KEY is not set',
+    );
   }
   return { url, anonKey, serviceRoleKey };
 }
@@ -45,7 +47,10 @@ const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, 
 
 /** A client acting as the caller: every read and write goes through RLS. */
 export function callerClient(p: Platform, caller: Caller): Db {
-  return createClient<Database>(p.url, p.anonKey, { ...clientOptions, global: { headers: { Authorization: caller.authorization } } });
+  return createClient<Database>(p.url, p.anonKey, {
+    ...clientOptions,
+    global: { headers: { Authorization: caller.authorization } },
+  });
 }
 
 /** The service role: bypasses RLS. Only for writes a client must never make itself. */

@@ -7,13 +7,21 @@ const post = (body: string) => new Request('http://x/', { method: 'POST', body }
 
 Deno.test('readJson parses and validates; an empty body is {}', async () => {
   assert.deepEqual(await readJson(post('{"n": 2}'), schema, 'count'), { n: 2 });
-  await assert.rejects(readJson(post(''), schema, 'count'), (e: HttpError) => e.status === 400 && /^Cannot count: n:/.test(e.message));
+  await assert.rejects(
+    readJson(post(''), schema, 'count'),
+    (e: HttpError) => e.status === 400 && /^Cannot count: n:/.test(e.message),
+  );
 });
 
 Deno.test('readJson: not JSON, or invalid fields, are 400s naming the action and field', async () => {
-  await assert.rejects(readJson(post('{'), schema, 'count'), (e: HttpError) => e.message === 'Cannot count: the body is not JSON');
-  await assert.rejects(readJson(post('{"n": 1.5, "x": 1}'), schema, 'count'), (e: HttpError) =>
-    e.status === 400 && Array.isArray(e.extra.issues) && (e.extra.issues as string[]).length === 2);
+  await assert.rejects(
+    readJson(post('{'), schema, 'count'),
+    (e: HttpError) => e.message === 'Cannot count: the body is not JSON',
+  );
+  await assert.rejects(
+    readJson(post('{"n": 1.5, "x": 1}'), schema, 'count'),
+    (e: HttpError) => e.status === 400 && Array.isArray(e.extra.issues) && (e.extra.issues as string[]).length === 2,
+  );
 });
 
 Deno.test('dbError maps SQLSTATEs to statuses', async () => {

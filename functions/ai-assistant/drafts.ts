@@ -33,7 +33,8 @@ export function draftMessages(req: DraftRequest): ChatMessage[] {
   return [
     {
       role: 'system',
-      content: `You write multiple-choice practice questions (exactly four options A-D, one correct) strictly from the lesson given. ` +
+      content:
+        `You write multiple-choice practice questions (exactly four options A-D, one correct) strictly from the lesson given. ` +
         `For each option write a one-sentence explanation of why it is right or wrong. Answer with JSON only: {"questions": [...]} with ${req.count} questions.`,
     },
     { role: 'user', content: `Exam ${req.exam_id}, domain ${req.domain_code}. Lesson:\n${req.lesson_text}` },
@@ -47,7 +48,9 @@ const LETTERS = ['A', 'B', 'C', 'D'] as const;
  * is the sentence's longest word; the distractors are other long words of the lesson.
  */
 export function offlineDrafts(req: DraftRequest): Draft[] {
-  const sentences = req.lesson_text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter((s) => s.split(/\s+/).length >= 6);
+  const sentences = req.lesson_text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter((s) =>
+    s.split(/\s+/).length >= 6
+  );
   const vocabulary = [...new Set(req.lesson_text.match(/\b[A-Za-z][A-Za-z-]{5,}\b/g) ?? [])];
   const drafts: Draft[] = [];
   for (const [i, sentence] of sentences.entries()) {
@@ -65,7 +68,15 @@ export function offlineDrafts(req: DraftRequest): Draft[] {
     const stem = `Fill in the blank (from the lesson): "${sentence.replace(answer, '_____')}"`;
     const opts = Object.fromEntries(LETTERS.map((l, k) => [l, texts[k]!])) as Draft['options'];
     const explanations = Object.fromEntries(
-      LETTERS.map((l, k) => [l, l === correct ? `Correct: the lesson says "${sentence}"` : `"${texts[k]}" does not complete this sentence of the lesson.`]),
+      LETTERS.map((
+        l,
+        k,
+      ) => [
+        l,
+        l === correct
+          ? `Correct: the lesson says "${sentence}"`
+          : `"${texts[k]}" does not complete this sentence of the lesson.`,
+      ]),
     ) as Draft['explanations'];
     drafts.push(draftSchema.parse({ stem, options: opts, correct_answer: correct, explanations }));
   }
@@ -74,9 +85,12 @@ export function offlineDrafts(req: DraftRequest): Draft[] {
 
 export async function draftQuestions(db: Db, ai: AiConfig, provider: ChatProvider | null, req: DraftRequest) {
   const proposals = provider
-    ? (await provider.json({ messages: draftMessages(req), temperature: 0.4 }, draftsSchema, 'practice_questions')).questions.slice(0, req.count)
+    ? (await provider.json({ messages: draftMessages(req), temperature: 0.4 }, draftsSchema, 'practice_questions'))
+      .questions.slice(0, req.count)
     : offlineDrafts(req);
-  if (proposals.length === 0) throw new HttpError(422, 'Cannot draft questions: the lesson has no sentence long enough to ask about');
+  if (proposals.length === 0) {
+    throw new HttpError(422, 'Cannot draft questions: the lesson has no sentence long enough to ask about');
+  }
   const saved = [];
   for (const p of proposals) {
     const { data, error } = await db.rpc('save_question', {
@@ -99,7 +113,20 @@ export async function draftQuestions(db: Db, ai: AiConfig, provider: ChatProvide
       throw new HttpError(e.status, message, { ...e.extra, saved: saved.map((q) => q.id) });
     }
     if (data.status !== 'draft') throw new HttpError(500, `Question ${data.id} was saved as ${data.status}, not draft`);
-    saved.push({ id: data.id, status: data.status, version: data.version, stem: data.stem, options: data.options, organization_id: data.organization_id });
+    saved.push({
+      id: data.id,
+      status: data.status,
+      version: data.version,
+      stem: data.stem,
+      options: data.options,
+      organization_id: data.organization_id,
+    });
   }
-  return { questions: saved, ai: describeAi(ai), notice: provider ? null : `${OFFLINE_NOTICE} These drafts are fill-in-the-blank questions made from the lesson's sentences.` };
+  return {
+    questions: saved,
+    ai: describeAi(ai),
+    notice: provider
+      ? null
+      : `${OFFLINE_NOTICE} These drafts are fill-in-the-blank questions made from the lesson's sentences.`,
+  };
 }

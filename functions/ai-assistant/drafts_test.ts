@@ -10,10 +10,21 @@ const request = draftRequestSchema.parse({ exam_id: 'security', domain_code: '1.
 
 Deno.test('a draft request needs a real lesson and at most 10 questions', () => {
   assert.equal(request.count, 3);
-  assert.equal(draftRequestSchema.parse({ exam_id: 'security', domain_code: '1.0', lesson_text: lesson }).count, 3, 'default 3');
-  assert.equal(draftRequestSchema.safeParse({ exam_id: 'security', domain_code: '1.0', lesson_text: 'short' }).success, false);
+  assert.equal(
+    draftRequestSchema.parse({ exam_id: 'security', domain_code: '1.0', lesson_text: lesson }).count,
+    3,
+    'default 3',
+  );
+  assert.equal(
+    draftRequestSchema.safeParse({ exam_id: 'security', domain_code: '1.0', lesson_text: 'short' }).success,
+    false,
+  );
   assert.equal(draftRequestSchema.safeParse({ ...request, count: 11 }).success, false);
-  assert.equal(draftRequestSchema.safeParse({ ...request, status: 'published' }).success, false, 'no status field: drafts only');
+  assert.equal(
+    draftRequestSchema.safeParse({ ...request, status: 'published' }).success,
+    false,
+    'no status field: drafts only',
+  );
 });
 
 Deno.test('offline drafts are valid fill-in-the-blank questions from the lesson', () => {
@@ -35,5 +46,15 @@ Deno.test('the model is asked for JSON questions; its answer shape is checked', 
   assert.match(system!.content, /exactly four options A-D/);
   assert.match(user!.content, /Exam security, domain 1\.0/);
   assert.equal(draftsSchema.safeParse({ questions: [] }).success, false);
-  assert.equal(draftsSchema.safeParse({ questions: [{ stem: 'What is it really?', options: { A: 'a', B: 'b', C: 'c' }, correct_answer: 'A', explanations: {} }] }).success, false);
+  assert.equal(
+    draftsSchema.safeParse({
+      questions: [{
+        stem: 'What is it really?',
+        options: { A: 'a', B: 'b', C: 'c' },
+        correct_answer: 'A',
+        explanations: {},
+      }],
+    }).success,
+    false,
+  );
 });

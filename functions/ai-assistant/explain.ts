@@ -38,11 +38,14 @@ export function explainMessages(q: ExplainInput): ChatMessage[] {
   return [
     {
       role: 'system',
-      content: 'You are a patient tutor for certification exams. Explain in under 180 words why the correct answer is right and, if the learner chose another option, why their choice is wrong. Use the key notes; do not contradict them.',
+      content:
+        'You are a patient tutor for certification exams. Explain in under 180 words why the correct answer is right and, if the learner chose another option, why their choice is wrong. Use the key notes; do not contradict them.',
     },
     {
       role: 'user',
-      content: `Question: ${q.stem}\n${opts}\nCorrect answer: ${q.correct}\nLearner's answer: ${q.answer ?? '(not answered)'}`,
+      content: `Question: ${q.stem}\n${opts}\nCorrect answer: ${q.correct}\nLearner's answer: ${
+        q.answer ?? '(not answered)'
+      }`,
     },
   ];
 }
@@ -50,7 +53,9 @@ export function explainMessages(q: ExplainInput): ChatMessage[] {
 export async function explain(db: Db, userId: string, ai: AiConfig, provider: ChatProvider | null, questionId: number) {
   const question = await db.from('questions').select('id, stem, options').eq('id', questionId).maybeSingle();
   if (question.error) throw dbError('read the question', question.error);
-  if (!question.data) throw new HttpError(404, `Cannot explain question ${questionId}: it does not exist or you cannot see it`);
+  if (!question.data) {
+    throw new HttpError(404, `Cannot explain question ${questionId}: it does not exist or you cannot see it`);
+  }
 
   const open = await db
     .from('quiz_attempt_items')
@@ -65,10 +70,14 @@ export async function explain(db: Db, userId: string, ai: AiConfig, provider: Ch
     throw new HttpError(409, `Cannot explain question ${questionId} yet: it is part of a quiz you have not submitted`);
   }
 
-  const key = await db.from('question_keys').select('correct_answer, explanations').eq('question_id', questionId).maybeSingle();
+  const key = await db.from('question_keys').select('correct_answer, explanations').eq('question_id', questionId)
+    .maybeSingle();
   if (key.error) throw dbError('read the answer key', key.error);
   if (!key.data) {
-    throw new HttpError(403, `Cannot explain question ${questionId} yet: explanations open once your answer is graded (submit the quiz first)`);
+    throw new HttpError(
+      403,
+      `Cannot explain question ${questionId} yet: explanations open once your answer is graded (submit the quiz first)`,
+    );
   }
   const answered = await db
     .from('quiz_attempt_items')
@@ -88,7 +97,9 @@ export async function explain(db: Db, userId: string, ai: AiConfig, provider: Ch
     explanations: optionSet.parse(key.data.explanations),
     answer: answered.data?.selected_answer ? z.enum(LETTERS).parse(answered.data.selected_answer) : null,
   };
-  const explanation = provider ? await provider.complete({ messages: explainMessages(input), temperature: 0.2, maxTokens: 400 }) : offlineExplanation(input);
+  const explanation = provider
+    ? await provider.complete({ messages: explainMessages(input), temperature: 0.2, maxTokens: 400 })
+    : offlineExplanation(input);
   return {
     question_id: questionId,
     correct_answer: input.correct,

@@ -5,7 +5,12 @@ const q = {
   stem: 'Which protocol encrypts web traffic?',
   options: { A: 'HTTP', B: 'HTTPS', C: 'FTP', D: 'Telnet' },
   correct: 'B' as const,
-  explanations: { A: 'HTTP is plain text.', B: 'HTTPS wraps HTTP in TLS.', C: 'FTP is plain text.', D: 'Telnet is plain text.' },
+  explanations: {
+    A: 'HTTP is plain text.',
+    B: 'HTTPS wraps HTTP in TLS.',
+    C: 'FTP is plain text.',
+    D: 'Telnet is plain text.',
+  },
   answer: 'A' as const,
 };
 
@@ -25,7 +30,7 @@ Deno.test('the offline explanation uses the key, says why the answer was wrong, 
   assert.match(offlineExplanation({ ...q, answer: 'B' }), /^You answered B: correct\./);
 });
 
-Deno.test('the tutor prompt carries the question, the key notes and the learner\'s answer', () => {
+Deno.test("the tutor prompt carries the question, the key notes and the learner's answer", () => {
   const [system, user] = explainMessages(q);
   assert.match(system!.content, /tutor/);
   assert.match(user!.content, /Correct answer: B\nLearner's answer: A/);

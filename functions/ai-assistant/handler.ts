@@ -2,10 +2,10 @@
 //   POST /ai-assistant/explain          {question_id}: why the answer is right, after the answer is graded
 //   POST /ai-assistant/draft-questions  {exam_id, domain_code, lesson_text, count?, organization_id?}: saved as drafts
 //   POST /ai-assistant/study-plan       {exam_id, user_id?, days?}: a plan from the weak areas
-import { aiConfigFromEnv, type AiConfig } from '../_shared/ai/config.ts';
+import { type AiConfig, aiConfigFromEnv } from '../_shared/ai/config.ts';
 import { ProviderError, providerErrorResponse } from '../_shared/ai/errors.ts';
 import { ChatProvider } from '../_shared/ai/provider.ts';
-import { callerClient, platformFromEnv, signedInCaller, type Platform } from '../_shared/caller.ts';
+import { callerClient, type Platform, platformFromEnv, signedInCaller } from '../_shared/caller.ts';
 import { corsHeaders, json } from '../_shared/cors.ts';
 import { errorResponse, HttpError, readJson } from '../_shared/http.ts';
 import { draftQuestions, draftRequestSchema } from './drafts.ts';
@@ -25,7 +25,12 @@ export type AssistantRoute = (typeof ROUTES)[number];
 export function route(method: string, pathname: string): AssistantRoute {
   const rest = pathname.replace(/^.*?\/ai-assistant(?=\/|$)/, '').replace(/\/+$/, '');
   const name = ROUTES.find((r) => rest === `/${r}`);
-  if (!name) throw new HttpError(404, `Cannot ${method} ${rest || '/'}: no such assistant route (use ${ROUTES.map((r) => `/${r}`).join(', ')})`);
+  if (!name) {
+    throw new HttpError(
+      404,
+      `Cannot ${method} ${rest || '/'}: no such assistant route (use ${ROUTES.map((r) => `/${r}`).join(', ')})`,
+    );
+  }
   if (method !== 'POST') throw new HttpError(405, `Cannot ${method} /${name}: use POST`);
   return name;
 }

@@ -59,17 +59,37 @@ export function offlinePlan(weak: WeakArea[], recs: Recommendations, days: numbe
     ...weak.map((w) => ({
       code: w.domain_code,
       title: `Strengthen ${w.domain_code} ${w.domain_name}`,
-      action: `You are at ${w.accuracy ?? 0}% over ${w.answered} answers (${w.priority} priority). Take a weak-areas quiz on ${w.domain_code} and read every explanation.`,
+      action: `You are at ${
+        w.accuracy ?? 0
+      }% over ${w.answered} answers (${w.priority} priority). Take a weak-areas quiz on ${w.domain_code} and read every explanation.`,
     })),
-    ...recs.not_enough_data.map((code) => ({ code, title: `Start practising ${code}`, action: `Answer 10 questions of domain ${code} to measure where you stand.` })),
+    ...recs.not_enough_data.map((code) => ({
+      code,
+      title: `Start practising ${code}`,
+      action: `Answer 10 questions of domain ${code} to measure where you stand.`,
+    })),
   ];
-  if (queue.length === 0) queue.push({ code: null, title: 'Keep your level', action: recs.suggested_actions[0] ?? 'Take a mixed practice quiz.' });
+  if (queue.length === 0) {
+    queue.push({
+      code: null,
+      title: 'Keep your level',
+      action: recs.suggested_actions[0] ?? 'Take a mixed practice quiz.',
+    });
+  }
   for (let day = 1; day <= days && steps.length < 30; day++) {
     const item = queue[(day - 1) % queue.length]!;
-    steps.push({ day, domain_code: item.code, title: item.title, action: item.action, minutes: weak.some((w) => w.domain_code === item.code && w.priority === 'high') ? 45 : 30 });
+    steps.push({
+      day,
+      domain_code: item.code,
+      title: item.title,
+      action: item.action,
+      minutes: weak.some((w) => w.domain_code === item.code && w.priority === 'high') ? 45 : 30,
+    });
   }
   return {
-    summary: `${weak.length === 0 ? 'No weak area yet.' : `Focus on ${weak.map((w) => w.domain_code).join(', ')}.`} (${OFFLINE_NOTICE} This plan follows your analytics by rule.)`,
+    summary: `${
+      weak.length === 0 ? 'No weak area yet.' : `Focus on ${weak.map((w) => w.domain_code).join(', ')}.`
+    } (${OFFLINE_NOTICE} This plan follows your analytics by rule.)`,
     steps,
   };
 }
@@ -78,7 +98,8 @@ export function planMessages(examId: string, weak: WeakArea[], recs: Recommendat
   return [
     {
       role: 'system',
-      content: `You are a study coach. Write a ${days}-day study plan for the exam ${examId} from the learner's analytics: weakest domains first, concrete daily actions (quizzes, reading explanations, review), 15-90 minutes a day. Use only the domain codes given. Answer with JSON only.`,
+      content:
+        `You are a study coach. Write a ${days}-day study plan for the exam ${examId} from the learner's analytics: weakest domains first, concrete daily actions (quizzes, reading explanations, review), 15-90 minutes a day. Use only the domain codes given. Answer with JSON only.`,
     },
     { role: 'user', content: JSON.stringify({ weak_areas: weak, recommendations: recs }) },
   ];
@@ -86,7 +107,10 @@ export function planMessages(examId: string, weak: WeakArea[], recs: Recommendat
 
 export async function studyPlan(db: Db, ai: AiConfig, provider: ChatProvider | null, req: PlanRequest) {
   const args = { p_exam: req.exam_id, ...(req.user_id ? { p_user: req.user_id } : {}) };
-  const [weakRes, recRes] = await Promise.all([db.rpc('get_weak_areas', args), db.rpc('get_study_recommendations', args)]);
+  const [weakRes, recRes] = await Promise.all([
+    db.rpc('get_weak_areas', args),
+    db.rpc('get_study_recommendations', args),
+  ]);
   if (weakRes.error) throw dbError('read the weak areas', weakRes.error);
   if (recRes.error) throw dbError('read the study recommendations', recRes.error);
   const weak: WeakArea[] = weakRes.data.map((w) => ({
@@ -99,8 +123,17 @@ export async function studyPlan(db: Db, ai: AiConfig, provider: ChatProvider | n
   const recs = recommendationsSchema.parse(recRes.data);
   let plan: Plan;
   if (provider) {
-    plan = await provider.json({ messages: planMessages(req.exam_id, weak, recs, req.days), temperature: 0.3 }, planSchema, 'study_plan');
-    const known = new Set([...weak.map((w) => w.domain_code), ...recs.focus_domains, ...recs.practice_more, ...recs.not_enough_data]);
+    plan = await provider.json(
+      { messages: planMessages(req.exam_id, weak, recs, req.days), temperature: 0.3 },
+      planSchema,
+      'study_plan',
+    );
+    const known = new Set([
+      ...weak.map((w) => w.domain_code),
+      ...recs.focus_domains,
+      ...recs.practice_more,
+      ...recs.not_enough_data,
+    ]);
     plan.steps = plan.steps.map((s) => (s.domain_code && !known.has(s.domain_code) ? { ...s, domain_code: null } : s));
   } else {
     plan = offlinePlan(weak, recs, req.days);

@@ -5,7 +5,12 @@ const weak = [
   { domain_code: '2.0', domain_name: 'Threats', accuracy: 40, answered: 10, priority: 'high' },
   { domain_code: '4.0', domain_name: 'Operations', accuracy: 60, answered: 12, priority: 'medium' },
 ];
-const recs = { focus_domains: ['2.0'], practice_more: ['4.0'], not_enough_data: ['5.0'], suggested_actions: ['Focus on 2.0'] };
+const recs = {
+  focus_domains: ['2.0'],
+  practice_more: ['4.0'],
+  not_enough_data: ['5.0'],
+  suggested_actions: ['Focus on 2.0'],
+};
 
 Deno.test('a plan request: exam, optional learner (for staff), 1-60 days', () => {
   assert.equal(planRequestSchema.parse({ exam_id: 'security' }).days, 7);

@@ -6,13 +6,22 @@
 //   POST /ai-trainer/sessions/<id>/messages     {content}: the customer's reply streams back (SSE)
 //   POST /ai-trainer/sessions/<id>/end          report, stored, XP awarded once
 //   GET  /ai-trainer/sessions/<id>/report.pdf   the report as a PDF
-import { aiConfigFromEnv, type AiConfig } from '../_shared/ai/config.ts';
+import { type AiConfig, aiConfigFromEnv } from '../_shared/ai/config.ts';
 import { ChatProvider } from '../_shared/ai/provider.ts';
-import { callerClient, platformFromEnv, serviceClient, signedInCaller, type Platform } from '../_shared/caller.ts';
+import { callerClient, type Platform, platformFromEnv, serviceClient, signedInCaller } from '../_shared/caller.ts';
 import { corsHeaders, json } from '../_shared/cors.ts';
 import { errorResponse, HttpError, readJson } from '../_shared/http.ts';
 import { sayBodySchema, startSessionSchema } from './catalog.ts';
-import { activeSession, catalog, endSession, exportPdf, getSession, say, startSession, type TrainerContext } from './sessions.ts';
+import {
+  activeSession,
+  catalog,
+  endSession,
+  exportPdf,
+  getSession,
+  say,
+  startSession,
+  type TrainerContext,
+} from './sessions.ts';
 
 export interface TrainerDeps {
   platform: () => Platform;
@@ -48,7 +57,12 @@ export function route(method: string, pathname: string): Route {
   const matches = table.map(([m, re, f]) => [m, re.exec(rest), f] as const).filter(([, hit]) => hit);
   const hit = matches.find(([m]) => m === method);
   if (hit) return hit[2](hit[1]!);
-  if (matches.length > 0) throw new HttpError(405, `Cannot ${method} ${rest}: use ${matches.map(([m]) => m).join(' or ')}`);
+  if (matches.length > 0) {
+    throw new HttpError(
+      405,
+      `Cannot ${method} ${rest}: use ${matches.map(([m]) => m).join(' or ')}`,
+    );
+  }
   throw new HttpError(404, `Cannot ${method} ${rest}: no such trainer route`);
 }
 

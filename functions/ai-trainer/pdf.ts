@@ -4,7 +4,14 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf
 import type { Report, TranscriptLine } from './rubric.ts';
 
 export interface PdfInput {
-  session: { id: string; category: string; difficulty: string; duration_minutes: number; started_at: string; completed_at: string | null };
+  session: {
+    id: string;
+    category: string;
+    difficulty: string;
+    duration_minutes: number;
+    started_at: string;
+    completed_at: string | null;
+  };
   categoryName: string;
   learnerName: string;
   report: Report;
@@ -58,7 +65,10 @@ export async function reportPdf(input: PdfInput): Promise<Uint8Array> {
   const width = page.getWidth() - margin * 2;
   let y = page.getHeight() - margin;
 
-  const write = (text: string, opts: { size?: number; font?: PDFFont; gap?: number; indent?: number; color?: [number, number, number] } = {}) => {
+  const write = (
+    text: string,
+    opts: { size?: number; font?: PDFFont; gap?: number; indent?: number; color?: [number, number, number] } = {},
+  ) => {
     const size = opts.size ?? 10;
     const font = opts.font ?? regular;
     const indent = opts.indent ?? 0;
@@ -77,7 +87,10 @@ export async function reportPdf(input: PdfInput): Promise<Uint8Array> {
   write('Ascend - AI sales training report', { size: 18, font: bold, gap: 6 });
   write(`${input.categoryName} - ${session.difficulty} - ${session.duration_minutes} minutes`, { size: 11 });
   write(`Learner: ${input.learnerName}`, { size: 11 });
-  write(`Started ${session.started_at}${session.completed_at ? `, completed ${session.completed_at}` : ''}`, { size: 9, color: [0.35, 0.35, 0.35] });
+  write(`Started ${session.started_at}${session.completed_at ? `, completed ${session.completed_at}` : ''}`, {
+    size: 9,
+    color: [0.35, 0.35, 0.35],
+  });
   write(`Scored by: ${report.generated_by}`, { size: 9, color: [0.35, 0.35, 0.35], gap: 10 });
   write(`Overall score: ${report.overall_score.toFixed(1)} / 100`, { size: 14, font: bold, gap: 4 });
   write(report.summary, { gap: 10 });

@@ -6,7 +6,9 @@ import { finalizeReport, offlineAssessment, type TranscriptLine } from './rubric
 const transcript: TranscriptLine[] = Array.from({ length: 40 }, (_, i) => ({
   id: i + 1,
   role: i % 2 === 0 ? 'learner' : 'customer',
-  content: i % 2 === 0 ? `Hello, what do you need today? I understand \u201cyour\u201d concern \u2014 shall we book? (${i})` : 'Tell me more \u2026 \u{1F600}',
+  content: i % 2 === 0
+    ? `Hello, what do you need today? I understand \u201cyour\u201d concern \u2014 shall we book? (${i})`
+    : 'Tell me more \u2026 \u{1F600}',
 }));
 
 Deno.test('text outside WinAnsi is replaced, not a crash', () => {
@@ -24,7 +26,14 @@ Deno.test('wrap keeps every line within the width', async () => {
 Deno.test('the report PDF is a real PDF over several pages', async () => {
   const report = finalizeReport(offlineAssessment(transcript), transcript, 'offline');
   const bytes = await reportPdf({
-    session: { id: 's-1', category: 'retail-sales', difficulty: 'basic', duration_minutes: 10, started_at: '2026-06-10T09:00:00Z', completed_at: '2026-06-10T09:10:00Z' },
+    session: {
+      id: 's-1',
+      category: 'retail-sales',
+      difficulty: 'basic',
+      duration_minutes: 10,
+      started_at: '2026-06-10T09:00:00Z',
+      completed_at: '2026-06-10T09:10:00Z',
+    },
     categoryName: 'Retail Sales',
     learnerName: 'Sam',
     report,

@@ -17,7 +17,10 @@ export const PERSONAS: Record<Category, Persona> = {
     name: 'Priya',
     situation: 'called after seeing an advert and is not sure a consultation is worth her time',
     concerns: ['what happens during a consultation', 'how long it takes', 'whether it is free'],
-    objections: ['I am just looking for information, I do not want to be pushed into anything.', 'Can you not just tell me the price on the phone?'],
+    objections: [
+      'I am just looking for information, I do not want to be pushed into anything.',
+      'Can you not just tell me the price on the phone?',
+    ],
   },
   'consultation-series': {
     name: 'Daniel',
@@ -29,7 +32,11 @@ export const PERSONAS: Record<Category, Persona> = {
     name: 'Marcus',
     situation: 'likes the system but keeps finding reasons not to buy today',
     concerns: ['the total price', 'what is included', 'the guarantee'],
-    objections: ['Your price is higher than the place down the road.', 'I am not sure I can trust it to stay on at the gym.', 'Now is not a good time for me.'],
+    objections: [
+      'Your price is higher than the place down the road.',
+      'I am not sure I can trust it to stay on at the gym.',
+      'Now is not a good time for me.',
+    ],
   },
   'after-fixing-objection': {
     name: 'Sofia',
@@ -53,7 +60,10 @@ export const PERSONAS: Record<Category, Persona> = {
     name: 'Kevin',
     situation: 'is confused by the different patch types and materials',
     concerns: ['the difference between lace, skin and mono bases', 'which lasts longest', 'which is most breathable'],
-    objections: ['This is all very technical, just tell me which one to buy.', 'Why is one so much more expensive than the other?'],
+    objections: [
+      'This is all very technical, just tell me which one to buy.',
+      'Why is one so much more expensive than the other?',
+    ],
   },
   'upselling-cross-selling': {
     name: 'Grace',
@@ -126,13 +136,17 @@ export function offlineCustomerReply(category: Category, difficulty: Difficulty,
   const last = learner.at(-1)?.content ?? '';
   const asked = learner.some((m) => QUESTION.test(m.content));
   const empathised = learner.some((m) => EMPATHY.test(m.content));
-  const raised = transcript.filter((m) => m.role === 'customer' && p.objections.some((o) => m.content.includes(o))).length;
+  const raised =
+    transcript.filter((m) => m.role === 'customer' && p.objections.some((o) => m.content.includes(o))).length;
 
   let line: string;
   if (turn <= 1) {
     line = `Hi, I'm ${p.name}. ` +
       `Mostly I want to know about ${p.concerns[0]}.`;
-  } else if (CLOSE.test(last) && raised >= t.objections && (asked || difficulty === 'new-joining') && (empathised || difficulty !== 'expert')) {
+  } else if (
+    CLOSE.test(last) && raised >= t.objections && (asked || difficulty === 'new-joining') &&
+    (empathised || difficulty !== 'expert')
+  ) {
     line = `Alright, you have answered what I needed. Let's go ahead with the next step.`;
   } else if (raised < t.objections && (turn % 2 === 0 || turn >= t.closeAfter)) {
     line = p.objections[raised]!;

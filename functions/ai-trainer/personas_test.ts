@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CATEGORIES, DIFFICULTIES } from './catalog.ts';
-import { OFFLINE_TAG, offlineCustomerReply, PERSONAS, personaBrief, type Turn } from './personas.ts';
+import { OFFLINE_TAG, offlineCustomerReply, personaBrief, PERSONAS, type Turn } from './personas.ts';
 
 Deno.test('a persona for every category, each with concerns and objections', () => {
   for (const c of CATEGORIES) {

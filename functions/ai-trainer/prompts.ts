@@ -3,7 +3,7 @@
 import type { ChatMessage } from '../_shared/ai/provider.ts';
 import type { Category, Difficulty } from './catalog.ts';
 import { personaBrief, type Turn } from './personas.ts';
-import { CRITERIA, type Citation, type TranscriptLine } from './rubric.ts';
+import { type Citation, CRITERIA, type TranscriptLine } from './rubric.ts';
 
 export interface CustomerContext {
   category: Category;
@@ -18,10 +18,16 @@ export function customerSystemPrompt(ctx: CustomerContext): string {
     `You are role-playing a customer in a sales training session (${ctx.categoryName}). The user is the salesperson in training.`,
     `Stay in character as the customer: reply in 1-3 short spoken sentences, never coach, never reveal you are an AI.`,
     `Difficulty: ${ctx.difficulty}. new-joining: friendly, easy to convince; basic: polite but careful; experienced: sceptical, compares offers, raises 2 objections; expert: demanding, raises several hard objections and only agrees to a next step after real empathy and a clear close.`,
-    ctx.scenarioBrief ? `Who you are: ${ctx.scenarioBrief}` : `Who you are: ${personaBrief(ctx.category, ctx.difficulty)}`,
+    ctx.scenarioBrief
+      ? `Who you are: ${ctx.scenarioBrief}`
+      : `Who you are: ${personaBrief(ctx.category, ctx.difficulty)}`,
   ];
   if (ctx.snippets.length > 0) {
-    parts.push(`Facts from the organisation's training material (stay consistent with them):\n${ctx.snippets.map((s) => `- ${s.snippet} (${s.source})`).join('\n')}`);
+    parts.push(
+      `Facts from the organisation's training material (stay consistent with them):\n${
+        ctx.snippets.map((s) => `- ${s.snippet} (${s.source})`).join('\n')
+      }`,
+    );
   }
   return parts.join('\n');
 }

@@ -10,16 +10,53 @@ export interface Criterion {
   description: string;
 }
 
-export const CRITERION_KEYS = ['rapport', 'discovery', 'solution', 'objection_handling', 'closing', 'communication'] as const;
+export const CRITERION_KEYS = [
+  'rapport',
+  'discovery',
+  'solution',
+  'objection_handling',
+  'closing',
+  'communication',
+] as const;
 export type CriterionKey = (typeof CRITERION_KEYS)[number];
 
 export const CRITERIA: Criterion[] = [
-  { key: 'rapport', name: 'Opening and rapport', weight: 1, description: 'Greets the customer, introduces themself, builds trust.' },
-  { key: 'discovery', name: 'Needs discovery', weight: 1.5, description: 'Asks open questions and listens to understand the customer\'s needs.' },
-  { key: 'solution', name: 'Solution and product knowledge', weight: 1, description: 'Explains a fitting option accurately, in terms of the customer\'s needs.' },
-  { key: 'objection_handling', name: 'Objection handling', weight: 1.5, description: 'Acknowledges objections with empathy and answers them with reasons.' },
-  { key: 'closing', name: 'Closing and next steps', weight: 1, description: 'Proposes a clear next step and asks for the commitment.' },
-  { key: 'communication', name: 'Clarity and professionalism', weight: 1, description: 'Clear, concise, polite, no jargon or pressure.' },
+  {
+    key: 'rapport',
+    name: 'Opening and rapport',
+    weight: 1,
+    description: 'Greets the customer, introduces themself, builds trust.',
+  },
+  {
+    key: 'discovery',
+    name: 'Needs discovery',
+    weight: 1.5,
+    description: "Asks open questions and listens to understand the customer's needs.",
+  },
+  {
+    key: 'solution',
+    name: 'Solution and product knowledge',
+    weight: 1,
+    description: "Explains a fitting option accurately, in terms of the customer's needs.",
+  },
+  {
+    key: 'objection_handling',
+    name: 'Objection handling',
+    weight: 1.5,
+    description: 'Acknowledges objections with empathy and answers them with reasons.',
+  },
+  {
+    key: 'closing',
+    name: 'Closing and next steps',
+    weight: 1,
+    description: 'Proposes a clear next step and asks for the commitment.',
+  },
+  {
+    key: 'communication',
+    name: 'Clarity and professionalism',
+    weight: 1,
+    description: 'Clear, concise, polite, no jargon or pressure.',
+  },
 ];
 
 /** What the model is asked for (structured output): a score 0-5 and quotes per criterion. */
@@ -41,7 +78,10 @@ export const modelReportSchema = z.strictObject({
 });
 export type ModelReport = z.infer<typeof modelReportSchema>;
 
-export const citationSchema = z.strictObject({ source: z.string().min(1).max(300), snippet: z.string().min(1).max(1000) });
+export const citationSchema = z.strictObject({
+  source: z.string().min(1).max(300),
+  snippet: z.string().min(1).max(1000),
+});
 export type Citation = z.infer<typeof citationSchema>;
 
 /** The stored report (training_reports, and what the function answers). */
@@ -77,7 +117,8 @@ export interface TranscriptLine {
   content: string;
 }
 
-const normalize = (s: string) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
+const normalize = (s: string) =>
+  s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
 
 /** The learner line a quote comes from (quotes are of what the learner said), or undefined. */
 export function findQuote(quote: string, transcript: TranscriptLine[]): TranscriptLine | undefined {
@@ -91,7 +132,12 @@ export function findQuote(quote: string, transcript: TranscriptLine[]): Transcri
  * evidence kept only when it is really quoted from the learner's lines (with the line's id), a
  * score above 1 without any evidence capped at 1, and the overall score computed here, weighted.
  */
-export function finalizeReport(model: ModelReport, transcript: TranscriptLine[], generatedBy: string, citations: Citation[] = []): Report {
+export function finalizeReport(
+  model: ModelReport,
+  transcript: TranscriptLine[],
+  generatedBy: string,
+  citations: Citation[] = [],
+): Report {
   const criteria = CRITERIA.map((c) => {
     const given = model.criteria.find((x) => x.key === c.key);
     if (!given) return { key: c.key, name: c.name, weight: c.weight, score: 0, evidence: [], comment: 'Not assessed.' };
@@ -128,7 +174,8 @@ const CUES: Record<Exclude<CriterionKey, 'communication'>, RegExp> = {
   rapport: /\b(hello|hi|good (morning|afternoon|evening)|welcome|nice to meet|thank you|thanks|my name is)\b/i,
   discovery: /\?|\b(what|how|why|which|tell me|could you|would you)\b/i,
   solution: /\b(we offer|our|option|system|guarantee|includes?|lasts?|material|process|session|maintenance|natural)\b/i,
-  objection_handling: /\b(understand|i hear you|makes sense|fair point|appreciate|that's why|because|compared|value)\b/i,
+  objection_handling:
+    /\b(understand|i hear you|makes sense|fair point|appreciate|that's why|because|compared|value)\b/i,
   closing: /\b(book|appointment|schedule|start today|sign up|go ahead|next step|shall we|reserve)\b/i,
 };
 
@@ -145,7 +192,12 @@ const ADVICE: Record<CriterionKey, string> = {
 function sentenceWith(text: string, re: RegExp): string | undefined {
   const m = re.exec(text);
   if (!m) return undefined;
-  const start = Math.max(text.lastIndexOf('.', m.index) + 1, text.lastIndexOf('!', m.index) + 1, text.lastIndexOf('?', m.index - 1) + 1, 0);
+  const start = Math.max(
+    text.lastIndexOf('.', m.index) + 1,
+    text.lastIndexOf('!', m.index) + 1,
+    text.lastIndexOf('?', m.index - 1) + 1,
+    0,
+  );
   const endCandidates = ['.', '!', '?'].map((p) => text.indexOf(p, m.index + m[0].length - 1)).filter((i) => i >= 0);
   const end = endCandidates.length ? Math.min(...endCandidates) + 1 : text.length;
   return text.slice(start, end).trim().slice(0, 300);
@@ -178,7 +230,9 @@ export function offlineAssessment(transcript: TranscriptLine[]): ModelReport {
         const quote = sentenceWith(m.content, re);
         return quote ? [{ quote }] : [];
       }),
-      comment: hits.length === 0 ? `Not seen in the conversation. ${ADVICE[c.key]}` : `Seen in ${hits.length} of your messages.`,
+      comment: hits.length === 0
+        ? `Not seen in the conversation. ${ADVICE[c.key]}`
+        : `Seen in ${hits.length} of your messages.`,
     };
   });
   const strong = criteria.filter((c) => c.score >= 4).map((c) => CRITERIA.find((x) => x.key === c.key)!.name);

@@ -16,8 +16,15 @@ import { CATEGORIES, DIFFICULTIES, DURATIONS } from './catalog.ts';
 import { retrieveSnippets } from './grounding.ts';
 import { reportPdf } from './pdf.ts';
 import { offlineCustomerReply, type Turn } from './personas.ts';
-import { customerMessages, type CustomerContext, reportMessages } from './prompts.ts';
-import { finalizeReport, modelReportSchema, offlineAssessment, type Report, reportSchema, type TranscriptLine } from './rubric.ts';
+import { type CustomerContext, customerMessages, reportMessages } from './prompts.ts';
+import {
+  finalizeReport,
+  modelReportSchema,
+  offlineAssessment,
+  type Report,
+  reportSchema,
+  type TranscriptLine,
+} from './rubric.ts';
 
 type SessionRow = Database['public']['Tables']['training_sessions']['Row'];
 
@@ -30,7 +37,8 @@ export interface TrainerContext {
   now: () => Date;
 }
 
-const SESSION_COLUMNS = 'id, user_id, organization_id, scenario_id, category, difficulty, duration_minutes, status, started_at, ends_at, completed_at, overall_score, xp_awarded';
+const SESSION_COLUMNS =
+  'id, user_id, organization_id, scenario_id, category, difficulty, duration_minutes, status, started_at, ends_at, completed_at, overall_score, xp_awarded';
 
 function sessionView(s: SessionRow, now: Date) {
   return { ...s, remaining_seconds: s.status === 'active' ? remainingSeconds(s.ends_at, now) : 0 };
@@ -39,11 +47,20 @@ function sessionView(s: SessionRow, now: Date) {
 export async function catalog(ctx: TrainerContext): Promise<Response> {
   const [categories, scenarios] = await Promise.all([
     ctx.caller.from('training_categories').select('slug, name, description').order('position'),
-    ctx.caller.from('training_scenarios').select('id, organization_id, category, difficulty, title').eq('is_active', true).order('title'),
+    ctx.caller.from('training_scenarios').select('id, organization_id, category, difficulty, title').eq(
+      'is_active',
+      true,
+    ).order('title'),
   ]);
   if (categories.error) throw dbError('list the training categories', categories.error);
   if (scenarios.error) throw dbError('list the training scenarios', scenarios.error);
-  return json({ categories: categories.data, difficulties: DIFFICULTIES, durations: DURATIONS, scenarios: scenarios.data, ai: describeAi(ctx.ai) });
+  return json({
+    categories: categories.data,
+    difficulties: DIFFICULTIES,
+    durations: DURATIONS,
+    scenarios: scenarios.data,
+    ai: describeAi(ctx.ai),
+  });
 }
 
 export async function startSession(ctx: TrainerContext, input: StartSession): Promise<Response> {
@@ -59,7 +76,12 @@ export async function startSession(ctx: TrainerContext, input: StartSession): Pr
     .select(SESSION_COLUMNS)
     .single();
   if (error) {
-    if (error.code === '42501') throw new HttpError(403, 'Cannot start a session: you can only file a session under an organisation you are a member of');
+    if (error.code === '42501') {
+      throw new HttpError(
+        403,
+        'Cannot start a session: you can only file a session under an organisation you are a member of',
+      );
+    }
     throw dbError('start a session', error);
   }
   return json({ session: sessionView(data, ctx.now()), messages: [], ai: describeAi(ctx.ai) }, 201);
@@ -80,7 +102,10 @@ async function ownSession(ctx: TrainerContext, id: string, action: string): Prom
   return s;
 }
 
-async function transcript(ctx: TrainerContext, sessionId: string): Promise<(TranscriptLine & { created_at: string })[]> {
+async function transcript(
+  ctx: TrainerContext,
+  sessionId: string,
+): Promise<(TranscriptLine & { created_at: string })[]> {
   const { data, error } = await ctx.caller
     .from('training_messages')
     .select('id, role, content, created_at')
@@ -103,7 +128,10 @@ async function storedReport(ctx: TrainerContext, sessionId: string): Promise<Rep
 /** Resuming (a reopened tab): the session, its remaining time, its transcript, its report if any. */
 export async function getSession(ctx: TrainerContext, id: string): Promise<Response> {
   const s = await visibleSession(ctx, id);
-  const [messages, report] = await Promise.all([transcript(ctx, id), s.status === 'completed' ? storedReport(ctx, id) : null]);
+  const [messages, report] = await Promise.all([
+    transcript(ctx, id),
+    s.status === 'completed' ? storedReport(ctx, id) : null,
+  ]);
   return json({ session: sessionView(s, ctx.now()), messages, report, ai: describeAi(ctx.ai) });
 }
 
@@ -119,16 +147,24 @@ export async function activeSession(ctx: TrainerContext): Promise<Response> {
     .maybeSingle();
   if (error) throw dbError('find your active session', error);
   if (!data) return json({ session: null, messages: [] });
-  return json({ session: sessionView(data, ctx.now()), messages: await transcript(ctx, data.id), ai: describeAi(ctx.ai) });
+  return json({
+    session: sessionView(data, ctx.now()),
+    messages: await transcript(ctx, data.id),
+    ai: describeAi(ctx.ai),
+  });
 }
 
 async function customerContext(ctx: TrainerContext, s: SessionRow): Promise<CustomerContext> {
   const [category, scenario] = await Promise.all([
     ctx.caller.from('training_categories').select('name').eq('slug', s.category).single(),
-    s.scenario_id ? ctx.caller.from('training_scenarios').select('customer_brief').eq('id', s.scenario_id).maybeSingle() : null,
+    s.scenario_id
+      ? ctx.caller.from('training_scenarios').select('customer_brief').eq('id', s.scenario_id).maybeSingle()
+      : null,
   ]);
   if (category.error) throw dbError('read the session category', category.error);
-  if (!(CATEGORIES as readonly string[]).includes(s.category)) throw new HttpError(500, `Cannot play category ${s.category}: unknown to the trainer`);
+  if (!(CATEGORIES as readonly string[]).includes(s.category)) {
+    throw new HttpError(500, `Cannot play category ${s.category}: unknown to the trainer`);
+  }
   return {
     category: s.category as Category,
     categoryName: category.data.name,
@@ -153,10 +189,14 @@ function* words(text: string): Generator<string> {
  */
 export async function say(ctx: TrainerContext, id: string, content: string): Promise<Response> {
   const s = await ownSession(ctx, id, 'speak in this session');
-  if (s.status !== 'active') throw new HttpError(409, `Cannot speak in this session: it is ${s.status}; start a new one`);
+  if (s.status !== 'active') {
+    throw new HttpError(409, `Cannot speak in this session: it is ${s.status}; start a new one`);
+  }
   const now = ctx.now();
   if (now.getTime() > Date.parse(s.ends_at) + GRACE_SECONDS * 1000) {
-    throw new HttpError(410, 'Cannot speak in this session: time is up; end it to get your report', { remaining_seconds: 0 });
+    throw new HttpError(410, 'Cannot speak in this session: time is up; end it to get your report', {
+      remaining_seconds: 0,
+    });
   }
   const [earlier, context, snippets] = await Promise.all([
     transcript(ctx, id),
@@ -172,7 +212,11 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
   const cancel = new AbortController();
   if (ctx.provider) {
     try {
-      deltas = await ctx.provider.stream({ messages: customerMessages(context, lines), temperature: 0.7, maxTokens: 300 }, cancel.signal);
+      deltas = await ctx.provider.stream({
+        messages: customerMessages(context, lines),
+        temperature: 0.7,
+        maxTokens: 300,
+      }, cancel.signal);
     } catch (e) {
       if (e instanceof ProviderError) return providerErrorResponse(e);
       throw e;
@@ -197,7 +241,13 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
           open = false;
         }
       };
-      send({ type: 'start', session_id: id, learner_message_id: inserted.data.id, remaining_seconds: remainingSeconds(s.ends_at, ctx.now()), mode: ctx.ai.mode });
+      send({
+        type: 'start',
+        session_id: id,
+        learner_message_id: inserted.data.id,
+        remaining_seconds: remainingSeconds(s.ends_at, ctx.now()),
+        mode: ctx.ai.mode,
+      });
       void (async () => {
         let reply = '';
         try {
@@ -206,9 +256,18 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
             send({ type: 'delta', content: d });
           }
           const text = reply.trim() || '...';
-          const stored = await ctx.service.from('training_messages').insert({ session_id: id, role: 'customer', content: text.slice(0, 4000) }).select('id').single();
+          const stored = await ctx.service.from('training_messages').insert({
+            session_id: id,
+            role: 'customer',
+            content: text.slice(0, 4000),
+          }).select('id').single();
           if (stored.error) throw dbError('store the customer reply', stored.error);
-          send({ type: 'done', message_id: stored.data.id, content: text, remaining_seconds: remainingSeconds(s.ends_at, ctx.now()) });
+          send({
+            type: 'done',
+            message_id: stored.data.id,
+            content: text,
+            remaining_seconds: remainingSeconds(s.ends_at, ctx.now()),
+          });
         } catch (e) {
           const status = e instanceof ProviderError || e instanceof HttpError ? e.status : 500;
           send({ type: 'error', status, message: (e as Error).message });
@@ -236,16 +295,29 @@ export async function say(ctx: TrainerContext, id: string, content: string): Pro
 export async function endSession(ctx: TrainerContext, id: string): Promise<Response> {
   const s = await ownSession(ctx, id, 'end this session');
   if (s.status === 'completed') {
-    return json({ session: sessionView(s, ctx.now()), report: await storedReport(ctx, id), xp_awarded: s.xp_awarded, already_completed: true });
+    return json({
+      session: sessionView(s, ctx.now()),
+      report: await storedReport(ctx, id),
+      xp_awarded: s.xp_awarded,
+      already_completed: true,
+    });
   }
   if (s.status !== 'active') throw new HttpError(409, `Cannot end this session: it was ${s.status}`);
   const lines = await transcript(ctx, id);
   const context = await customerContext(ctx, s);
-  const citations = await retrieveSnippets(ctx.caller, { organizationId: s.organization_id, category: s.category, text: lines.map((l) => l.content).join(' ').slice(-2000) });
+  const citations = await retrieveSnippets(ctx.caller, {
+    organizationId: s.organization_id,
+    category: s.category,
+    text: lines.map((l) => l.content).join(' ').slice(-2000),
+  });
   let report: Report;
   if (ctx.provider) {
     try {
-      const assessed = await ctx.provider.json({ messages: reportMessages(context, lines), temperature: 0 }, modelReportSchema, 'training_report');
+      const assessed = await ctx.provider.json(
+        { messages: reportMessages(context, lines), temperature: 0 },
+        modelReportSchema,
+        'training_report',
+      );
       report = finalizeReport(assessed, lines, ctx.provider.config.model, citations);
     } catch (e) {
       if (e instanceof ProviderError) return providerErrorResponse(e);

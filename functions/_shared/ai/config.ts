@@ -37,7 +37,9 @@ const envSchema = z.object({
 /** Reads AI_* from `env`; empty values count as unset. Throws with a message naming a bad value. */
 export function aiConfig(env: Record<string, string | undefined>): AiConfig {
   const present = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => k.startsWith('AI_') && v !== undefined && v.trim() !== '').map(([k, v]) => [k, v!.trim()]),
+    Object.entries(env).filter(([k, v]) => k.startsWith('AI_') && v !== undefined && v.trim() !== '').map((
+      [k, v],
+    ) => [k, v!.trim()]),
   );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
@@ -64,7 +66,9 @@ export function aiConfigFromEnv(): AiConfig {
 }
 
 /** What a client may know about the AI in use (never the key). */
-export function describeAi(config: AiConfig): { mode: 'online' | 'offline'; model: string | null; notice: string | null } {
+export function describeAi(
+  config: AiConfig,
+): { mode: 'online' | 'offline'; model: string | null; notice: string | null } {
   return config.mode === 'online'
     ? { mode: 'online', model: config.model, notice: null }
     : { mode: 'offline', model: null, notice: OFFLINE_NOTICE };

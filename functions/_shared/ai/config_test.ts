@@ -26,17 +26,31 @@ Deno.test('base URL, model, timeout and JSON mode come from the environment', ()
     AI_JSON_MODE: 'json_object',
     OTHER: 'x',
   });
-  assert.deepEqual(c, { mode: 'online', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'ollama', model: 'llama3.1', timeoutMs: 5000, jsonMode: 'json_object' });
+  assert.deepEqual(c, {
+    mode: 'online',
+    baseUrl: 'http://127.0.0.1:11434/v1',
+    apiKey: 'ollama',
+    model: 'llama3.1',
+    timeoutMs: 5000,
+    jsonMode: 'json_object',
+  });
 });
 
 Deno.test('a bad value is an error naming the variable', () => {
-  assert.throws(() => aiConfig({ AI_API_KEY: 'k', AI_BASE_URL: 'ftp://x' }), /Cannot configure the AI provider: AI_BASE_URL/);
+  assert.throws(
+    () => aiConfig({ AI_API_KEY: 'k', AI_BASE_URL: 'ftp://x' }),
+    /Cannot configure the AI provider: AI_BASE_URL/,
+  );
   assert.throws(() => aiConfig({ AI_API_KEY: 'k', AI_TIMEOUT_MS: 'soon' }), /AI_TIMEOUT_MS/);
   assert.throws(() => aiConfig({ AI_API_KEY: 'k', AI_JSON_MODE: 'yaml' }), /AI_JSON_MODE/);
 });
 
 Deno.test('describeAi never shows the key and says plainly when offline', () => {
-  assert.deepEqual(describeAi(aiConfig({ AI_API_KEY: 'sk-secret', AI_MODEL: 'm' })), { mode: 'online', model: 'm', notice: null });
+  assert.deepEqual(describeAi(aiConfig({ AI_API_KEY: 'sk-secret', AI_MODEL: 'm' })), {
+    mode: 'online',
+    model: 'm',
+    notice: null,
+  });
   const offline = describeAi(aiConfig({}));
   assert.equal(offline.mode, 'offline');
   assert.match(offline.notice ?? '', /^Offline mode: no AI provider is configured/);

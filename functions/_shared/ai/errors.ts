@@ -46,15 +46,29 @@ export function describeErrorBody(text: string): { message: string; code: string
 }
 
 /** Maps a provider's HTTP error status and body to the error we answer with. */
-export function providerHttpError(provider: string, status: number, bodyText: string, retryAfter?: string | null): ProviderError {
+export function providerHttpError(
+  provider: string,
+  status: number,
+  bodyText: string,
+  retryAfter?: string | null,
+): ProviderError {
   const { message, code } = describeErrorBody(bodyText);
   const what = `${status}${code ? ` ${code}` : ''}`;
   const wait = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
   if (status === 401 || status === 403) {
-    return new ProviderError('auth', 502, `AI provider ${provider} refused our credentials (${what}): ${message}. Check AI_API_KEY.`);
+    return new ProviderError(
+      'auth',
+      502,
+      `AI provider ${provider} refused our credentials (${what}): ${message}. Check AI_API_KEY.`,
+    );
   }
   if (status === 429) {
-    return new ProviderError('rate_limited', 503, `AI provider ${provider} is rate-limiting us (${what}): ${message}`, wait);
+    return new ProviderError(
+      'rate_limited',
+      503,
+      `AI provider ${provider} is rate-limiting us (${what}): ${message}`,
+      wait,
+    );
   }
   if (status === 503 || status === 529) {
     return new ProviderError('unavailable', 503, `AI provider ${provider} is unavailable (${what}): ${message}`, wait);
@@ -62,7 +76,11 @@ export function providerHttpError(provider: string, status: number, bodyText: st
   if (status >= 500) {
     return new ProviderError('server_error', 502, `AI provider ${provider} failed (${what}): ${message}`);
   }
-  return new ProviderError('rejected', 502, `AI provider ${provider} rejected the request (${what}): ${message}. Check AI_MODEL and AI_BASE_URL.`);
+  return new ProviderError(
+    'rejected',
+    502,
+    `AI provider ${provider} rejected the request (${what}): ${message}. Check AI_MODEL and AI_BASE_URL.`,
+  );
 }
 
 /** The JSON error response of a provider failure: `{error, failure}` with 502/503 (and Retry-After). */

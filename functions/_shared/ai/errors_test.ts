@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describeErrorBody, ProviderError, providerErrorResponse, providerHttpError } from './errors.ts';
 
-const body = (_status: number, code: string, message: string) => JSON.stringify({ error: { message, type: 'x', param: null, code } });
+const body = (_status: number, code: string, message: string) =>
+  JSON.stringify({ error: { message, type: 'x', param: null, code } });
 
 Deno.test('OpenAI error bodies are read for their message and code', () => {
-  assert.deepEqual(describeErrorBody(body(401, 'invalid_api_key', 'Incorrect API key provided')), { message: 'Incorrect API key provided', code: 'invalid_api_key' });
+  assert.deepEqual(describeErrorBody(body(401, 'invalid_api_key', 'Incorrect API key provided')), {
+    message: 'Incorrect API key provided',
+    code: 'invalid_api_key',
+  });
   assert.deepEqual(describeErrorBody('{"error": "model not loaded"}'), { message: 'model not loaded', code: null });
   assert.deepEqual(describeErrorBody('<html>Bad gateway</html>'), { message: '<html>Bad gateway</html>', code: null });
   assert.deepEqual(describeErrorBody(''), { message: '(empty body)', code: null });
@@ -35,7 +39,10 @@ Deno.test('the error response carries the status, the message and Retry-After', 
   assert.equal(res.status, 503);
   assert.equal(res.headers.get('retry-after'), '7');
   assert.equal(res.headers.get('access-control-allow-origin'), '*');
-  assert.deepEqual(await res.json(), { error: 'AI provider p is rate-limiting us (429 rate_limit_exceeded): slow down', failure: 'rate_limited' });
+  assert.deepEqual(await res.json(), {
+    error: 'AI provider p is rate-limiting us (429 rate_limit_exceeded): slow down',
+    failure: 'rate_limited',
+  });
   const plain = providerErrorResponse(new ProviderError('timeout', 503, 'AI provider p did not answer within 5 ms'));
   assert.equal(plain.headers.get('retry-after'), null);
   await plain.body?.cancel();

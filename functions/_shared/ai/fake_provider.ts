@@ -143,7 +143,9 @@ export function startFakeProvider(options: FakeProviderOptions = {}): Promise<Fa
     requests.push(body);
     const failure = failures.shift();
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfter !== undefined ? { 'Retry-After': String(failure.retryAfter) } : {};
+      const headers: Record<string, string> = failure.retryAfter !== undefined
+        ? { 'Retry-After': String(failure.retryAfter) }
+        : {};
       return send(res, failure.status, openAiError(failure.status, failure.code, failure.message), headers);
     }
     const content = respond(body);
@@ -159,14 +161,26 @@ export function startFakeProvider(options: FakeProviderOptions = {}): Promise<Fa
           created,
           model: body.model,
           choices: [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 1, completion_tokens: Math.ceil(content.length / 4), total_tokens: 1 + Math.ceil(content.length / 4) },
+          usage: {
+            prompt_tokens: 1,
+            completion_tokens: Math.ceil(content.length / 4),
+            total_tokens: 1 + Math.ceil(content.length / 4),
+          },
         }),
       );
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     const chunk = (delta: Record<string, string>, finish: string | null) =>
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+      `data: ${
+        JSON.stringify({
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: body.model,
+          choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        })
+      }\n\n`;
     const write = (text: string) => new Promise<void>((r) => res.write(text, () => r()));
     await write(chunk({ role: 'assistant', content: '' }, null));
     const pieces: string[] = [];

@@ -41,19 +41,36 @@ export class ChatProvider {
   /** JSON matching `schema` (named `name` for the provider's structured-output mode). */
   async json<T>(req: ChatRequest, schema: z.ZodType<T>, name: string): Promise<T> {
     const responseFormat = this.config.jsonMode === 'json_schema'
-      ? { type: 'json_schema', json_schema: { name, strict: true, schema: structuredOutputSchema(z.toJSONSchema(schema, { target: 'draft-7' })) } }
+      ? {
+        type: 'json_schema',
+        json_schema: {
+          name,
+          strict: true,
+          schema: structuredOutputSchema(z.toJSONSchema(schema, { target: 'draft-7' })),
+        },
+      }
       : { type: 'json_object' };
     const text = this.parseCompletion(await this.call(req, { response_format: responseFormat }));
     let value: unknown;
     try {
       value = JSON.parse(stripFence(text));
     } catch {
-      throw new ProviderError('invalid_response', 502, `AI provider ${this.name} returned text that is not JSON for ${name}: ${text.slice(0, 120)}`);
+      throw new ProviderError(
+        'invalid_response',
+        502,
+        `AI provider ${this.name} returned text that is not JSON for ${name}: ${text.slice(0, 120)}`,
+      );
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new ProviderError('invalid_response', 502, `AI provider ${this.name} returned JSON that does not match ${name}: ${issues}`);
+      const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join(
+        '; ',
+      );
+      throw new ProviderError(
+        'invalid_response',
+        502,
+        `AI provider ${this.name} returned JSON that does not match ${name}: ${issues}`,
+      );
     }
     return parsed.data;
   }
@@ -64,7 +81,9 @@ export class ChatProvider {
    */
   async stream(req: ChatRequest, signal?: AbortSignal): Promise<AsyncGenerator<string>> {
     const { res, abort } = await this.send(req, { stream: true }, signal);
-    if (!res.body) throw new ProviderError('invalid_response', 502, `AI provider ${this.name} sent a stream without a body`);
+    if (!res.body) {
+      throw new ProviderError('invalid_response', 502, `AI provider ${this.name} sent a stream without a body`);
+    }
     return this.deltas(res.body, abort);
   }
 
@@ -92,15 +111,27 @@ export class ChatProvider {
         try {
           chunk = JSON.parse(data);
         } catch {
-          throw new ProviderError('invalid_response', 502, `AI provider ${this.name} streamed a chunk that is not JSON: ${data.slice(0, 120)}`);
+          throw new ProviderError(
+            'invalid_response',
+            502,
+            `AI provider ${this.name} streamed a chunk that is not JSON: ${data.slice(0, 120)}`,
+          );
         }
         if (chunk && typeof chunk === 'object' && 'error' in chunk) {
           const err = (chunk as { error?: { message?: string } }).error;
-          throw new ProviderError('stream_interrupted', 502, `AI provider ${this.name} failed mid-stream: ${err?.message ?? 'unknown error'}`);
+          throw new ProviderError(
+            'stream_interrupted',
+            502,
+            `AI provider ${this.name} failed mid-stream: ${err?.message ?? 'unknown error'}`,
+          );
         }
         const parsed = chunkSchema.safeParse(chunk);
         if (!parsed.success) {
-          throw new ProviderError('invalid_response', 502, `AI provider ${this.name} streamed a chunk that is not a chat.completion.chunk`);
+          throw new ProviderError(
+            'invalid_response',
+            502,
+            `AI provider ${this.name} streamed a chunk that is not a chat.completion.chunk`,
+          );
         }
         const delta = parsed.data.choices?.[0]?.delta?.content;
         if (delta) yield delta;
@@ -108,9 +139,17 @@ export class ChatProvider {
     } catch (e) {
       if (e instanceof ProviderError) throw e;
       if (timedOut) {
-        throw new ProviderError('timeout', 503, `AI provider ${this.name} went silent for ${this.config.timeoutMs} ms mid-stream`);
+        throw new ProviderError(
+          'timeout',
+          503,
+          `AI provider ${this.name} went silent for ${this.config.timeoutMs} ms mid-stream`,
+        );
       }
-      throw new ProviderError('stream_interrupted', 502, `AI provider ${this.name} broke off the stream: ${(e as Error).message}`);
+      throw new ProviderError(
+        'stream_interrupted',
+        502,
+        `AI provider ${this.name} broke off the stream: ${(e as Error).message}`,
+      );
     } finally {
       clearTimeout(timer);
       if (!finished) abort();
@@ -123,7 +162,11 @@ export class ChatProvider {
   private parseCompletion(body: unknown): string {
     const parsed = completionSchema.safeParse(body);
     if (!parsed.success) {
-      throw new ProviderError('invalid_response', 502, `AI provider ${this.name} returned a body that is not a chat completion`);
+      throw new ProviderError(
+        'invalid_response',
+        502,
+        `AI provider ${this.name} returned a body that is not a chat completion`,
+      );
     }
     return parsed.data.choices[0]!.message.content ?? '';
   }
@@ -134,7 +177,11 @@ export class ChatProvider {
     try {
       return JSON.parse(text);
     } catch {
-      throw new ProviderError('invalid_response', 502, `AI provider ${this.name} answered ${res.status} with a body that is not JSON`);
+      throw new ProviderError(
+        'invalid_response',
+        502,
+        `AI provider ${this.name} answered ${res.status} with a body that is not JSON`,
+      );
     }
   }
 
@@ -178,7 +225,11 @@ export class ChatProvider {
     } catch (e) {
       signal?.removeEventListener('abort', abort);
       if (timedOut) {
-        throw new ProviderError('timeout', 503, `AI provider ${this.name} did not answer within ${this.config.timeoutMs} ms`);
+        throw new ProviderError(
+          'timeout',
+          503,
+          `AI provider ${this.name} did not answer within ${this.config.timeoutMs} ms`,
+        );
       }
       throw new ProviderError('unreachable', 503, `AI provider ${this.name} is unreachable: ${(e as Error).message}`);
     } finally {
@@ -202,7 +253,14 @@ export class ChatProvider {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ProviderError('timeout', 503, `AI provider ${this.name} went silent for ${this.config.timeoutMs} ms ${what}`)),
+        () =>
+          reject(
+            new ProviderError(
+              'timeout',
+              503,
+              `AI provider ${this.name} went silent for ${this.config.timeoutMs} ms ${what}`,
+            ),
+          ),
         this.config.timeoutMs,
       );
     });
@@ -216,8 +274,19 @@ export class ChatProvider {
 
 /** Keywords strict structured-output modes reject or ignore; zod checks them after the answer. */
 const UNSUPPORTED = new Set([
-  '$schema', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'multipleOf', 'minItems', 'maxItems', 'default',
+  '$schema',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'default',
 ]);
 
 /**

@@ -3,11 +3,19 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import type { OnlineConfig } from './config.ts';
 import { ProviderError } from './errors.ts';
-import { startFakeProvider, type FakeProvider } from './fake_provider.ts';
+import { type FakeProvider, startFakeProvider } from './fake_provider.ts';
 import { ChatProvider, structuredOutputSchema } from './provider.ts';
 
 function configFor(fake: FakeProvider, extra: Partial<OnlineConfig> = {}): OnlineConfig {
-  return { mode: 'online', baseUrl: fake.url, apiKey: fake.apiKey, model: 'fake-model', timeoutMs: 2000, jsonMode: 'json_schema', ...extra };
+  return {
+    mode: 'online',
+    baseUrl: fake.url,
+    apiKey: fake.apiKey,
+    model: 'fake-model',
+    timeoutMs: 2000,
+    jsonMode: 'json_schema',
+    ...extra,
+  };
 }
 
 async function withFake(fn: (fake: FakeProvider) => Promise<void>, options = {}) {
@@ -71,30 +79,38 @@ Deno.test('json: text that is not JSON, or JSON of the wrong shape, is a 502 nam
   withFake(async (fake) => {
     const p = new ChatProvider(configFor(fake));
     fake.setResponder(() => 'Sure! Here it is');
-    await assert.rejects(p.json(hello, z.object({ a: z.string() }), 'report'), (e: ProviderError) =>
-      e.status === 502 && e.failure === 'invalid_response' && /not JSON for report/.test(e.message));
+    await assert.rejects(
+      p.json(hello, z.object({ a: z.string() }), 'report'),
+      (e: ProviderError) =>
+        e.status === 502 && e.failure === 'invalid_response' && /not JSON for report/.test(e.message),
+    );
     fake.setResponder(() => '{"a": 1}');
-    await assert.rejects(p.json(hello, z.object({ a: z.string() }), 'report'), (e: ProviderError) =>
-      e.status === 502 && /does not match report: a:/.test(e.message));
+    await assert.rejects(
+      p.json(hello, z.object({ a: z.string() }), 'report'),
+      (e: ProviderError) => e.status === 502 && /does not match report: a:/.test(e.message),
+    );
   }));
 
 Deno.test('a wrong key: the provider 401 is a 502 naming the credentials', () =>
   withFake(async (fake) => {
     const p = new ChatProvider({ ...configFor(fake), apiKey: 'wrong' });
     await assert.rejects(p.complete(hello), (e: ProviderError) =>
-      e.status === 502 && e.failure === 'auth' && /refused our credentials \(401 invalid_api_key\): Incorrect API key provided/.test(e.message));
+      e.status === 502 && e.failure === 'auth' &&
+      /refused our credentials \(401 invalid_api_key\): Incorrect API key provided/.test(e.message));
   }));
 
 Deno.test('429 is a 503 with Retry-After; 500 is a 502; both before any stream starts', () =>
   withFake(async (fake) => {
     const p = new ChatProvider(configFor(fake));
     fake.failNext({ status: 429, retryAfter: 3, message: 'Rate limit reached' });
-    await assert.rejects(p.stream(hello), (e: ProviderError) => e.status === 503 && e.retryAfter === 3 && e.failure === 'rate_limited');
+    await assert.rejects(p.stream(hello), (e: ProviderError) =>
+      e.status === 503 && e.retryAfter === 3 && e.failure === 'rate_limited');
     fake.failNext({ status: 500, message: 'The server had an error' });
     await assert.rejects(p.complete(hello), (e: ProviderError) =>
       e.status === 502 && /failed \(500 server_error\): The server had an error/.test(e.message));
     fake.failNext({ status: 404, code: 'model_not_found', message: 'The model `x` does not exist' });
-    await assert.rejects(p.complete(hello), (e: ProviderError) => e.status === 502 && /Check AI_MODEL/.test(e.message));
+    await assert.rejects(p.complete(hello), (e: ProviderError) =>
+      e.status === 502 && /Check AI_MODEL/.test(e.message));
   }));
 
 Deno.test('a stream cut off before [DONE] is a 502 stream_interrupted after the deltas received', () =>
@@ -123,15 +139,18 @@ Deno.test('a stream that goes silent is a 503 timeout', () =>
   withFake(async (fake) => {
     const p = new ChatProvider(configFor(fake, { timeoutMs: 150 }));
     fake.setLatency(0, 600);
-    await assert.rejects(collect(await p.stream(hello)), (e: ProviderError) => e.status === 503 && e.failure === 'timeout');
+    await assert.rejects(collect(await p.stream(hello)), (e: ProviderError) =>
+      e.status === 503 && e.failure === 'timeout');
   }));
 
 Deno.test('nobody listening is a 503 unreachable', async () => {
   const fake = await startFakeProvider();
   const config = configFor(fake);
   await fake.close();
-  await assert.rejects(new ChatProvider(config).complete(hello), (e: ProviderError) =>
-    e.status === 503 && e.failure === 'unreachable' && /unreachable/.test(e.message));
+  await assert.rejects(
+    new ChatProvider(config).complete(hello),
+    (e: ProviderError) => e.status === 503 && e.failure === 'unreachable' && /unreachable/.test(e.message),
+  );
 });
 
 Deno.test('the fake speaks OpenAI: chat.completion and chat.completion.chunk, errors with an error object', () =>
@@ -168,7 +187,9 @@ Deno.test('the schema sent for structured output keeps structure, drops the cons
   });
   const sent = structuredOutputSchema(z.toJSONSchema(schema, { target: 'draft-7' })) as Record<string, unknown>;
   const text = JSON.stringify(sent);
-  for (const k of ['minLength', 'maxLength', 'minimum', 'maximum', 'maxItems', '$schema']) assert.ok(!text.includes(`"${k}"`), k);
+  for (const k of ['minLength', 'maxLength', 'minimum', 'maximum', 'maxItems', '$schema']) {
+    assert.ok(!text.includes(`"${k}"`), k);
+  }
   assert.equal(sent.additionalProperties, false);
   assert.deepEqual((sent.required as string[]).sort(), ['kind', 'n', 'name', 'note', 'tags']);
   assert.deepEqual((sent.properties as Record<string, { enum?: string[] }>).kind!.enum, ['a', 'b']);

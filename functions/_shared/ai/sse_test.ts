@@ -30,5 +30,8 @@ Deno.test('a last event without its blank line still counts', async () => {
 });
 
 Deno.test('sseEvent writes one JSON data event', () => {
-  assert.equal(new TextDecoder().decode(sseEvent({ type: 'delta', content: 'hi' })), 'data: {"type":"delta","content":"hi"}\n\n');
+  assert.equal(
+    new TextDecoder().decode(sseEvent({ type: 'delta', content: 'hi' })),
+    'data: {"type":"delta","content":"hi"}\n\n',
+  );
 });
