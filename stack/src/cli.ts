@@ -23,6 +23,7 @@ const BENCHES: Record<string, string> = {
   rest: 'tests/bench/rest.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
+  ai: 'tests/bench/ai.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>

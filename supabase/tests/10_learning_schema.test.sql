@@ -14,8 +14,9 @@ select tables_are('public', array[
   'tasks', 'follows',
   'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
   'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
-  'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts'
-], 'public holds exactly the learning-core, engagement, study, lesson, memory, audit and webhook tables');
+  'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts',
+  'training_categories', 'training_scenarios', 'training_sessions', 'training_messages', 'training_reports', 'training_notes'
+], 'public holds exactly the learning-core, engagement, study, lesson, memory, audit, webhook and AI training tables');
 
 select is_empty($$
   select c.relname from pg_class c

@@ -1,6 +1,6 @@
 // The functions service inside the gateway app, without a port: routing, verify_jwt, boot errors.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -14,11 +14,14 @@ const root = mkdtempSync(join(tmpdir(), 'fn-service-'));
 mkdirSync(join(root, 'supabase'));
 mkdirSync(join(root, 'functions', 'hello'), { recursive: true });
 writeFileSync(join(root, 'functions', 'hello', 'index.ts'), `Deno.serve((req) => new Response(new URL(req.url).pathname + new URL(req.url).search));`);
+mkdirSync(join(root, 'functions', 'env'));
+writeFileSync(join(root, 'functions', 'env', 'index.ts'), `Deno.serve(() => new Response(String(Deno.env.get('GREETING')) + ' ' + String(Deno.env.get('TARGET'))));`);
 writeFileSync(
   join(root, 'supabase', 'config.toml'),
   `project_id = "t"\n[api]\nport = 1\n[db]\nport = 1\n` +
     `[functions.hello]\nentrypoint = "../functions/hello/index.ts"\n` +
-    `[functions.missing]\nverify_jwt = false\nentrypoint = "../functions/missing/index.ts"\n`,
+    `[functions.missing]\nverify_jwt = false\nentrypoint = "../functions/missing/index.ts"\n` +
+    `[functions.env]\nverify_jwt = false\nentrypoint = "../functions/env/index.ts"\n`,
 );
 const configPath = join(root, 'supabase', 'config.toml');
 const inst: Instance = { name: 't', dir: root, dataDir: root, logFile: '', dbPort: 1, apiPort: 1, jwtSecret: DEFAULT_JWT_SECRET, disposable: true };
@@ -56,6 +59,16 @@ test('a valid JWT reaches the function, which sees /<name>/<rest>?<query>', asyn
 
 test('an entrypoint that does not exist is a BOOT_ERROR', async () => {
   assert.deepEqual(await get('/missing'), { status: 503, body: { code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' } });
+});
+
+test('secrets: functions/.env under the instance\'s functions.env; a change restarts the function', async () => {
+  const text = async () => (await app.request('http://gw.test/functions/v1/env')).text();
+  writeFileSync(join(root, 'functions', '.env'), 'GREETING=hello\nTARGET=world\n');
+  assert.equal(await text(), 'hello world');
+  writeFileSync(join(root, 'functions.env'), 'TARGET=test instance\n');
+  assert.equal(await text(), 'hello test instance', 'the instance file wins, and is read at once');
+  rmSync(join(root, 'functions.env'));
+  assert.equal(await text(), 'hello world', 'removing it restores functions/.env');
 });
 
 test('health says whether Deno runs', async () => {

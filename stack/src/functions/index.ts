@@ -4,7 +4,10 @@
 // forwards method, headers, `/<name>/<rest>?<query>` and the streamed body, and streams the answer
 // back. Failures answer the runtime's `{code, message}` bodies. With STACK_WATCH=1 a change under
 // functions/ (or to config.toml) retires the running processes, so the next request loads new code.
-import { watch, type FSWatcher } from 'node:fs';
+// Secrets come from functions/.env, overridden by the instance's own `.supabase/<instance>/functions.env`
+// (how a test points the AI functions at its fake provider); an edit of either file retires the
+// running processes, so the next request sees the new values.
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { apiUrl, dbUrl, projectRoot, readConfig } from '../config.ts';
@@ -29,6 +32,8 @@ export interface FunctionsOptions {
   functionsDir?: string;
   /** Secrets for every function, dotenv syntax. Default `<functionsDir>/.env`. */
   envFile?: string;
+  /** This instance's own secrets, over `envFile`. Default `<instance dir>/functions.env`. */
+  instanceEnvFile?: string;
   /** Reload on file change. Default: STACK_WATCH=1. */
   watch?: boolean;
   /** Longest wait for a function's response headers (Supabase's wall clock: 400 s locally). */
@@ -43,6 +48,7 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
   const configPath = options.configPath ?? join(projectRoot, 'supabase', 'config.toml');
   const functionsDir = options.functionsDir ?? join(projectRoot, 'functions');
   const envFile = options.envFile ?? join(functionsDir, '.env');
+  const instanceEnvFile = options.instanceEnvFile ?? join(ctx.inst.dir, 'functions.env');
   const wallClockMs = options.wallClockMs ?? 400_000;
   const bootTimeoutMs = options.bootTimeoutMs ?? 120_000;
   const retireGraceMs = options.retireGraceMs ?? 30_000;
@@ -53,13 +59,15 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
   const workers = new Map<string, FunctionWorker>();
   const all = new Set<FunctionWorker>();
 
-  /** The environment Supabase gives a function, over the secrets file, over what Deno needs. */
+  /** The environment Supabase gives a function, over the secrets files, over what Deno needs. */
   function functionEnv(): Record<string, string> {
     const secrets = readSecrets(envFile);
-    for (const warning of secrets.warnings) log({ level: 'warn', msg: 'functions env file', warning });
+    const own = readSecrets(instanceEnvFile);
+    for (const warning of [...secrets.warnings, ...own.warnings]) log({ level: 'warn', msg: 'functions env file', warning });
     return {
       ...denoEnv(),
       ...secrets.vars,
+      ...own.vars,
       SUPABASE_URL: apiUrl(ctx.inst),
       SUPABASE_ANON_KEY: ctx.keys.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: ctx.keys.serviceRoleKey,
@@ -67,11 +75,28 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
     };
   }
 
+  /** Changes when either secrets file is written, created or removed. */
+  function secretsVersion(): string {
+    return [envFile, instanceEnvFile]
+      .map((f) => {
+        try {
+          const st = statSync(f);
+          return `${st.ino}:${st.size}:${st.mtimeMs}`;
+        } catch {
+          return '-';
+        }
+      })
+      .join('|');
+  }
+  const secretsOf = new WeakMap<FunctionWorker, string>();
+
   function workerFor(def: FunctionDefinition): FunctionWorker {
     const current = workers.get(def.name);
-    if (current?.usable && sameDefinition(current.def, def)) return current;
+    const version = secretsVersion();
+    if (current?.usable && sameDefinition(current.def, def) && secretsOf.get(current) === version) return current;
     current?.retire(retireGraceMs);
     const worker = new FunctionWorker({ def, bin, env: functionEnv(), bootTimeoutMs, log });
+    secretsOf.set(worker, version);
     log({ level: 'info', msg: 'function starting', function: def.name, pid: worker.pid });
     workers.set(def.name, worker);
     all.add(worker);

@@ -921,6 +921,168 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"training_categories": {
+                  Row: {
+                    "description": string,"name": string,"position": number,"slug": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "description": string,"name": string,"position": number,"slug": string
+                  }
+                  Update: {
+                    "description"?: string,"name"?: string,"position"?: number,"slug"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"training_messages": {
+                  Row: {
+                    "content": string,"created_at": string,"id": number,"organization_id": string | null,"role": Database["public"]['Enums']["training_message_role"],"search": unknown,"session_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id": string,"user_id"?: string
+                  }
+                  Update: {
+                    "content"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"role"?: Database["public"]['Enums']["training_message_role"],"search"?: never,"session_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_messages_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_notes": {
+                  Row: {
+                    "author_id": string,"body": string,"created_at": string,"id": number,"organization_id": string | null,"session_id": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "author_id"?: string,"body": string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id": string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "author_id"?: string,"body"?: string,"created_at"?: string,"id"?: never,"organization_id"?: string | null,"session_id"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_notes_author_id_fkey"
+      columns: ["author_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_notes_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: false
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_reports": {
+                  Row: {
+                    "citations": NonNullable<Json>,"created_at": string,"criteria": NonNullable<Json>,"generated_by": string,"improvements": NonNullable<Json>,"organization_id": string | null,"overall_score": number,"search": unknown,"session_id": string,"strengths": NonNullable<Json>,"summary": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "citations"?: NonNullable<Json>,"created_at"?: string,"criteria": NonNullable<Json>,"generated_by": string,"improvements"?: NonNullable<Json>,"organization_id"?: string | null,"overall_score": number,"search"?: never,"session_id": string,"strengths"?: NonNullable<Json>,"summary": string,"user_id": string
+                  }
+                  Update: {
+                    "citations"?: NonNullable<Json>,"created_at"?: string,"criteria"?: NonNullable<Json>,"generated_by"?: string,"improvements"?: NonNullable<Json>,"organization_id"?: string | null,"overall_score"?: number,"search"?: never,"session_id"?: string,"strengths"?: NonNullable<Json>,"summary"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_reports_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_reports_session_id_fkey"
+      columns: ["session_id"]
+isOneToOne: true
+      referencedRelation: "training_sessions"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_reports_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_scenarios": {
+                  Row: {
+                    "category": string,"created_at": string,"created_by": string | null,"customer_brief": string,"difficulty": Database["public"]['Enums']["training_difficulty"] | null,"id": string,"is_active": boolean,"organization_id": string | null,"title": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category": string,"created_at"?: string,"created_by"?: string | null,"customer_brief": string,"difficulty"?: Database["public"]['Enums']["training_difficulty"] | null,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"title": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "category"?: string,"created_at"?: string,"created_by"?: string | null,"customer_brief"?: string,"difficulty"?: Database["public"]['Enums']["training_difficulty"] | null,"id"?: string,"is_active"?: boolean,"organization_id"?: string | null,"title"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_scenarios_category_fkey"
+      columns: ["category"]
+isOneToOne: false
+      referencedRelation: "training_categories"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "training_scenarios_created_by_fkey"
+      columns: ["created_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_scenarios_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_sessions": {
+                  Row: {
+                    "category": string,"completed_at": string | null,"difficulty": Database["public"]['Enums']["training_difficulty"],"duration_minutes": number,"ends_at": string,"id": string,"organization_id": string | null,"overall_score": number | null,"scenario_id": string | null,"started_at": string,"status": Database["public"]['Enums']["training_session_status"],"user_id": string,"xp_awarded": number | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category": string,"completed_at"?: string | null,"difficulty": Database["public"]['Enums']["training_difficulty"],"duration_minutes": number,"ends_at"?: string,"id"?: string,"organization_id"?: string | null,"overall_score"?: number | null,"scenario_id"?: string | null,"started_at"?: string,"status"?: Database["public"]['Enums']["training_session_status"],"user_id"?: string,"xp_awarded"?: number | null
+                  }
+                  Update: {
+                    "category"?: string,"completed_at"?: string | null,"difficulty"?: Database["public"]['Enums']["training_difficulty"],"duration_minutes"?: number,"ends_at"?: string,"id"?: string,"organization_id"?: string | null,"overall_score"?: number | null,"scenario_id"?: string | null,"started_at"?: string,"status"?: Database["public"]['Enums']["training_session_status"],"user_id"?: string,"xp_awarded"?: number | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_sessions_category_fkey"
+      columns: ["category"]
+isOneToOne: false
+      referencedRelation: "training_categories"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "training_sessions_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_sessions_scenario_id_fkey"
+      columns: ["scenario_id"]
+isOneToOne: false
+      referencedRelation: "training_scenarios"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_sessions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"user_achievements": {
                   Row: {
                     "achievement_id": number,"earned_at": string,"user_id": string
@@ -1073,14 +1235,14 @@ isOneToOne: false
                   ]
                 },"xp_events": {
                   Row: {
-                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"organization_id": string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id": number | null,"amount": number,"attempt_id": string | null,"created_at": string,"id": number,"note": string | null,"organization_id": string | null,"source": Database["public"]['Enums']["xp_source"],"training_session_id": string | null,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source": Database["public"]['Enums']["xp_source"],"user_id": string
+                    "achievement_id"?: number | null,"amount": number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source": Database["public"]['Enums']["xp_source"],"training_session_id"?: string | null,"user_id": string
                   }
                   Update: {
-                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"user_id"?: string
+                    "achievement_id"?: number | null,"amount"?: number,"attempt_id"?: string | null,"created_at"?: string,"id"?: never,"note"?: string | null,"organization_id"?: string | null,"source"?: Database["public"]['Enums']["xp_source"],"training_session_id"?: string | null,"user_id"?: string
                   }
                   Relationships: [
                     {
@@ -1173,6 +1335,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"complete_training_session":
+{ Args: { "p_report": Json,"p_session": string }; Returns: Json
+                           },
 "create_lesson":
 { Args: { "p_body": string,"p_change_summary"?: string,"p_exam"?: string,"p_organization": string,"p_title": string }; Returns: {
               "body": string,
@@ -1458,6 +1623,11 @@ isOneToOne: false
 "search_tasks":
 { Args: { "p_deleted"?: boolean,"p_descending"?: boolean,"p_due_from"?: string,"p_due_to"?: string,"p_limit"?: number,"p_offset"?: number,"p_priority"?: (Database["public"]['Enums']["task_priority"])[],"p_query"?: string,"p_sort"?: string,"p_status"?: (Database["public"]['Enums']["task_status"])[],"p_tags"?: (string)[] }; Returns: Json
                            },
+"search_training_sessions":
+{ Args: { "p_limit"?: number,"p_query": string }; Returns: {
+              "category": string,"difficulty": Database["public"]['Enums']["training_difficulty"],"headline": string,"organization_id": string,"overall_score": number,"rank": number,"session_id": string,"started_at": string,"status": Database["public"]['Enums']["training_session_status"],"user_id": string
+            }[]
+                           },
 "send_notification":
 { Args: { "p_body"?: string,"p_data"?: Json,"p_organization"?: string,"p_title": string,"p_users"?: (string)[] }; Returns: number
                            },
@@ -1507,7 +1677,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","assignment_kind": "quiz"|"lesson","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","date_format_preference": "YYYY-MM-DD"|"DD/MM/YYYY"|"MM/DD/YYYY"|"DD.MM.YYYY","email_kind": "weekly_progress"|"streak_reminder"|"achievement"|"assignment"|"training_report"|"invitation"|"system","email_status": "queued"|"sending"|"sent"|"failed"|"cancelled","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","lesson_status": "draft"|"in_review"|"approved"|"published"|"archived","notification_type": "achievement"|"level_up"|"streak_at_risk"|"assignment_due"|"invitation"|"report_ready"|"moderation_result"|"system","org_role": "owner"|"admin"|"instructor"|"learner","profile_visibility": "public"|"organisation"|"private","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","task_priority": "low"|"medium"|"high"|"urgent","task_status": "todo"|"in_progress"|"done","team_kind": "team"|"cohort","theme_preference": "system"|"light"|"dark","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"
+            "achievement_criteria": "quiz_completed"|"perfect_quiz"|"high_score_quiz"|"correct_answers"|"study_streak"|"level_reached"|"exam_specific","assignment_kind": "quiz"|"lesson","attempt_status": "in_progress"|"submitted"|"abandoned","avatar_rarity": "common"|"rare"|"epic"|"legendary","date_format_preference": "YYYY-MM-DD"|"DD/MM/YYYY"|"MM/DD/YYYY"|"DD.MM.YYYY","email_kind": "weekly_progress"|"streak_reminder"|"achievement"|"assignment"|"training_report"|"invitation"|"system","email_status": "queued"|"sending"|"sent"|"failed"|"cancelled","invitation_status": "pending"|"accepted"|"declined"|"revoked","leaderboard_board": "xp"|"quiz_count"|"accuracy"|"streak"|"exam","leaderboard_period": "all_time"|"monthly"|"weekly","lesson_status": "draft"|"in_review"|"approved"|"published"|"archived","notification_type": "achievement"|"level_up"|"streak_at_risk"|"assignment_due"|"invitation"|"report_ready"|"moderation_result"|"system","org_role": "owner"|"admin"|"instructor"|"learner","profile_visibility": "public"|"organisation"|"private","question_status": "draft"|"published"|"retired","quiz_mode": "practice"|"weak_areas"|"review","report_reason": "incorrect_answer"|"unclear"|"typo"|"outdated"|"other","report_status": "open"|"accepted"|"rejected"|"resolved","task_priority": "low"|"medium"|"high"|"urgent","task_status": "todo"|"in_progress"|"done","team_kind": "team"|"cohort","theme_preference": "system"|"light"|"dark","training_difficulty": "new-joining"|"basic"|"experienced"|"expert","training_message_role": "learner"|"customer","training_session_status": "active"|"completed"|"abandoned","xp_source": "quiz"|"accuracy_bonus"|"achievement"|"adjustment"|"training"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -1623,7 +1793,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"assignment_kind": ["quiz", "lesson"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"date_format_preference": ["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"],"email_kind": ["weekly_progress", "streak_reminder", "achievement", "assignment", "training_report", "invitation", "system"],"email_status": ["queued", "sending", "sent", "failed", "cancelled"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"lesson_status": ["draft", "in_review", "approved", "published", "archived"],"notification_type": ["achievement", "level_up", "streak_at_risk", "assignment_due", "invitation", "report_ready", "moderation_result", "system"],"org_role": ["owner", "admin", "instructor", "learner"],"profile_visibility": ["public", "organisation", "private"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"task_priority": ["low", "medium", "high", "urgent"],"task_status": ["todo", "in_progress", "done"],"team_kind": ["team", "cohort"],"theme_preference": ["system", "light", "dark"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment"]
+            "achievement_criteria": ["quiz_completed", "perfect_quiz", "high_score_quiz", "correct_answers", "study_streak", "level_reached", "exam_specific"],"assignment_kind": ["quiz", "lesson"],"attempt_status": ["in_progress", "submitted", "abandoned"],"avatar_rarity": ["common", "rare", "epic", "legendary"],"date_format_preference": ["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"],"email_kind": ["weekly_progress", "streak_reminder", "achievement", "assignment", "training_report", "invitation", "system"],"email_status": ["queued", "sending", "sent", "failed", "cancelled"],"invitation_status": ["pending", "accepted", "declined", "revoked"],"leaderboard_board": ["xp", "quiz_count", "accuracy", "streak", "exam"],"leaderboard_period": ["all_time", "monthly", "weekly"],"lesson_status": ["draft", "in_review", "approved", "published", "archived"],"notification_type": ["achievement", "level_up", "streak_at_risk", "assignment_due", "invitation", "report_ready", "moderation_result", "system"],"org_role": ["owner", "admin", "instructor", "learner"],"profile_visibility": ["public", "organisation", "private"],"question_status": ["draft", "published", "retired"],"quiz_mode": ["practice", "weak_areas", "review"],"report_reason": ["incorrect_answer", "unclear", "typo", "outdated", "other"],"report_status": ["open", "accepted", "rejected", "resolved"],"task_priority": ["low", "medium", "high", "urgent"],"task_status": ["todo", "in_progress", "done"],"team_kind": ["team", "cohort"],"theme_preference": ["system", "light", "dark"],"training_difficulty": ["new-joining", "basic", "experienced", "expert"],"training_message_role": ["learner", "customer"],"training_session_status": ["active", "completed", "abandoned"],"xp_source": ["quiz", "accuracy_bonus", "achievement", "adjustment", "training"]
           }
         }
 } as const
