@@ -11,8 +11,15 @@ export type Log = (msg: string) => void;
 /**
  * Starts the instance and brings its database up to date. Idempotent. `built` means the
  * database was just rebuilt from scratch (first start), `started` that pending migrations ran.
+ * `fresh` rebuilds an existing database instead of migrating it (the test runner: a stale
+ * instance's history, e.g. a migration applied by hand, must not stop a run that rebuilds anyway).
  */
-export async function start(inst: Instance, log: Log, hooks: BuildHooks = {}): Promise<'built' | 'started' | 'already running'> {
+export async function start(
+  inst: Instance,
+  log: Log,
+  hooks: BuildHooks = {},
+  opts: { fresh?: boolean } = {},
+): Promise<'built' | 'started' | 'already running'> {
   await ensureSystemDependencies(log);
   ensureLocalExtensions(log);
   if (await isRunning(inst)) {
@@ -26,7 +33,7 @@ export async function start(inst: Instance, log: Log, hooks: BuildHooks = {}): P
   }
   await startCluster(inst);
   let outcome: 'built' | 'started' = 'started';
-  if (await isBootstrapped(inst)) {
+  if ((await isBootstrapped(inst)) && !opts.fresh) {
     await migrate(inst);
   } else {
     log('building the database: platform bootstrap, migrations, seed');

@@ -158,7 +158,7 @@ export async function runTests(): Promise<number> {
   const hooks = { afterBootstrap: async () => void (bootstrapped = await installedExtensions(inst)) };
   const db = await suite('database: start, platform bootstrap, migrations, seed', async () => {
     // Every run starts from the migrations, whatever state the instance was left in.
-    if ((await start(inst, log, hooks)) !== 'built') await rebuild(inst, hooks);
+    if ((await start(inst, log, hooks, { fresh: true })) !== 'built') await rebuild(inst, hooks);
     return check(true, '');
   });
 

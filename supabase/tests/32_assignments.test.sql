@@ -35,10 +35,11 @@ select lives_ok(format($$ insert into public.assignments (organization_id, title
                          values (%L, 'Domain one drill', 'test-exam', '{1.0}', 10, 70, (select id from public.departments where name = 'Engineering'), '2026-06-20 12:00+00') $$,
                        tests.org_id('org-one')),
   'to a department, restricted to a domain');
+select set_config('test.lesson', (public.create_lesson(tests.org_id('org-one'), 'Intro', 'Welcome')).lesson_id::text, true);
 select lives_ok(format($$ insert into public.assignments (organization_id, kind, title, lesson_id, assignee_user_id, due_at)
-                         values (%L, 'lesson', 'Read the intro', gen_random_uuid(), %L, '2026-06-20 12:00+00') $$,
-                       tests.org_id('org-one'), tests.get_user_id('learner_b')),
-  'or a lesson (lesson_id, no foreign key until lessons exist)');
+                         values (%L, 'lesson', 'Read the intro', %L, %L, '2026-06-20 12:00+00') $$,
+                       tests.org_id('org-one'), current_setting('test.lesson'), tests.get_user_id('learner_b')),
+  'or one of the organisation''s lessons');
 select is((select created_by from public.assignments where title = 'Warm-up'), tests.get_user_id('instructor_1'), 'created_by is the caller');
 select is((select count(*)::int from public.assignment_recipients), 1 + 2 + 2 + 1, 'recipients are expanded: 1 + team of 2 + department of 2 + 1');
 select throws_ok(format($$ insert into public.assignments (organization_id, title, exam_id, domain_codes, question_count, pass_mark, assignee_user_id, due_at)

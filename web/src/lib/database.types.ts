@@ -94,6 +94,12 @@ isOneToOne: false
       referencedRelation: "exams"
       referencedColumns: ["id"]
     },{
+      foreignKeyName: "assignments_lesson_fkey"
+      columns: ["lesson_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "lessons"
+      referencedColumns: ["id","organization_id"]
+    },{
       foreignKeyName: "assignments_organization_id_fkey"
       columns: ["organization_id"]
 isOneToOne: false
@@ -1335,6 +1341,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"complete_lesson":
+{ Args: { "p_lesson": string }; Returns: number
+                           },
 "complete_training_session":
 { Args: { "p_report": Json,"p_session": string }; Returns: Json
                            },
