@@ -131,6 +131,9 @@ export const ERRORS = {
   DatabaseError: (message: string, cause?: unknown) => make({ code: ErrorCode.DatabaseError, httpStatusCode: 500, message, cause }),
   UnableToEmptyBucket: (bucket: string, message: string) =>
     make({ code: ErrorCode.InvalidRequest, resource: bucket, httpStatusCode: 409, message }),
+  /** A source image that cannot be rendered, or a failed render (Storage's ImageProcessingError). */
+  ImageProcessingError: (statusCode: number, message: string, cause?: unknown) =>
+    make({ code: statusCode > 499 ? ErrorCode.InternalError : ErrorCode.InvalidRequest, httpStatusCode: statusCode, message, cause }),
   Aborted: (message: string) => make({ code: ErrorCode.Aborted, httpStatusCode: 500, message }),
   /** The client went away mid-request (Storage's renderer answers these 499). */
   RequestAborted: (cause?: unknown) =>

@@ -35,9 +35,11 @@ import getSignedUploadUrl from './routes/object/get-signed-upload-url.ts';
 import getSignedUrl from './routes/object/get-signed-url.ts';
 import getSignedUrls from './routes/object/get-signed-urls.ts';
 import listObjects from './routes/object/list-objects.ts';
+import listObjectsV2 from './routes/object/list-objects-v2.ts';
 import moveObject from './routes/object/move-object.ts';
 import updateObject from './routes/object/update-object.ts';
 import uploadSignedObject from './routes/object/upload-signed-object.ts';
+import renderImage from './routes/render/render-image.ts';
 
 /**
  * Registration order matters where paths overlap (`/object/sign/b/k` also matches
@@ -56,6 +58,7 @@ const ROUTES = [
   getSignedUrl,
   getSignedObject,
   listObjects,
+  listObjectsV2,
   moveObject,
   copyObject,
   getObjectInfo,
@@ -65,6 +68,7 @@ const ROUTES = [
   updateObject,
   deleteObjects,
   deleteObject,
+  renderImage,
 ];
 
 const MIME_BY_EXTENSION: Record<string, string> = {

@@ -8,6 +8,7 @@ import { checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts'
 import type { BucketRow, ListBucketOptions, ObjectMetadata, ObjectRow, Queries, SearchRow, StorageDb } from './db.ts';
 import { escapeLike } from './db.ts';
 import { ERRORS, ErrorCode, StorageError } from './errors.ts';
+import { listV2Result, planListV2, type ListV2Options, type ListV2Result } from './list-v2.ts';
 import { isEmptyFolder, MAX_OBJECTS_PER_REQUEST, maxUploadSize, mustBeValidBucketName, mustBeValidKey, parseFileSizeLimit, validateAllowedMimeTypes } from './limits.ts';
 import { SCOPE_DOWNLOAD, SCOPE_UPLOAD, type DownloadToken, type UploadToken, type UrlSigner } from './signed-url.ts';
 import { readUpload, type UploadInput } from './uploader.ts';
@@ -459,12 +460,23 @@ export class ObjectStorage {
     );
   }
 
+  /** POST /object/list-v2: one page of objects (and folders) under a prefix, as the caller sees them. */
+  async listObjectsV2(o: ListV2Options): Promise<ListV2Result> {
+    const plan = planListV2(o);
+    const rows = await this.db.tx(
+      (q) => (plan.delimited ? q.listObjectsV2Delimited(this.bucketId, plan.query) : q.listObjectsV2Flat(this.bucketId, plan.query)),
+      { readOnly: true },
+    );
+    return listV2Result(plan, rows, o.sortBy);
+  }
+
   /** A download URL for an object the caller can read. */
-  async signObjectUrl(name: string, expiresIn: number): Promise<string> {
+  async signObjectUrl(name: string, expiresIn: number, render: { transformations: string; format: string } | undefined = undefined): Promise<string> {
     await this.findObject(name);
     const url = `${this.bucketId}/${name}`;
-    const token = await this.storage.deps.signer.signDownload(url, expiresIn);
-    return `/object/sign/${url}?token=${token}`;
+    const token = await this.storage.deps.signer.signDownload(url, expiresIn, render);
+    // A token that carries transformations is served by the image renderer.
+    return `/${render?.transformations ? 'render/image' : 'object'}/sign/${url}?token=${token}`;
   }
 
   async signObjectUrls(paths: string[], expiresIn: number): Promise<{ error: string | null; path: string; signedURL: string | null }[]> {
