@@ -119,6 +119,12 @@ export class FileBackend {
     return newVersion;
   }
 
+  /** Stages a complete file written elsewhere under the root (a finished resumable upload) by renaming it. */
+  async stageExisting(path: string, version: string): Promise<void> {
+    await rename(path, this.stagedPath(version));
+    await fsyncDir(this.stagingDir);
+  }
+
   /** Drops a staged file whose row did not commit. */
   async discard(version: string): Promise<void> {
     await unlink(this.stagedPath(version)).catch(() => undefined);

@@ -12,6 +12,7 @@ import { parseRange } from './backend.ts';
 import { SNIFF_BYTES } from './content-type.ts';
 import { renderImage } from './image.ts';
 import { type TransformOptions, transformationSegments } from './transform.ts';
+import { TusStore } from './tus-store.ts';
 import { Storage, type StorageDeps } from './storage.ts';
 import type { UploadInput } from './uploader.ts';
 
@@ -77,6 +78,8 @@ export class StorageHttp {
     readonly deps: StorageDeps,
     private readonly superCaller: Caller,
     private readonly ready: () => Promise<void>,
+    /** Unfinished resumable uploads (one store per service: it holds their locks). */
+    readonly tus: TusStore = new TusStore(deps.backend),
   ) {}
 
   get backend(): FileBackend {

@@ -16,6 +16,7 @@ import { ERRORS, toStorageError } from './errors.ts';
 import { StorageHttp } from './http.ts';
 import { isValidBucketName, isValidKey, validateAllowedMimeTypes } from './limits.ts';
 import { UrlSigner } from './signed-url.ts';
+import { TusStore } from './tus-store.ts';
 import { Storage, type StorageDeps } from './storage.ts';
 import createBucket from './routes/bucket/create-bucket.ts';
 import deleteBucket from './routes/bucket/delete-bucket.ts';
@@ -40,6 +41,7 @@ import moveObject from './routes/object/move-object.ts';
 import updateObject from './routes/object/update-object.ts';
 import uploadSignedObject from './routes/object/upload-signed-object.ts';
 import renderImage from './routes/render/render-image.ts';
+import resumable from './routes/tus/resumable.ts';
 
 /**
  * Registration order matters where paths overlap (`/object/sign/b/k` also matches
@@ -69,6 +71,7 @@ const ROUTES = [
   deleteObjects,
   deleteObject,
   renderImage,
+  resumable,
 ];
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -118,6 +121,7 @@ export function storageApp(http: StorageHttp, log: (record: Record<string, unkno
 
 export function storageService(ctx: GatewayContext): Service {
   const backend = new FileBackend(join(ctx.inst.dir, 'storage'));
+  const tus = new TusStore(backend);
   const deps: StorageDeps = {
     backend,
     signer: new UrlSigner(ctx.jwtKey),
@@ -174,6 +178,8 @@ export function storageService(ctx: GatewayContext): Service {
       () => db.tx((q) => q.allVersions(), { readOnly: true }),
     );
     if (published + removed > 0) ctx.log({ level: 'info', msg: 'storage: recovered the data directory', published, removed });
+    const expired = await tus.sweepExpired();
+    if (expired > 0) ctx.log({ level: 'info', msg: 'storage: removed expired resumable uploads', expired });
     await syncConfigBuckets();
   }
 
@@ -196,7 +202,7 @@ export function storageService(ctx: GatewayContext): Service {
   };
   ready().catch((e: unknown) => ctx.log({ level: 'error', msg: 'storage: start-up failed, retrying on the next request', err: e instanceof Error ? e.message : String(e) }));
 
-  const http = new StorageHttp(pool, deps, superCaller, ready);
+  const http = new StorageHttp(pool, deps, superCaller, ready, tus);
   const app = storageApp(http, (r) => ctx.log(r));
 
   return {

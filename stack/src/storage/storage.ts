@@ -283,6 +283,15 @@ export class ObjectStorage {
     return { id: row.id, path: `${this.bucketId}/${o.objectName}` };
   }
 
+  /** Makes a staged file (a finished resumable upload) the object, as an upload would. */
+  completeStagedUpload(
+    staged: StagedFile,
+    o: { objectName: string; owner: string | undefined; isUpsert: boolean; mimeType: string; cacheControl: string; userMetadata: Record<string, unknown> | undefined },
+  ): Promise<ObjectRow> {
+    mustBeValidKey(o.objectName);
+    return this.completeUpload(staged, o);
+  }
+
   private async completeUpload(
     staged: StagedFile,
     o: { objectName: string; owner: string | undefined; isUpsert: boolean; mimeType: string; cacheControl: string; userMetadata: Record<string, unknown> | undefined },
