@@ -132,7 +132,7 @@ export class ResumableUploads {
   }
 
   /** PATCH: bytes at `offset`; the object is written when the last one arrives. */
-  async patch(id: UploadId, offset: number, body: ReadableStream<Uint8Array> | null): Promise<UploadState> {
+  async patch(id: UploadId, offset: number, body: ReadableStream<Uint8Array> | null, declaredLength: number | undefined): Promise<UploadState> {
     const lock = await this.c.store.lock(id.version);
     let upload: { info: UploadInfo; offset: number };
     let newOffset: number;
@@ -140,6 +140,7 @@ export class ResumableUploads {
       upload = await this.find(id);
       await this.canUpload(upload.info);
       if (upload.offset !== offset) throw TUS_ERRORS.InvalidOffset();
+      if (declaredLength !== undefined && declaredLength > upload.info.size - offset) throw TUS_ERRORS.SizeExceeded();
       newOffset = await this.c.store.append(id.version, offset, body, upload.info.size - offset, lock.signal);
       if (newOffset === upload.info.size) await this.finish(upload.info);
     } finally {

@@ -101,7 +101,8 @@ export class TusStore {
   }
 
   /**
-   * Appends the body at `offset` (the file's size), at most `max` bytes: SizeExceeded past that.
+   * Appends the body at `offset` (the file's size), at most `max` bytes: past that, SizeExceeded
+   * and nothing of this body is kept.
    * Stops when `signal` aborts or the body fails (the client went away); what arrived is kept and
    * synced either way. Returns the new offset.
    */
@@ -126,6 +127,8 @@ export class TusStore {
             } catch (e) {
               throw signal.aborted && signal.reason instanceof StorageError ? signal.reason : ERRORS.RequestAborted(e);
             }
+            // A cancelled read ends the stream: that is the takeover, not the end of the body.
+            if (signal.aborted) throw signal.reason instanceof StorageError ? signal.reason : TUS_ERRORS.LockAborted();
             if (chunk.done) break;
             let bytes = chunk.value;
             if (written + bytes.length > max) {
@@ -146,6 +149,11 @@ export class TusStore {
     } catch (e) {
       failure ??= e;
     } finally {
+      // Too many bytes: the request is refused whole, nothing of it is kept.
+      if (failure instanceof StorageError && failure.message === TUS_ERRORS.SizeExceeded().message) {
+        await fh.truncate(offset).catch(() => undefined);
+        written = 0;
+      }
       await fh.sync().catch(() => undefined);
       await fh.close().catch(() => undefined);
     }

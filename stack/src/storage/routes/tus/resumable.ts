@@ -136,7 +136,7 @@ export default function resumable(app: Hono<GatewayEnv>, http: StorageHttp): voi
         if ((c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== TUS_CONTENT_TYPE) throw TUS_ERRORS.InvalidContentType();
         const offset = parseSizeHeader(c.req.header('upload-offset'));
         if (offset === undefined) throw TUS_ERRORS.MissingOffset();
-        const state = await uploads.patch(id!, offset, c.req.raw.body);
+        const state = await uploads.patch(id!, offset, c.req.raw.body, parseSizeHeader(c.req.header('content-length')));
         const headers = tusHeaders({ 'Upload-Offset': String(state.offset) });
         if (state.finished) headers.set('Tus-Complete', '1');
         else headers.set('Upload-Expires', new Date(state.info.expiresAt).toUTCString());
