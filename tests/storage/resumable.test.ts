@@ -224,6 +224,14 @@ describe('the rules of a plain upload', () => {
     });
     assert.equal(await objectRow(RASTER, name), undefined);
     assert.deepEqual(tusFiles(), before, 'the refused bytes are gone');
+    // A plain upload of the same bytes meets the same rule.
+    const plain = await owner.client.storage.from(RASTER).upload(name, svg, { contentType: 'image/png' });
+    assert.deepEqual(
+      { message: plain.error?.message, statusCode: (plain.error as { statusCode?: string } | null)?.statusCode },
+      { message: 'mime type image/svg+xml is not supported', statusCode: '415' },
+    );
+    assert.equal(await objectRow(RASTER, name), undefined);
+    assert.deepEqual(tusFiles(), before);
   });
 
   test('an existing object is replaced only with x-upsert', async () => {

@@ -112,12 +112,20 @@ export class ResumableUploads {
     let offset = 0;
     try {
       await this.c.store.create(info);
-      if (o.body) offset = await this.c.store.append(o.version, 0, o.body, o.length, lock.signal);
+      if (o.body) {
+        try {
+          offset = await this.c.store.append(o.version, 0, o.body, o.length, lock.signal);
+        } catch (e) {
+          // The client never learnt this upload's URL: nothing can resume it.
+          await this.c.store.remove(o.version);
+          throw e;
+        }
+      }
+      if (offset === o.length) await this.finish(info);
     } finally {
       lock.release();
     }
-    const finished = offset === o.length ? (await this.finish(info), true) : false;
-    return { id, info, offset, finished };
+    return { id, info, offset, finished: offset === o.length };
   }
 
   /** HEAD: how much of the upload arrived. */

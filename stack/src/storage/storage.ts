@@ -4,7 +4,7 @@
 // lock), with bytes staged, committed and published by the file backend so that no interruption
 // leaves a row without its file or a file that matters without its row.
 import type { FileBackend, StagedFile } from './backend.ts';
-import { checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts';
+import { checkBytesAllowed, checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts';
 import type { BucketRow, ListBucketOptions, ObjectMetadata, ObjectRow, Queries, SearchRow, StorageDb } from './db.ts';
 import { escapeLike } from './db.ts';
 import { ERRORS, ErrorCode, StorageError } from './errors.ts';
@@ -272,6 +272,12 @@ export class ObjectStorage {
       metadata: { mimetype: file.mimeType, contentLength: file.declaredLength },
     });
     const staged = await this.backend.stage(file.body, maxFileSize);
+    try {
+      checkBytesAllowed(o.objectName, file.mimeType, sniffMimeType(await this.backend.readStagedHead(staged.version, SNIFF_BYTES)), bucket.allowed_mime_types);
+    } catch (e) {
+      await this.backend.discard(staged.version);
+      throw e;
+    }
     const row = await this.completeUpload(staged, {
       objectName: o.objectName,
       owner: o.owner,
