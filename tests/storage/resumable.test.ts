@@ -4,10 +4,12 @@
 // own answers and signed upload URLs.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tus from 'tus-js-client';
 import { env } from '../support/env.ts';
-import { LIMITED, mintUser, objectRow, PRIVATE, RASTER, serviceClient, setupFixtures, sql, storageFiles, type TestUser } from './fixtures.ts';
+import { LIMITED, mintUser, objectRow, PRIVATE, RASTER, serviceClient, setupFixtures, sql, storageDir, storageFiles, type TestUser } from './fixtures.ts';
 
 const ENDPOINT = `${env.SUPABASE_URL}/storage/v1/upload/resumable`;
 let owner: TestUser;
@@ -157,13 +159,18 @@ describe('an upload', () => {
       duplex: 'half',
       signal: abort.signal,
     } as RequestInit).catch(() => undefined);
-    // Until the server has what was sent.
-    for (let i = 0; i < 100; i++) {
+    // Until the server holds what was sent (on disk, when the test can see the instance's files).
+    const version = Buffer.from(location.split('/').pop()!, 'base64url').toString().split('/').pop()!;
+    const root = storageDir();
+    for (let i = 0; i < 200; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      const dir = storageFiles().filter((f) => f.startsWith('#tus/') && !f.endsWith('.json'));
-      if (dir.length === 0) break; // storage directory not visible here: wait the fixed time
+      if (!root) {
+        if (i >= 20) break;
+        continue;
+      }
+      const path = join(root, '#tus', version);
+      if (existsSync(path) && statSync(path).size >= sent) break;
     }
-    await new Promise((r) => setTimeout(r, 300));
     return { location, abort, response };
   }
 

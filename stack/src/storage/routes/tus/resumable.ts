@@ -19,6 +19,7 @@ import {
   encodeUploadId,
   parseSizeHeader,
   parseUploadMetadata,
+  stringifyUploadMetadata,
   TUS_CONTENT_TYPE,
   TUS_EXPOSED_HEADERS,
   TUS_EXTENSIONS,
@@ -31,8 +32,7 @@ const BASE = '/upload/resumable';
 const PREFIX = '/storage/v1';
 
 function tusHeaders(extra: Record<string, string> = {}): Headers {
-  const h = new Headers({ 'Tus-Resumable': TUS_RESUMABLE, ...extra });
-  return h;
+  return new Headers({ 'Tus-Resumable': TUS_RESUMABLE, ...extra });
 }
 
 function tusError(e: unknown, log: (r: Record<string, unknown>) => void, requestId: string | undefined): Response {
@@ -128,7 +128,7 @@ export default function resumable(app: Hono<GatewayEnv>, http: StorageHttp): voi
       if (method === 'HEAD') {
         const state = await uploads.head(id!);
         const headers = tusHeaders({ 'Cache-Control': 'no-store', 'Upload-Offset': String(state.offset), 'Upload-Length': String(state.info.size) });
-        headers.set('Upload-Metadata', Object.entries(state.info.metadata).map(([k, v]) => (v === null ? k : `${k} ${Buffer.from(v).toString('base64')}`)).join(','));
+        headers.set('Upload-Metadata', stringifyUploadMetadata(state.info.metadata));
         headers.set('Upload-Expires', new Date(state.info.expiresAt).toUTCString());
         return new Response(null, { status: 200, headers });
       }
