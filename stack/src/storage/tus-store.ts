@@ -111,6 +111,7 @@ export class TusStore {
     const fh = await open(p.data, constants.O_WRONLY | constants.O_APPEND);
     let written = 0;
     let failure: unknown;
+    let overflow = false;
     try {
       const s = await fh.stat();
       if (s.size !== offset) throw TUS_ERRORS.InvalidOffset();
@@ -133,6 +134,7 @@ export class TusStore {
             let bytes = chunk.value;
             if (written + bytes.length > max) {
               bytes = bytes.subarray(0, max - written);
+              overflow = true;
               failure = TUS_ERRORS.SizeExceeded();
             }
             let off = 0;
@@ -150,7 +152,7 @@ export class TusStore {
       failure ??= e;
     } finally {
       // Too many bytes: the request is refused whole, nothing of it is kept.
-      if (failure instanceof StorageError && failure.message === TUS_ERRORS.SizeExceeded().message) {
+      if (overflow) {
         await fh.truncate(offset).catch(() => undefined);
         written = 0;
       }
