@@ -124,16 +124,14 @@ function iso(v: Date | string | null | undefined): string | null {
   return v instanceof Date ? v.toISOString() : v;
 }
 
-/** One row as upstream sends it: the query's columns in its order, folders with a trailing `/`. */
+/**
+ * One row as upstream sends it, in its query's column order: delimited listings (search_v2) lead
+ * with `key`, flat ones (a plain select) with `id`.
+ */
 function rowJson(r: ListV2Row, name: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (r.key !== undefined) out.key = r.key;
-  if (r.key !== undefined) {
-    Object.assign(out, { name, id: r.id, updated_at: iso(r.updated_at), created_at: iso(r.created_at), last_accessed_at: iso(r.last_accessed_at), metadata: r.metadata });
-  } else {
-    Object.assign(out, { id: r.id, name, metadata: r.metadata, updated_at: iso(r.updated_at), created_at: iso(r.created_at), last_accessed_at: iso(r.last_accessed_at) });
-  }
-  return out;
+  const times = { updated_at: iso(r.updated_at), created_at: iso(r.created_at), last_accessed_at: iso(r.last_accessed_at) };
+  if (r.key !== undefined) return { key: r.key, name, id: r.id, ...times, metadata: r.metadata };
+  return { id: r.id, name, metadata: r.metadata, ...times };
 }
 
 /** The response for the rows of a plan (at most `limit + 1` of them). */
@@ -146,18 +144,15 @@ export function listV2Result(plan: ListV2Plan, rows: ListV2Row[], requestedSort:
     if (r.id === null) folders.push(rowJson(r, r.name.endsWith('/') ? r.name : `${r.name}/`));
     else objects.push(rowJson(r, r.name));
   }
-  const result: ListV2Result = { hasNext: truncated, folders, objects };
-  if (truncated) {
-    const last = rows[count - 1]!;
-    const column = (plan.cursor?.sortColumn || requestedSort?.column) as ListV2SortColumn | undefined;
-    const after = column && column !== 'name' ? last[column] : undefined;
-    result.nextCursor = encodeContinuationToken({
-      startAfter: last.name,
-      sortOrder: plan.cursor?.sortOrder || requestedSort?.order,
-      sortColumn: column,
-      sortColumnAfter: after ? new Date(after).toISOString() : undefined,
-    });
-    result.nextCursorKey = last.name;
-  }
-  return { hasNext: result.hasNext, ...(truncated ? { nextCursor: result.nextCursor!, nextCursorKey: result.nextCursorKey! } : {}), folders, objects };
+  if (!truncated) return { hasNext: false, folders, objects };
+  const last = rows[count - 1]!;
+  const column = (plan.cursor?.sortColumn || requestedSort?.column) as ListV2SortColumn | undefined;
+  const after = column && column !== 'name' ? last[column] : undefined;
+  const nextCursor = encodeContinuationToken({
+    startAfter: last.name,
+    sortOrder: plan.cursor?.sortOrder || requestedSort?.order,
+    sortColumn: column,
+    sortColumnAfter: after ? new Date(after).toISOString() : undefined,
+  });
+  return { hasNext: true, nextCursor, nextCursorKey: last.name, folders, objects };
 }
