@@ -128,9 +128,15 @@ export class ResumableUploads {
     return { id, info, offset, finished: offset === o.length };
   }
 
+  /** Takes an upload for this request, once the caller is known to be its creator (no one else can disturb it). */
+  private async lock(id: UploadId) {
+    await this.find(id);
+    return this.c.store.lock(id.version);
+  }
+
   /** HEAD: how much of the upload arrived. */
   async head(id: UploadId): Promise<UploadState> {
-    const lock = await this.c.store.lock(id.version);
+    const lock = await this.lock(id);
     try {
       const upload = await this.find(id);
       return { id, ...upload, finished: false };
@@ -141,7 +147,7 @@ export class ResumableUploads {
 
   /** PATCH: bytes at `offset`; the object is written when the last one arrives. */
   async patch(id: UploadId, offset: number, body: ReadableStream<Uint8Array> | null, declaredLength: number | undefined): Promise<UploadState> {
-    const lock = await this.c.store.lock(id.version);
+    const lock = await this.lock(id);
     let upload: { info: UploadInfo; offset: number };
     let newOffset: number;
     try {
@@ -159,7 +165,7 @@ export class ResumableUploads {
 
   /** DELETE: an unfinished upload is dropped. */
   async terminate(id: UploadId): Promise<void> {
-    const lock = await this.c.store.lock(id.version);
+    const lock = await this.lock(id);
     try {
       const upload = await this.find(id);
       await this.canUpload(upload.info);
