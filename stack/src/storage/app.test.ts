@@ -17,8 +17,8 @@ const noPool = () => {
   throw new Error('no database in this test');
 };
 
-function gateway(claims: Record<string, unknown> | undefined): Hono<GatewayEnv> {
-  const deps = { backend: new FileBackend(mkdtempSync(join(tmpdir(), 'storage-app-'))), signer: new UrlSigner(key), globalFileSizeLimit: 1024, log: () => undefined };
+function gateway(claims: Record<string, unknown> | undefined, imageTransformation = true): Hono<GatewayEnv> {
+  const deps = { backend: new FileBackend(mkdtempSync(join(tmpdir(), 'storage-app-'))), signer: new UrlSigner(key), globalFileSizeLimit: 1024, imageTransformation, log: () => undefined };
   const http = new StorageHttp(noPool as unknown as () => pg.Pool, deps, { role: 'service_role', claims: { role: 'service_role' }, token: '', owner: undefined }, async () => undefined);
   const outer = new Hono<GatewayEnv>();
   outer.use('*', async (c, next) => {
@@ -114,4 +114,11 @@ test('resumable uploads: OPTIONS tells what the server supports; the protocol is
   assert.deepEqual([anon.status, ((await anon.json()) as { code: string }).code], [400, 'AccessDenied']);
   const unsigned = await user.request('/storage/v1/upload/resumable/sign', { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': '1' } });
   assert.deepEqual([unsigned.status, await unsigned.text()], [400, 'Missing x-signature header']);
+});
+
+test('with [storage.image_transformation] disabled there are no render routes', async () => {
+  const off = gateway({ sub: '00000000-0000-4000-8000-000000000001', role: 'authenticated' }, false);
+  const res = await off.request('/storage/v1/render/image/public/b/k.png?width=1');
+  assert.equal(res.status, 404);
+  assert.deepEqual(await res.json(), { statusCode: '404', error: 'Not Found', message: 'Route GET:/render/image/public/b/k.png?width=1 not found', code: 'InvalidRequest' });
 });

@@ -126,6 +126,7 @@ export function storageService(ctx: GatewayContext): Service {
     backend,
     signer: new UrlSigner(ctx.jwtKey),
     globalFileSizeLimit: ctx.config.storage.file_size_limit,
+    imageTransformation: ctx.config.storage.image_transformation.enabled,
     log: (r) => ctx.log(r),
   };
   const superCaller: Caller = {

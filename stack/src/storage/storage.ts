@@ -18,6 +18,8 @@ export interface StorageDeps {
   signer: UrlSigner;
   /** `[storage] file_size_limit` in bytes. */
   globalFileSizeLimit: number;
+  /** `[storage.image_transformation] enabled` (default true): without it there are no /render routes. */
+  imageTransformation?: boolean | undefined;
   log(record: Record<string, unknown>): void;
 }
 

@@ -17,7 +17,8 @@ export default function getSignedUrl(app: Hono<GatewayEnv>, http: StorageHttp): 
     const { expiresIn, transform } = await jsonBody(c, body);
     const options = transform ? parseTransformBody(transform) : {};
     assertValidExpiresIn(expiresIn);
-    const render = { transformations: transformationSegments(options, true).join(','), format: options.format ?? '' };
+    // Without image transformations the transform is validated, then ignored (a plain object URL).
+    const render = http.deps.imageTransformation === false ? undefined : { transformations: transformationSegments(options, true).join(','), format: options.format ?? '' };
     return c.json({ signedURL: await storage.from(bucket).signObjectUrl(key, expiresIn, render) });
   });
 }

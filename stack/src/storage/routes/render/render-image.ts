@@ -9,6 +9,15 @@ import { bucketAndKey, imageResponse, OP, type StorageHttp } from '../../http.ts
 import { parseTransformationString, parseTransformQuery } from '../../transform.ts';
 
 export default function renderImage(app: Hono<GatewayEnv>, http: StorageHttp): void {
+  // Disabled in config.toml: the routes are not there, as when Storage runs without imgproxy.
+  app.use('/render/image/*', async (c, next) => {
+    if (http.deps.imageTransformation === false) {
+      const url = new URL(c.req.url);
+      throw ERRORS.RouteNotFound(c.req.method, `${url.pathname.replace(/^\/storage\/v1/, '')}${url.search}`);
+    }
+    await next();
+  });
+
   app.get('/render/image/authenticated/:bucket/*', async (c) => {
     const { storage } = await http.storage(c, OP.RENDER_AUTH_IMAGE, 'jwt');
     const options = parseTransformQuery(c.req.query());
