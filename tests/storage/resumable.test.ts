@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import * as tus from 'tus-js-client';
 import { env } from '../support/env.ts';
@@ -39,7 +40,7 @@ interface UploadOptions {
   user?: TestUser;
   bucket: string;
   name: string;
-  body: Buffer;
+  body: Buffer | Readable;
   contentType?: string;
   upsert?: boolean;
   extra?: Partial<tus.UploadOptions>;
@@ -203,6 +204,26 @@ describe('an upload', () => {
   });
 });
 
+describe('an upload of unknown length (creation-defer-length)', () => {
+  test('declares its length with the last bytes, from a stream', async () => {
+    const body = randomBytes(150_000);
+    const name = `${owner.id}/deferred.bin`;
+    const source = Readable.from([body.subarray(0, 70_000), body.subarray(70_000)]);
+    const { seen } = await upload({ bucket: PRIVATE, name, body: source, extra: { uploadLengthDeferred: true, chunkSize: 64 * 1024 } }).done;
+    assert.deepEqual(seen[0], { method: 'POST', status: 201, offset: undefined });
+    assert.ok(seen.slice(1).every((s) => s.method === 'PATCH' && s.status === 204));
+    assert.equal(seen.at(-1)?.offset, '150000');
+    const dl = await owner.client.storage.from(PRIVATE).download(name);
+    assert.ok(Buffer.from(await dl.data!.arrayBuffer()).equals(body));
+  });
+
+  test('still within the bucket’s size limit', async () => {
+    const source = Readable.from([randomBytes(3000)]);
+    const res = await failure(upload({ bucket: LIMITED, name: `${owner.id}/deferred.txt`, body: source, contentType: 'text/plain', extra: { uploadLengthDeferred: true, chunkSize: 4096 } }).done);
+    assert.deepEqual(res, { status: 413, body: 'Maximum size exceeded\n' });
+  });
+});
+
 describe('the rules of a plain upload', () => {
   test('RLS: no upload into another user’s folder', async () => {
     const res = await failure(upload({ bucket: PRIVATE, name: `${owner.id}/theirs.bin`, body: randomBytes(10), user: other }).done);
@@ -266,10 +287,12 @@ describe('the protocol', () => {
   test('Tus-Resumable is required; lengths and metadata are checked', async () => {
     const noVersion = await fetch(ENDPOINT, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'upload-length': '3' } });
     assert.deepEqual([noVersion.status, noVersion.headers.get('tus-resumable'), await noVersion.text()], [412, '1.0.0', 'Tus-Resumable Required\n']);
-    const noLength = await create(owner.token, 0, { 'upload-length': 'x' });
-    assert.deepEqual([noLength.status, await noLength.text()], [400, 'Upload-Length or Upload-Defer-Length header required\n']);
-    const deferred = await create(owner.token, 0, { 'upload-defer-length': '1' });
-    assert.equal(deferred.status, 501);
+    const badLength = await create(owner.token, 0, { 'upload-length': 'x' });
+    assert.deepEqual([badLength.status, await badLength.text()], [400, 'Invalid upload-length\n']);
+    const both = await create(owner.token, 0, { 'upload-defer-length': '1' });
+    assert.deepEqual([both.status, await both.text()], [400, 'Upload-Length or Upload-Defer-Length header required\n']);
+    const concat = await create(owner.token, 0, { 'upload-concat': 'partial' });
+    assert.equal(concat.status, 501);
     const badMeta = await create(owner.token, 3, { 'upload-metadata': 'bucketName !!!' });
     assert.equal(badMeta.status, 400);
     assert.match(await badMeta.text(), /^Upload-Metadata is invalid/);

@@ -102,7 +102,7 @@ test('resumable uploads: OPTIONS tells what the server supports; the protocol is
   assert.equal(options.status, 204);
   assert.deepEqual(
     ['tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size'].map((h) => options.headers.get(h)),
-    ['1.0.0', '1.0.0', 'creation,creation-with-upload,termination,expiration', '1024'],
+    ['1.0.0', '1.0.0', 'creation,creation-with-upload,creation-defer-length,termination,expiration', '1024'],
   );
   const noVersion = await user.request('/storage/v1/upload/resumable', { method: 'POST', headers: { 'upload-length': '1' } });
   assert.deepEqual([noVersion.status, await noVersion.text()], [412, 'Tus-Resumable Required\n']);

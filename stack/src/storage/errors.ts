@@ -196,6 +196,7 @@ export const TUS_ERRORS = {
     ),
   UnsupportedConcatenation: () =>
     ERRORS.TusError(501, 'Concatenation extension is not (yet) supported. Disable parallel uploads in the tus client.\n'),
-  UnsupportedDeferLength: () => ERRORS.TusError(501, 'creation-defer-length extension is not (yet) supported.\n'),
+  /** A protocol header that is not what the protocol allows (tus-node-server's header validation). */
+  InvalidHeader: (name: string) => ERRORS.TusError(400, `Invalid ${name}\n`),
   MissingTusResumable: () => ERRORS.TusError(412, 'Tus-Resumable Required\n'),
 };

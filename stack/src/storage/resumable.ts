@@ -64,7 +64,7 @@ export class ResumableUploads {
       owner: this.c.owner,
       isUpsert: this.c.isUpsert,
       userMetadata: userMetadataOf(info),
-      metadata: { mimetype: info.metadata.contentType ?? undefined, contentLength: info.size },
+      metadata: { mimetype: info.metadata.contentType ?? undefined, contentLength: info.size ?? undefined },
     });
   }
 
@@ -81,15 +81,18 @@ export class ResumableUploads {
     return upload;
   }
 
-  /** POST: a new upload of `length` bytes, with the first bytes when the request carries them. */
-  async create(o: { length: number; metadata: Record<string, string | null> | undefined; body: ReadableStream<Uint8Array> | null; version: string }): Promise<UploadState> {
+  /**
+   * POST: a new upload of `length` bytes (null: declared later, creation-defer-length), with the
+   * first bytes when the request carries them.
+   */
+  async create(o: { length: number | null; metadata: Record<string, string | null> | undefined; body: ReadableStream<Uint8Array> | null; version: string }): Promise<UploadState> {
     if (!o.metadata) throw ERRORS.MetadataRequired();
     const bucketId = o.metadata.bucketName ?? '';
     const objectName = o.metadata.objectName ?? '';
     mustBeValidBucketName(bucketId);
     mustBeValidKey(objectName);
-    const max = await this.maxSize(bucketId);
-    if (o.length > (isEmptyFolder(objectName) ? 0 : max)) throw TUS_ERRORS.MaxSizeExceeded();
+    const max = isEmptyFolder(objectName) ? 0 : await this.maxSize(bucketId);
+    if (o.length !== null && o.length > max) throw TUS_ERRORS.MaxSizeExceeded();
     const now = Date.now();
     const metadata: Record<string, string | null> = { ...o.metadata, cacheControl: cacheControlOf(o.metadata.cacheControl) };
     const info: UploadInfo = {
@@ -114,7 +117,7 @@ export class ResumableUploads {
       await this.c.store.create(info);
       if (o.body) {
         try {
-          offset = await this.c.store.append(o.version, 0, o.body, o.length, lock.signal);
+          offset = await this.c.store.append(o.version, 0, o.body, o.length ?? max, lock.signal);
         } catch (e) {
           // The client never learnt this upload's URL: nothing can resume it.
           await this.c.store.remove(o.version);
@@ -145,8 +148,16 @@ export class ResumableUploads {
     }
   }
 
-  /** PATCH: bytes at `offset`; the object is written when the last one arrives. */
-  async patch(id: UploadId, offset: number, body: ReadableStream<Uint8Array> | null, declaredLength: number | undefined): Promise<UploadState> {
+  /**
+   * PATCH: bytes at `offset`; the object is written when the last one arrives. `uploadLength`
+   * declares the size of an upload created without one (once).
+   */
+  async patch(
+    id: UploadId,
+    offset: number,
+    body: ReadableStream<Uint8Array> | null,
+    o: { contentLength: number | undefined; uploadLength: number | undefined },
+  ): Promise<UploadState> {
     const lock = await this.lock(id);
     let upload: { info: UploadInfo; offset: number };
     let newOffset: number;
@@ -154,8 +165,15 @@ export class ResumableUploads {
       upload = await this.find(id);
       await this.canUpload(upload.info);
       if (upload.offset !== offset) throw TUS_ERRORS.InvalidOffset();
-      if (declaredLength !== undefined && declaredLength > upload.info.size - offset) throw TUS_ERRORS.SizeExceeded();
-      newOffset = await this.c.store.append(id.version, offset, body, upload.info.size - offset, lock.signal);
+      const max = isEmptyFolder(upload.info.objectName) ? 0 : await this.maxSize(upload.info.bucket);
+      if (o.uploadLength !== undefined) {
+        if (upload.info.size !== null || o.uploadLength < offset) throw TUS_ERRORS.InvalidLength();
+        if (o.uploadLength > max) throw TUS_ERRORS.MaxSizeExceeded();
+        upload.info = await this.c.store.declareLength(id.version, o.uploadLength);
+      }
+      const room = (upload.info.size ?? max) - offset;
+      if (o.contentLength !== undefined && o.contentLength > room) throw upload.info.size === null ? TUS_ERRORS.MaxSizeExceeded() : TUS_ERRORS.SizeExceeded();
+      newOffset = await this.c.store.append(id.version, offset, body, room, lock.signal);
       if (newOffset === upload.info.size) await this.finish(upload.info);
     } finally {
       lock.release();
@@ -190,7 +208,7 @@ export class ResumableUploads {
         storedMimeType: info.metadata.contentType || 'application/octet-stream',
         requestedMimeType: undefined,
         sniffedMimeType: sniffMimeType(head),
-        size: info.size,
+        size: info.size ?? 0,
         bucket,
         globalFileSizeLimit: this.global,
       });

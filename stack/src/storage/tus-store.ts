@@ -10,7 +10,7 @@
 // request that still holds it, as tus-node-server's lockers do.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { constants, mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERRORS, StorageError, TUS_ERRORS } from './errors.ts';
 import type { FileBackend, StagedFile } from './backend.ts';
@@ -81,6 +81,17 @@ export class TusStore {
     const fh = await open(p.data, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     await fh.close();
     await writeFile(p.info, JSON.stringify(info), { mode: 0o600, flush: true });
+  }
+
+  /** Records the size of an upload created without one; returns the updated record. */
+  async declareLength(version: string, size: number): Promise<UploadInfo> {
+    const upload = await this.get(version);
+    if (!upload) throw TUS_ERRORS.FileNotFound();
+    const info = { ...upload.info, size };
+    const p = this.paths(version);
+    await writeFile(`${p.info}.tmp`, JSON.stringify(info), { mode: 0o600, flush: true });
+    await rename(`${p.info}.tmp`, p.info);
+    return info;
   }
 
   /** The upload and its offset; undefined when there is none. */

@@ -8,8 +8,8 @@ import { isValidBucketName, isValidKey } from './limits.ts';
 
 export const TUS_RESUMABLE = '1.0.0';
 export const TUS_VERSION = '1.0.0';
-/** What this server implements (creation-defer-length and concatenation are refused with 501). */
-export const TUS_EXTENSIONS = ['creation', 'creation-with-upload', 'termination', 'expiration'];
+/** What this server implements (concatenation is refused with 501). */
+export const TUS_EXTENSIONS = ['creation', 'creation-with-upload', 'creation-defer-length', 'termination', 'expiration'];
 /** Storage's TUS_URL_EXPIRY_MS default: an unfinished upload expires an hour after its creation. */
 export const TUS_UPLOAD_EXPIRY_MS = 60 * 60 * 1000;
 export const TUS_CONTENT_TYPE = 'application/offset+octet-stream';
@@ -106,7 +106,8 @@ export const uploadInfoSchema = z.object({
   bucket: z.string(),
   objectName: z.string(),
   version: z.string().regex(VERSION),
-  size: z.number().int().min(0),
+  /** null until a PATCH declares it (creation-defer-length). */
+  size: z.number().int().min(0).nullable(),
   metadata: z.record(z.string(), z.string().nullable()),
   /** Who created it (`sub`, or the role for a token without one): only they may continue it. */
   creator: z.string(),

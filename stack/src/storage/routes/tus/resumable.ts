@@ -87,13 +87,17 @@ export default function resumable(app: Hono<GatewayEnv>, http: StorageHttp): voi
       if (!c.req.header('tus-resumable')) throw TUS_ERRORS.MissingTusResumable();
       let metadata: Record<string, string | null> | undefined;
       let id: UploadId | undefined;
-      let length = 0;
+      let length: number | null = null;
       if (creating) {
         if (c.req.header('upload-concat') !== undefined) throw TUS_ERRORS.UnsupportedConcatenation();
-        if (c.req.header('upload-defer-length') !== undefined) throw TUS_ERRORS.UnsupportedDeferLength();
-        const declared = parseSizeHeader(c.req.header('upload-length'));
-        if (declared === undefined) throw TUS_ERRORS.InvalidLength();
-        length = declared;
+        const deferred = c.req.header('upload-defer-length');
+        const declared = c.req.header('upload-length');
+        if ((deferred === undefined) === (declared === undefined)) throw TUS_ERRORS.InvalidLength();
+        if (deferred !== undefined && deferred !== '1') throw TUS_ERRORS.InvalidHeader('upload-defer-length');
+        if (declared !== undefined) {
+          length = parseSizeHeader(declared) ?? null;
+          if (length === null) throw TUS_ERRORS.InvalidHeader('upload-length');
+        }
         const header = c.req.header('upload-metadata');
         if (header !== undefined) metadata = parseUploadMetadata(header);
       } else {
@@ -127,16 +131,25 @@ export default function resumable(app: Hono<GatewayEnv>, http: StorageHttp): voi
       }
       if (method === 'HEAD') {
         const state = await uploads.head(id!);
-        const headers = tusHeaders({ 'Cache-Control': 'no-store', 'Upload-Offset': String(state.offset), 'Upload-Length': String(state.info.size) });
+        const headers = tusHeaders({ 'Cache-Control': 'no-store', 'Upload-Offset': String(state.offset) });
+        if (state.info.size === null) headers.set('Upload-Defer-Length', '1');
+        else headers.set('Upload-Length', String(state.info.size));
         headers.set('Upload-Metadata', stringifyUploadMetadata(state.info.metadata));
         headers.set('Upload-Expires', new Date(state.info.expiresAt).toUTCString());
         return new Response(null, { status: 200, headers });
       }
       if (method === 'PATCH') {
         if ((c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase() !== TUS_CONTENT_TYPE) throw TUS_ERRORS.InvalidContentType();
-        const offset = parseSizeHeader(c.req.header('upload-offset'));
-        if (offset === undefined) throw TUS_ERRORS.MissingOffset();
-        const state = await uploads.patch(id!, offset, c.req.raw.body, parseSizeHeader(c.req.header('content-length')));
+        const rawOffset = c.req.header('upload-offset');
+        if (rawOffset === undefined) throw TUS_ERRORS.MissingOffset();
+        const offset = parseSizeHeader(rawOffset);
+        if (offset === undefined) throw TUS_ERRORS.InvalidHeader('upload-offset');
+        const uploadLength = c.req.header('upload-length');
+        if (uploadLength !== undefined && parseSizeHeader(uploadLength) === undefined) throw TUS_ERRORS.InvalidHeader('upload-length');
+        const state = await uploads.patch(id!, offset, c.req.raw.body, {
+          contentLength: parseSizeHeader(c.req.header('content-length')),
+          uploadLength: parseSizeHeader(uploadLength),
+        });
         const headers = tusHeaders({ 'Upload-Offset': String(state.offset) });
         if (state.finished) headers.set('Tus-Complete', '1');
         else headers.set('Upload-Expires', new Date(state.info.expiresAt).toUTCString());
