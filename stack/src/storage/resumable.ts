@@ -117,7 +117,7 @@ export class ResumableUploads {
       await this.c.store.create(info);
       if (o.body) {
         try {
-          offset = await this.c.store.append(o.version, 0, o.body, o.length ?? max, lock.signal);
+          offset = await this.c.store.append(o.version, 0, o.body, o.length ?? max, lock.signal, o.length === null ? TUS_ERRORS.MaxSizeExceeded : TUS_ERRORS.SizeExceeded);
         } catch (e) {
           // The client never learnt this upload's URL: nothing can resume it.
           await this.c.store.remove(o.version);
@@ -173,7 +173,8 @@ export class ResumableUploads {
       }
       const room = (upload.info.size ?? max) - offset;
       if (o.contentLength !== undefined && o.contentLength > room) throw upload.info.size === null ? TUS_ERRORS.MaxSizeExceeded() : TUS_ERRORS.SizeExceeded();
-      newOffset = await this.c.store.append(id.version, offset, body, room, lock.signal);
+      // Past a declared length the upload's size is exceeded; without one, the bucket's limit.
+      newOffset = await this.c.store.append(id.version, offset, body, room, lock.signal, upload.info.size === null ? TUS_ERRORS.MaxSizeExceeded : TUS_ERRORS.SizeExceeded);
       if (newOffset === upload.info.size) await this.finish(upload.info);
     } finally {
       lock.release();

@@ -112,12 +112,19 @@ export class TusStore {
   }
 
   /**
-   * Appends the body at `offset` (the file's size), at most `max` bytes: past that, SizeExceeded
-   * and nothing of this body is kept.
+   * Appends the body at `offset` (the file's size), at most `max` bytes: past that, `tooMuch()`
+   * (SizeExceeded) and nothing of this body is kept.
    * Stops when `signal` aborts or the body fails (the client went away); what arrived is kept and
    * synced either way. Returns the new offset.
    */
-  async append(version: string, offset: number, body: ReadableStream<Uint8Array> | null, max: number, signal: AbortSignal): Promise<number> {
+  async append(
+    version: string,
+    offset: number,
+    body: ReadableStream<Uint8Array> | null,
+    max: number,
+    signal: AbortSignal,
+    tooMuch: () => StorageError = TUS_ERRORS.SizeExceeded,
+  ): Promise<number> {
     const p = this.paths(version);
     const fh = await open(p.data, constants.O_WRONLY | constants.O_APPEND);
     let written = 0;
@@ -146,7 +153,7 @@ export class TusStore {
             if (written + bytes.length > max) {
               bytes = bytes.subarray(0, max - written);
               overflow = true;
-              failure = TUS_ERRORS.SizeExceeded();
+              failure = tooMuch();
             }
             let off = 0;
             while (off < bytes.length) off += (await fh.write(bytes, off, bytes.length - off)).bytesWritten;
