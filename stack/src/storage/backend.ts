@@ -119,6 +119,12 @@ export class FileBackend {
     return newVersion;
   }
 
+  /** Stages a complete file written elsewhere under the root (a finished resumable upload) by renaming it. */
+  async stageExisting(path: string, version: string): Promise<void> {
+    await rename(path, this.stagedPath(version));
+    await fsyncDir(this.stagingDir);
+  }
+
   /** Drops a staged file whose row did not commit. */
   async discard(version: string): Promise<void> {
     await unlink(this.stagedPath(version)).catch(() => undefined);
@@ -155,17 +161,15 @@ export class FileBackend {
     }
   }
 
+  /** Up to `n` leading bytes of a staged version (to see what it is before it is committed). */
+  readStagedHead(version: string, n: number): Promise<Uint8Array> {
+    return readHeadOf(this.stagedPath(version), n);
+  }
+
   /** Up to `n` leading bytes of a published version (to see what it is). */
   async readHead(bucketId: string, version: string, n: number): Promise<Uint8Array> {
     if (!VERSION.test(version)) throw ERRORS.NoSuchKey(version);
-    const fh = await open(this.objectPath(bucketId, version), constants.O_RDONLY);
-    try {
-      const buf = Buffer.alloc(n);
-      const { bytesRead } = await fh.read(buf, 0, n, 0);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+    return readHeadOf(this.objectPath(bucketId, version), n);
   }
 
   /** The bytes of a version (or a range of them) as a web stream. */
@@ -223,6 +227,17 @@ export class FileBackend {
     } catch (e) {
       return `storage directory ${this.root} is not writable: ${(e as Error).message}`;
     }
+  }
+}
+
+async function readHeadOf(path: string, n: number): Promise<Uint8Array> {
+  const fh = await open(path, constants.O_RDONLY);
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
   }
 }
 

@@ -17,7 +17,8 @@ test('sizes as the Supabase CLI reads them: binary multiples', () => {
 });
 
 test('[storage] defaults and buckets', () => {
-  assert.deepEqual(storageConfigSchema.parse({}), { file_size_limit: 50 * 1024 * 1024, buckets: {} });
+  assert.deepEqual(storageConfigSchema.parse({}), { file_size_limit: 50 * 1024 * 1024, buckets: {}, image_transformation: { enabled: true } });
+  assert.equal(storageConfigSchema.parse({ image_transformation: { enabled: false } }).image_transformation.enabled, false);
   const cfg = storageConfigSchema.parse({
     file_size_limit: '10MiB',
     buckets: { images: { public: true, file_size_limit: '1MiB', allowed_mime_types: ['image/*'], objects_path: './images' } },

@@ -43,6 +43,8 @@ export const storageConfigSchema = z
     /** The global upload limit in bytes; a bucket's own limit can only lower it. */
     file_size_limit: sizeInBytes.default(DEFAULT_FILE_SIZE_LIMIT),
     buckets: z.record(z.string(), bucketConfigSchema).default({}),
+    /** `[storage.image_transformation]`: the /render/image routes and transform options on signed URLs (on, as in the CLI's template). */
+    image_transformation: z.object({ enabled: z.boolean().default(true) }).passthrough().prefault({}),
   })
   .passthrough();
 

@@ -69,9 +69,18 @@ export function checkDestination(c: DestinationCheck): string {
   const allowed = c.bucket.allowed_mime_types;
   if (allowed && allowed.length > 0 && !isEmptyFolder(c.objectName)) {
     validateMimeType(mime, allowed);
-    // Bytes of another type than the label (SVG called image/png) must be allowed as what they are.
-    if (c.sniffedMimeType !== undefined && mimeEssence(c.sniffedMimeType) !== mimeEssence(mime)) validateMimeType(c.sniffedMimeType, allowed);
+    checkBytesAllowed(c.objectName, mime, c.sniffedMimeType, allowed);
   }
   if (c.size > maxUploadSize(c.globalFileSizeLimit, c.bucket.file_size_limit)) throw ERRORS.EntityTooLarge();
   return mime;
+}
+
+/**
+ * Bytes of another type than their label (SVG called image/png) must be allowed by the bucket as
+ * what they are: InvalidMimeType (415) otherwise. Every write checks this once it has the bytes
+ * (upload, resumable upload, copy, cross-bucket move).
+ */
+export function checkBytesAllowed(objectName: string, label: string, sniffed: string | undefined, allowed: string[] | null): void {
+  if (!allowed || allowed.length === 0 || isEmptyFolder(objectName)) return;
+  if (sniffed !== undefined && mimeEssence(sniffed) !== mimeEssence(label)) validateMimeType(sniffed, allowed);
 }

@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { inRequestScope } from '../gateway/db-scope.ts';
 import { toStorageError } from './errors.ts';
+import type { ListV2Query, ListV2Row } from './list-v2.ts';
 
 export interface Caller {
   /** Database role: the JWT's `role`, `anon` without a valid token. */
@@ -303,6 +304,92 @@ export class Queries {
       args.sortColumn,
       args.sortOrder,
     ]);
+    return rows;
+  }
+
+  /**
+   * list-v2 without a delimiter: every visible object under the prefix, ordered by name or by a
+   * timestamp then name (src/storage/database/pg.ts `listObjectsV2`).
+   */
+  async listObjectsV2Flat(bucketId: string, o: ListV2Query): Promise<ListV2Row[]> {
+    const values: unknown[] = [bucketId, o.maxKeys];
+    const where = ['bucket_id = $1'];
+    const column = o.sortColumn === 'name' ? undefined : o.sortColumn;
+    const order = o.sortOrder === 'desc' ? 'desc' : 'asc';
+    const op = order === 'asc' ? '>' : '<';
+    if (o.prefix) {
+      values.push(o.prefix);
+      where.push(`starts_with(name, $${values.length})`);
+    }
+    if (o.startAfter !== undefined) {
+      if (column && o.sortColumnAfter) {
+        values.push(o.sortColumnAfter, o.startAfter);
+        where.push(
+          `row(date_trunc('milliseconds', ${column}), name collate "C") ${op} row(coalesce(nullif($${values.length - 1}, '')::timestamptz, 'epoch'::timestamptz), $${values.length})`,
+        );
+      } else {
+        values.push(o.startAfter);
+        where.push(`name collate "C" ${op} $${values.length}`);
+      }
+    }
+    // column and order are fixed words chosen above, never user text.
+    const { rows } = await this.q<ListV2Row>(
+      `select id, name, metadata, updated_at, created_at, last_accessed_at
+       from storage.objects
+       where ${where.join(' and ')}
+       order by ${column ? `${column} ${order}, ` : ''}name collate "C" ${order}
+       limit $2`,
+      values,
+    );
+    return rows;
+  }
+
+  /**
+   * list-v2 with the `/` delimiter: objects directly under the prefix, and one row per folder
+   * (the part of a name up to the first `/` after the prefix, without that `/`), from the objects
+   * the caller can see. By name, a folder sorts where its objects would (`folder/`) and a cursor
+   * that names a folder continues after everything in it; by a timestamp, a folder carries the
+   * earliest `created_at` of its objects (Storage's search_v2 / search_by_timestamp).
+   */
+  async listObjectsV2Delimited(bucketId: string, o: ListV2Query): Promise<ListV2Row[]> {
+    const byName = o.sortColumn === 'name';
+    const order = o.sortOrder === 'desc' ? 'desc' : 'asc';
+    const op = order === 'asc' ? '>' : '<';
+    const values: unknown[] = [bucketId, o.prefix, o.maxKeys, o.levels];
+    let cursor = 'true';
+    if (o.startAfter !== undefined) {
+      values.push(o.startAfter);
+      const s = `$${values.length}`;
+      if (byName) {
+        cursor = `sort_key collate "C" ${op} (case when exists (select 1 from storage.objects where bucket_id = $1 and starts_with(name, ${s} || '/')) then ${s} || '/' else ${s} end)`;
+      } else {
+        values.push(o.sortColumnAfter ?? '');
+        cursor = `row(date_trunc('milliseconds', ${o.sortColumn}), name collate "C") ${op} row(coalesce(nullif($${values.length}, '')::timestamptz, 'epoch'::timestamptz), ${s})`;
+      }
+    }
+    const folderTime = byName ? 'null::timestamptz' : 'min(created_at)';
+    const orderBy = byName ? `sort_key collate "C" ${order}` : `coalesce(date_trunc('milliseconds', ${o.sortColumn}), 'epoch'::timestamptz) ${order}, name collate "C" ${order}`;
+    const { rows } = await this.q<ListV2Row>(
+      `with o as (
+         select name, id, updated_at, created_at, last_accessed_at, metadata,
+                case when strpos(substr(name, length($2) + 1), '/') > 0
+                     then left(name, length($2) + strpos(substr(name, length($2) + 1), '/')) end as folder
+         from storage.objects
+         where bucket_id = $1 and starts_with(name, $2)
+       ), items as (
+         select folder as sort_key, left(folder, -1) as name, null::uuid as id,
+                ${folderTime} as updated_at, ${folderTime} as created_at, null::timestamptz as last_accessed_at, null::jsonb as metadata
+         from o where folder is not null group by folder
+         union all
+         select name, name, id, updated_at, created_at, last_accessed_at, metadata from o where folder is null
+       )
+       select split_part(name, '/', $4) as key, name, id, updated_at, created_at, last_accessed_at, metadata
+       from items
+       where ${cursor}
+       order by ${orderBy}
+       limit $3`,
+      values,
+    );
     return rows;
   }
 

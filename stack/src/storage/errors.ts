@@ -31,6 +31,8 @@ export enum ErrorCode {
   MissingParameter = 'MissingParameter',
   InvalidParameter = 'InvalidParameter',
   Aborted = 'Aborted',
+  InvalidUploadId = 'InvalidUploadId',
+  TusError = 'TusError',
 }
 
 interface StorageErrorOptions {
@@ -135,6 +137,13 @@ export const ERRORS = {
     make({ code: ErrorCode.DatabaseError, httpStatusCode: 503, message: 'The database is unavailable. Please try again later.', cause }).withStatusCode(503),
   UnableToEmptyBucket: (bucket: string, message: string) =>
     make({ code: ErrorCode.InvalidRequest, resource: bucket, httpStatusCode: 409, message }),
+  MetadataRequired: () => make({ code: ErrorCode.InvalidRequest, httpStatusCode: 400, message: 'Metadata header is required' }),
+  InvalidUploadId: (message?: string) => make({ code: ErrorCode.InvalidUploadId, httpStatusCode: 400, message: message || 'Invalid upload id' }),
+  /** A TUS protocol error: its status and its plain-text body (the `\n` included) are tus-node-server's. */
+  TusError: (statusCode: number, message: string) => make({ code: ErrorCode.TusError, httpStatusCode: statusCode, message }),
+  /** A source image that cannot be rendered, or a failed render (Storage's ImageProcessingError). */
+  ImageProcessingError: (statusCode: number, message: string, cause?: unknown) =>
+    make({ code: statusCode > 499 ? ErrorCode.InternalError : ErrorCode.InvalidRequest, httpStatusCode: statusCode, message, cause }),
   Aborted: (message: string) => make({ code: ErrorCode.Aborted, httpStatusCode: 500, message }),
   /** The client went away mid-request (Storage's renderer answers these 499). */
   RequestAborted: (cause?: unknown) =>
@@ -171,3 +180,28 @@ export function toStorageError(e: unknown): StorageError {
   if (e instanceof pg.DatabaseError) return fromPgError(e);
   return ERRORS.InternalError(e, e instanceof Error ? e.message : 'Internal server error');
 }
+
+/** The TUS protocol's own errors, as tus-node-server answers them (`@tus/utils` ERRORS). */
+export const TUS_ERRORS = {
+  MissingOffset: () => ERRORS.TusError(403, 'Upload-Offset header required\n'),
+  LockAborted: () => ERRORS.TusError(400, 'Request aborted due to lock acquired'),
+  InvalidTermination: () => ERRORS.TusError(400, 'Cannot terminate an already completed upload'),
+  LockTimeout: () => ERRORS.TusError(500, 'failed to acquire lock before timeout'),
+  InvalidContentType: () => ERRORS.TusError(403, 'Content-Type header required\n'),
+  FileNotFound: () => ERRORS.TusError(404, 'The file for this url was not found\n'),
+  InvalidOffset: () => ERRORS.TusError(409, 'Upload-Offset conflict\n'),
+  FileNoLongerExists: () => ERRORS.TusError(410, 'The file for this url no longer exists\n'),
+  SizeExceeded: () => ERRORS.TusError(413, "upload's size exceeded\n"),
+  MaxSizeExceeded: () => ERRORS.TusError(413, 'Maximum size exceeded\n'),
+  InvalidLength: () => ERRORS.TusError(400, 'Upload-Length or Upload-Defer-Length header required\n'),
+  InvalidMetadata: () =>
+    ERRORS.TusError(
+      400,
+      'Upload-Metadata is invalid. It MUST consist of one or more comma-separated key-value pairs. The key and value MUST be separated by a space. The key MUST NOT contain spaces and commas and MUST NOT be empty. The key SHOULD be ASCII encoded and the value MUST be Base64 encoded. All keys MUST be unique',
+    ),
+  UnsupportedConcatenation: () =>
+    ERRORS.TusError(501, 'Concatenation extension is not (yet) supported. Disable parallel uploads in the tus client.\n'),
+  /** A protocol header that is not what the protocol allows (tus-node-server's header validation). */
+  InvalidHeader: (name: string) => ERRORS.TusError(400, `Invalid ${name}\n`),
+  MissingTusResumable: () => ERRORS.TusError(412, 'Tus-Resumable Required\n'),
+};

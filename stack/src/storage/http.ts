@@ -10,6 +10,10 @@ import type { FileBackend } from './backend.ts';
 import { type BucketRow, type Caller, type ObjectRow, StorageDb } from './db.ts';
 import { ERRORS } from './errors.ts';
 import { parseRange } from './backend.ts';
+import { SNIFF_BYTES } from './content-type.ts';
+import { renderImage } from './image.ts';
+import { type TransformOptions, transformationSegments } from './transform.ts';
+import { TusStore } from './tus-store.ts';
 import { Storage, type StorageDeps } from './storage.ts';
 import type { UploadInput } from './uploader.ts';
 
@@ -37,9 +41,18 @@ export const OP = {
   SIGN_OBJECT_URL: 'storage.object.sign',
   SIGN_OBJECT_URLS: 'storage.object.sign_many',
   LIST_OBJECTS: 'storage.object.list',
+  LIST_OBJECTS_V2: 'storage.object.list_v2',
   MOVE_OBJECT: 'storage.object.move',
   UPDATE_OBJECT: 'storage.object.upload_update',
   UPLOAD_SIGN_OBJECT: 'storage.object.upload_signed',
+  RENDER_AUTH_IMAGE: 'storage.render.image_authenticated',
+  RENDER_PUBLIC_IMAGE: 'storage.render.image_public',
+  RENDER_SIGNED_IMAGE: 'storage.render.image_sign',
+  TUS_CREATE_UPLOAD: 'storage.tus.upload.create',
+  TUS_UPLOAD_PART: 'storage.tus.upload.part',
+  TUS_GET_UPLOAD: 'storage.tus.upload.get',
+  TUS_DELETE_UPLOAD: 'storage.tus.upload.delete',
+  TUS_OPTIONS: 'storage.tus.options',
 } as const;
 
 /**
@@ -66,6 +79,8 @@ export class StorageHttp {
     readonly deps: StorageDeps,
     private readonly superCaller: Caller,
     private readonly ready: () => Promise<void>,
+    /** Unfinished resumable uploads (one store per service: it holds their locks). */
+    readonly tus: TusStore = new TusStore(deps.backend),
   ) {}
 
   get backend(): FileBackend {
@@ -298,4 +313,45 @@ export async function assetResponse(
     return notFoundAsset();
   }
   return new Response(body, { status: range ? 206 : 200, headers: h });
+}
+
+/**
+ * An object rendered with image transformations (Storage's ImageRenderer): the rendered bytes
+ * with the object's ETag, cache settings and Last-Modified, and `X-Transformations` naming what
+ * was applied.
+ */
+export async function imageResponse(
+  c: StorageContext,
+  backend: FileBackend,
+  r: ObjectRow,
+  options: TransformOptions,
+  opts: { download?: string | undefined; expires?: string | undefined } = {},
+): Promise<Response> {
+  const stats = r.version ? await backend.statObject(r.bucket_id, r.version) : undefined;
+  if (!stats || !r.version) return notFoundAsset();
+  const segments = transformationSegments(options);
+  const head = await backend.readHead(r.bucket_id, r.version, SNIFF_BYTES);
+  const image = await renderImage(backend.objectPath(r.bucket_id, r.version), stats.size, head, options, c.req.header('accept'));
+  const h = new Headers();
+  h.set('Accept-Ranges', 'bytes');
+  h.set('Content-Type', image.contentType);
+  if (r.metadata?.eTag) h.set('ETag', r.metadata.eTag);
+  h.set('X-Robots-Tag', 'none');
+  for (const [k, v] of Object.entries(USER_CONTENT_HEADERS)) h.set(k, v);
+  const lm = lastModified(r, stats.mtime);
+  if (lm) h.set('Last-Modified', lm.toUTCString());
+  h.set('Content-Length', String(image.body.length));
+  if (opts.expires) h.set('Expires', opts.expires);
+  else h.set('Cache-Control', r.metadata?.cacheControl || 'no-cache');
+  // Without an explicit format the result depends on what the client accepts.
+  if (!options.format) h.set('Vary', 'Accept');
+  if (segments.length > 0) h.set('X-Transformations', segments.join(','));
+  if (opts.download !== undefined) {
+    if (opts.download === '') h.set('Content-Disposition', 'attachment;');
+    else {
+      const name = encodeURIComponent(opts.download);
+      h.set('Content-Disposition', `attachment; filename=${name}; filename*=UTF-8''${name}`);
+    }
+  }
+  return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(image.body), { status: 200, headers: h });
 }

@@ -16,6 +16,7 @@ import { ERRORS, toStorageError } from './errors.ts';
 import { StorageHttp } from './http.ts';
 import { isValidBucketName, isValidKey, validateAllowedMimeTypes } from './limits.ts';
 import { UrlSigner } from './signed-url.ts';
+import { TusStore } from './tus-store.ts';
 import { Storage, type StorageDeps } from './storage.ts';
 import createBucket from './routes/bucket/create-bucket.ts';
 import deleteBucket from './routes/bucket/delete-bucket.ts';
@@ -35,9 +36,12 @@ import getSignedUploadUrl from './routes/object/get-signed-upload-url.ts';
 import getSignedUrl from './routes/object/get-signed-url.ts';
 import getSignedUrls from './routes/object/get-signed-urls.ts';
 import listObjects from './routes/object/list-objects.ts';
+import listObjectsV2 from './routes/object/list-objects-v2.ts';
 import moveObject from './routes/object/move-object.ts';
 import updateObject from './routes/object/update-object.ts';
 import uploadSignedObject from './routes/object/upload-signed-object.ts';
+import renderImage from './routes/render/render-image.ts';
+import resumable from './routes/tus/resumable.ts';
 
 /**
  * Registration order matters where paths overlap (`/object/sign/b/k` also matches
@@ -56,6 +60,7 @@ const ROUTES = [
   getSignedUrl,
   getSignedObject,
   listObjects,
+  listObjectsV2,
   moveObject,
   copyObject,
   getObjectInfo,
@@ -65,6 +70,8 @@ const ROUTES = [
   updateObject,
   deleteObjects,
   deleteObject,
+  renderImage,
+  resumable,
 ];
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -116,10 +123,12 @@ export function storageApp(http: StorageHttp, log: (record: Record<string, unkno
 
 export function storageService(ctx: GatewayContext): Service {
   const backend = new FileBackend(join(ctx.inst.dir, 'storage'));
+  const tus = new TusStore(backend);
   const deps: StorageDeps = {
     backend,
     signer: new UrlSigner(ctx.jwtKey),
     globalFileSizeLimit: ctx.config.storage.file_size_limit,
+    imageTransformation: ctx.config.storage.image_transformation.enabled,
     log: (r) => ctx.log(r),
   };
   const superCaller: Caller = {
@@ -172,6 +181,8 @@ export function storageService(ctx: GatewayContext): Service {
       () => db.tx((q) => q.allVersions(), { readOnly: true }),
     );
     if (published + removed > 0) ctx.log({ level: 'info', msg: 'storage: recovered the data directory', published, removed });
+    const expired = await tus.sweepExpired();
+    if (expired > 0) ctx.log({ level: 'info', msg: 'storage: removed expired resumable uploads', expired });
     await syncConfigBuckets();
   }
 
@@ -194,7 +205,7 @@ export function storageService(ctx: GatewayContext): Service {
   };
   ready().catch((e: unknown) => ctx.log({ level: 'error', msg: 'storage: start-up failed, retrying on the next request', err: e instanceof Error ? e.message : String(e) }));
 
-  const http = new StorageHttp(pool, deps, superCaller, ready);
+  const http = new StorageHttp(pool, deps, superCaller, ready, tus);
   const app = storageApp(http, (r) => ctx.log(r));
 
   return {

@@ -14,6 +14,9 @@ export const UPLOAD_URL_EXPIRES_IN = 7200;
 
 export interface DownloadToken extends JWTPayload {
   url: string;
+  /** Image transformations of a signed render URL (`height:100,width:100,resize:cover`). */
+  transformations?: string;
+  format?: string;
   scope?: SignedUrlScope;
   exp: number;
 }
@@ -37,8 +40,12 @@ export function assertValidExpiresIn(expiresIn: unknown, nowMs = Date.now()): as
 export class UrlSigner {
   constructor(private readonly key: Uint8Array) {}
 
-  async signDownload(url: string, expiresIn: number): Promise<string> {
-    return this.sign({ url, scope: SCOPE_DOWNLOAD }, expiresIn);
+  /** `render` (transformations and format) rides along in the token of a signed render URL. */
+  async signDownload(url: string, expiresIn: number, render: { transformations?: string; format?: string } = {}): Promise<string> {
+    const extra: JWTPayload = {};
+    if (render.transformations) extra.transformations = render.transformations;
+    if (render.format) extra.format = render.format;
+    return this.sign({ ...extra, url, scope: SCOPE_DOWNLOAD }, expiresIn);
   }
 
   async signUpload(url: string, owner: string | undefined, upsert: boolean, expiresIn = UPLOAD_URL_EXPIRES_IN): Promise<string> {

@@ -4,10 +4,11 @@
 // lock), with bytes staged, committed and published by the file backend so that no interruption
 // leaves a row without its file or a file that matters without its row.
 import type { FileBackend, StagedFile } from './backend.ts';
-import { checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts';
+import { checkBytesAllowed, checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts';
 import type { BucketRow, ListBucketOptions, ObjectMetadata, ObjectRow, Queries, SearchRow, StorageDb } from './db.ts';
 import { escapeLike } from './db.ts';
 import { ERRORS, ErrorCode, StorageError } from './errors.ts';
+import { listV2Result, planListV2, type ListV2Options, type ListV2Result } from './list-v2.ts';
 import { isEmptyFolder, MAX_OBJECTS_PER_REQUEST, maxUploadSize, mustBeValidBucketName, mustBeValidKey, parseFileSizeLimit, validateAllowedMimeTypes } from './limits.ts';
 import { SCOPE_DOWNLOAD, SCOPE_UPLOAD, type DownloadToken, type UploadToken, type UrlSigner } from './signed-url.ts';
 import { readUpload, type UploadInput } from './uploader.ts';
@@ -17,6 +18,8 @@ export interface StorageDeps {
   signer: UrlSigner;
   /** `[storage] file_size_limit` in bytes. */
   globalFileSizeLimit: number;
+  /** `[storage.image_transformation] enabled` (default true): without it there are no /render routes. */
+  imageTransformation?: boolean | undefined;
   log(record: Record<string, unknown>): void;
 }
 
@@ -271,6 +274,12 @@ export class ObjectStorage {
       metadata: { mimetype: file.mimeType, contentLength: file.declaredLength },
     });
     const staged = await this.backend.stage(file.body, maxFileSize);
+    try {
+      checkBytesAllowed(o.objectName, file.mimeType, sniffMimeType(await this.backend.readStagedHead(staged.version, SNIFF_BYTES)), bucket.allowed_mime_types);
+    } catch (e) {
+      await this.backend.discard(staged.version);
+      throw e;
+    }
     const row = await this.completeUpload(staged, {
       objectName: o.objectName,
       owner: o.owner,
@@ -280,6 +289,15 @@ export class ObjectStorage {
       userMetadata: file.userMetadata,
     });
     return { id: row.id, path: `${this.bucketId}/${o.objectName}` };
+  }
+
+  /** Makes a staged file (a finished resumable upload) the object, as an upload would. */
+  completeStagedUpload(
+    staged: StagedFile,
+    o: { objectName: string; owner: string | undefined; isUpsert: boolean; mimeType: string; cacheControl: string; userMetadata: Record<string, unknown> | undefined },
+  ): Promise<ObjectRow> {
+    mustBeValidKey(o.objectName);
+    return this.completeUpload(staged, o);
   }
 
   private async completeUpload(
@@ -459,12 +477,23 @@ export class ObjectStorage {
     );
   }
 
+  /** POST /object/list-v2: one page of objects (and folders) under a prefix, as the caller sees them. */
+  async listObjectsV2(o: ListV2Options): Promise<ListV2Result> {
+    const plan = planListV2(o);
+    const rows = await this.db.tx(
+      (q) => (plan.delimited ? q.listObjectsV2Delimited(this.bucketId, plan.query) : q.listObjectsV2Flat(this.bucketId, plan.query)),
+      { readOnly: true },
+    );
+    return listV2Result(plan, rows, o.sortBy);
+  }
+
   /** A download URL for an object the caller can read. */
-  async signObjectUrl(name: string, expiresIn: number): Promise<string> {
+  async signObjectUrl(name: string, expiresIn: number, render: { transformations: string; format: string } | undefined = undefined): Promise<string> {
     await this.findObject(name);
     const url = `${this.bucketId}/${name}`;
-    const token = await this.storage.deps.signer.signDownload(url, expiresIn);
-    return `/object/sign/${url}?token=${token}`;
+    const token = await this.storage.deps.signer.signDownload(url, expiresIn, render);
+    // A token that carries transformations is served by the image renderer.
+    return `/${render?.transformations ? 'render/image' : 'object'}/sign/${url}?token=${token}`;
   }
 
   async signObjectUrls(paths: string[], expiresIn: number): Promise<{ error: string | null; path: string; signedURL: string | null }[]> {

@@ -3,10 +3,13 @@
 import type { Hono } from 'hono';
 import type { GatewayEnv } from '../../../gateway/service.ts';
 import { ERRORS } from '../../errors.ts';
+import { parseTransformQuery, transformationSegments } from '../../transform.ts';
 import { type AuthMode, bucketAndKey, infoJson, OP, type StorageContext, type StorageHttp } from '../../http.ts';
 
 async function info(c: StorageContext, http: StorageHttp, fixed: number, mode: AuthMode, publicRoute: boolean): Promise<Response> {
   const { storage, isAuthenticated } = await http.storage(c, publicRoute ? OP.INFO_PUBLIC_OBJECT : OP.GET_AUTH_OBJECT_INFO, mode);
+  // Transformation options are accepted (and echoed in X-Transformations), as upstream's InfoRenderer does.
+  const segments = transformationSegments(parseTransformQuery(c.req.query()));
   const { bucket: bucketId, key } = bucketAndKey(c, fixed);
   const bucket = await storage.asSuperUser().findBucketOrUndefined(bucketId);
   if (!bucket || (!isAuthenticated && !bucket.public)) throw ERRORS.NoSuchBucket(bucketId);
@@ -15,6 +18,7 @@ async function info(c: StorageContext, http: StorageHttp, fixed: number, mode: A
   const headers: Record<string, string> = {};
   if (obj.metadata?.eTag) headers.ETag = obj.metadata.eTag;
   if (obj.metadata?.cacheControl) headers['Cache-Control'] = obj.metadata.cacheControl;
+  if (segments.length > 0) headers['X-Transformations'] = segments.join(',');
   return c.json(infoJson(obj), 200, headers);
 }
 
