@@ -32,7 +32,7 @@ export async function createUser(tag: string, claims: Record<string, unknown> = 
 
 export const asUser = (u: User) => testClient(env.ANON_KEY, u.token);
 
-/** An organisation owned by `owner`, with `learners` as learner members. */
+/** An organisation owned by `owner`, with `learners` as learner members (invited, and accepting). */
 export async function createOrganization(owner: User, learners: User[]): Promise<string> {
   const db = asUser(owner);
   const slug = `ai-${randomUUID().slice(0, 8)}`;
@@ -40,8 +40,11 @@ export async function createOrganization(owner: User, learners: User[]): Promise
   assert.equal(error, null, error?.message);
   const org = (data as { id: string }).id;
   for (const l of learners) {
-    const added = await db.rpc('add_organization_member', { p_organization: org, p_email: l.email, p_role: 'learner' });
-    assert.equal(added.error, null, added.error?.message);
+    const invited = await db.rpc('invite_to_organization', { p_organization: org, p_email: l.email, p_role: 'learner' });
+    assert.equal(invited.error, null, invited.error?.message);
+    const invitation = (invited.data as { invitation_id: string }).invitation_id;
+    const accepted = await asUser(l).rpc('accept_invitation', { p_invitation: invitation });
+    assert.equal(accepted.error, null, accepted.error?.message);
   }
   return org;
 }

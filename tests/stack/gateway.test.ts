@@ -38,6 +38,13 @@ test('a CORS preflight is answered for any origin', async () => {
   assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
 });
 
+test('browser clients may read the storage headers of rendered images and resumable uploads', async () => {
+  const res = await fetch(`${env.SUPABASE_URL}/storage/v1/bucket`, { headers: { Origin: 'http://example.test', apikey: env.ANON_KEY } });
+  await res.body?.cancel();
+  const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+  for (const h of ['x-transformations', 'upload-offset', 'upload-length', 'tus-resumable', 'location']) assert.ok(exposed.includes(h), h);
+});
+
 test('each request is one JSON log line: method, path, status, duration, request id, user id', async () => {
   const sub = crypto.randomUUID();
   const res = await fetch(`${env.SUPABASE_URL}/rest/v1/exams?select=id`, {

@@ -16,6 +16,9 @@ const OPEN_AUTH_ROUTES = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/auth
 const EXPOSED_HEADERS = [
   'Content-Range', 'Content-Location', 'Content-Profile', 'Location', 'Preference-Applied', 'Range-Unit',
   'Link', 'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
+  // storage: rendered images and resumable (TUS) uploads, which browser clients read
+  'X-Transformations', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version',
+  'Tus-Max-Size', 'Tus-Extension',
 ];
 
 export function needsApiKey(path: string): boolean {
