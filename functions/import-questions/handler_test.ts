@@ -26,7 +26,7 @@ function post(body: unknown) {
 }
 
 Deno.test('dry run: rows failing zod and rows the database refuses are reported by line; nothing committed', async () => {
-  const { clientFor, calls } = fake((args) => ({
+  const { clientFor, calls } = fake(() => ({
     data: { committed: false, errors: [{ line: 4, reason: 'unknown exam' }], imported: 0, question_ids: [] },
     error: null,
   }));
