@@ -33,10 +33,10 @@ declare
   v_total integer;
 begin
   perform private.require_user();
-  if p_organization is null or not private.is_org_staff(p_organization) then
+  if p_organization is null or not private.can_manage_questions(p_organization) then
     raise exception using
       errcode = '42501',
-      message = 'only owners, admins and instructors of this organisation import questions into its bank';
+      message = 'only owners, admins and instructors of this organisation (or platform admins) import questions into its bank';
   end if;
   if p_rows is null or jsonb_typeof(p_rows) <> 'array' or jsonb_array_length(p_rows) not between 1 and 1000 then
     raise exception using errcode = '22023', message = 'p_rows must be an array of 1 to 1000 questions';
@@ -122,7 +122,7 @@ begin
 end;
 $$;
 comment on function public.import_questions(uuid, jsonb, boolean) is
-  'Owners, admins and instructors import questions into their organisation''s bank, as drafts. p_rows: [{line, exam (id or code), domain_code, stem, options {A,B,C,D}, correct_answer, explanations {A,B,C,D}, reference?}] (1-1000). Dry run (default): validates every row. Commit (p_dry_run false): imports all rows, or none if any is bad. Returns {dry_run, committed, total, valid, imported, question_ids, errors: [{line, reason}]}. Errors: 42501 not staff, 22023 p_rows not an array of 1-1000.';
+  'Owners, admins and instructors (and platform admins) import questions into an organisation''s bank, as drafts. p_rows: [{line, exam (id or code), domain_code, stem, options {A,B,C,D}, correct_answer, explanations {A,B,C,D}, reference?}] (1-1000). Dry run (default): validates every row. Commit (p_dry_run false): imports all rows, or none if any is bad. Returns {dry_run, committed, total, valid, imported, question_ids, errors: [{line, reason}]}. Errors: 42501 not staff, 22023 p_rows not an array of 1-1000.';
 revoke execute on function public.import_questions(uuid, jsonb, boolean) from public, anon;
 grant execute on function public.import_questions(uuid, jsonb, boolean) to authenticated;
 

@@ -9,7 +9,8 @@ select tables_are('public', array[
   'profiles', 'organizations', 'organization_members', 'teams', 'team_members',
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
-  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations'
+  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations',
+  'training_documents', 'training_chunks'
 ], 'public holds exactly the learning-core tables');
 
 select is_empty($$
@@ -65,7 +66,7 @@ select is_empty($$
                           'has_org_role', 'is_org_member', 'is_org_staff', 'is_org_admin', 'is_org_owner',
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
                           'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
-                          'caller_confirmed_email')
+                          'caller_confirmed_email', 'training_categories')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')
