@@ -15,6 +15,9 @@ alter table public.profiles
 comment on column public.profiles.photo_path is
   'Profile photo: object path in the public bucket avatars, always under the user''s own folder (<user id>/...); null: none. Set with set_profile_photo() (the upload-avatar function does it).';
 
+-- Seed 003: at most 5 new profile photos per user per hour (clearing is not counted).
+insert into private.rate_limit_rules (action, max_calls, per_seconds) values ('set_profile_photo', 5, 3600);
+
 -- Not in the column grants of profiles: only set_profile_photo() writes it, after checking that the
 -- object exists in the caller's own folder.
 create function public.set_profile_photo(p_path text)
@@ -28,6 +31,9 @@ declare
   v_uid uuid := private.require_user();
   v_previous text;
 begin
+  if p_path is not null then
+    perform private.enforce_rate_limit('set_profile_photo');
+  end if;
   if p_path is not null and not exists (
     select 1 from storage.objects o
     where o.bucket_id = 'avatars' and o.name = p_path and (storage.foldername(o.name))[1] = v_uid::text
@@ -43,6 +49,6 @@ begin
 end;
 $$;
 comment on function public.set_profile_photo(text) is
-  'Sets (p_path: an object of bucket avatars in the caller''s own folder <user id>/...) or clears (null) the caller''s profile photo. Returns {photo_path, previous_path} so the caller can delete the old object. Errors: 42501 not signed in, PT404 no such object in the caller''s folder.';
+  'Sets (p_path: an object of bucket avatars in the caller''s own folder <user id>/...) or clears (null) the caller''s profile photo. Returns {photo_path, previous_path} so the caller can delete the old object. Errors: 42501 not signed in, PT404 no such object in the caller''s folder, PT429 more than 5 new photos in an hour.';
 revoke execute on function public.set_profile_photo(text) from public, anon;
 grant execute on function public.set_profile_photo(text) to authenticated;

@@ -119,6 +119,9 @@ comment on policy training_chunks_select_member on public.training_chunks is
 -- add_training_document: a document and its chunks in one transaction
 -- ---------------------------------------------------------------------------
 
+-- Seed 002: at most 10 uploads per user per hour.
+insert into private.rate_limit_rules (action, max_calls, per_seconds) values ('add_training_document', 10, 3600);
+
 create function public.add_training_document(
   p_organization uuid,
   p_category text,
@@ -143,6 +146,7 @@ begin
       errcode = '42501',
       message = 'only owners, admins and instructors of this organisation add training material';
   end if;
+  perform private.enforce_rate_limit('add_training_document');
   if p_category is null or not (p_category = any (private.training_categories())) then
     raise exception using
       errcode = '22023',
@@ -170,7 +174,7 @@ begin
 end;
 $$;
 comment on function public.add_training_document(uuid, text, text, text, text[], text, integer) is
-  'Staff of the organisation (owner, admin, instructor) add a training document with its text already split into chunks (1-5000 chunks of 1-4000 characters), all in one transaction. Called by the training-material edge function. Returns {document_id, organization_id, category, title, source_kind, chunk_count, character_count, created_at}. Errors: 42501 not staff, 22023 invalid category, kind, title or chunks.';
+  'Staff of the organisation (owner, admin, instructor) add a training document with its text already split into chunks (1-5000 chunks of 1-4000 characters), all in one transaction. Called by the training-material edge function. Returns {document_id, organization_id, category, title, source_kind, chunk_count, character_count, created_at}. Errors: 42501 not staff, 22023 invalid category, kind, title or chunks, PT429 more than 10 uploads in an hour.';
 revoke execute on function public.add_training_document(uuid, text, text, text, text[], text, integer) from public, anon;
 grant execute on function public.add_training_document(uuid, text, text, text, text[], text, integer) to authenticated, service_role;
 

@@ -3,7 +3,7 @@
 -- Per actor: learner A sets, replaces and clears their photo; nobody points at someone else's
 -- object or writes the column directly; anon executes nothing.
 begin;
-select plan(16);
+select plan(18);
 
 select tests.create_actors();
 select set_config('test.a', tests.get_user_id('learner_a')::text, true),
@@ -41,6 +41,10 @@ select throws_ok(format($$ select public.set_profile_photo(%L) $$, current_setti
 select throws_ok($$ select public.set_profile_photo('avatars/../x.png') $$, 'PT404', null, 'nor a made-up path');
 select is(public.set_profile_photo(null) ->> 'photo_path', null, 'learner A clears their photo');
 select is((select photo_path from public.profiles where id = auth.uid()), null, 'and the profile has none');
+select lives_ok(format($$ select public.set_profile_photo(%L) from generate_series(1, 3) $$, current_setting('test.a') || '/one.png'),
+  'learner A sets a photo five times in the hour (clearing is not counted)');
+select throws_ok(format($$ select public.set_profile_photo(%L) $$, current_setting('test.a') || '/one.png'),
+  'PT429', null, 'the sixth new photo in an hour is refused (seed 003: 5 per hour)');
 
 -- the database itself keeps the rule
 select tests.clear_authentication();

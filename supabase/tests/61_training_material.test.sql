@@ -2,7 +2,7 @@
 -- search them (search_training_material, ranked full-text snippets), staff delete them; nobody
 -- outside the organisation reads or writes them. One block per actor.
 begin;
-select plan(30);
+select plan(32);
 
 select tests.create_actors();
 
@@ -79,6 +79,13 @@ select is((select count(*)::int from public.training_documents), 1, 'an admin of
 select results_eq($$ delete from public.training_documents returning title $$, array['Price objections'], 'an admin deletes it');
 select tests.clear_authentication();
 select is((select count(*)::int from public.training_chunks where document_id = current_setting('test.doc')::uuid), 0, 'its chunks are gone too');
+
+-- uploads per hour (seed 002: 10)
+select tests.authenticate_as('instructor_1');
+select lives_ok($$ select public.add_training_document(tests.org_id('org-one'), 'General Sales', 'n', 'text', array['y']) from generate_series(1, 9) $$,
+  'the instructor uploads ten documents in the hour');
+select throws_ok($$ select public.add_training_document(tests.org_id('org-one'), 'General Sales', 'n', 'text', array['y']) $$,
+  'PT429', null, 'the eleventh upload in an hour is refused');
 
 select * from finish();
 rollback;
