@@ -27,7 +27,7 @@ declare
   v_key text;
   v_errors jsonb := '[]'::jsonb;
   v_seen jsonb := '{}'::jsonb;
-  v_existing bigint;
+  v_bank jsonb;
   v_question public.questions;
   v_ids bigint[] := '{}';
   v_total integer;
@@ -42,6 +42,11 @@ begin
     raise exception using errcode = '22023', message = 'p_rows must be an array of 1 to 1000 questions';
   end if;
   v_total := jsonb_array_length(p_rows);
+  -- The organisation's bank, by exam and normalised stem (one scan, not one per row).
+  select coalesce(jsonb_object_agg(q.exam_id || ':' || lower(regexp_replace(btrim(q.stem), '\s+', ' ', 'g')), q.id), '{}'::jsonb)
+    into v_bank
+    from public.questions q
+   where q.organization_id = p_organization;
 
   -- Validate every row first: nothing is written unless all rows are good.
   for v_row in select r from jsonb_array_elements(p_rows) r loop
@@ -86,13 +91,9 @@ begin
       continue;
     end if;
     v_seen := v_seen || jsonb_build_object(v_key, v_line);
-    select q.id into v_existing from public.questions q
-    where q.organization_id = p_organization and q.exam_id = v_exam
-      and lower(regexp_replace(btrim(q.stem), '\s+', ' ', 'g')) = lower(regexp_replace(v_stem, '\s+', ' ', 'g'))
-    limit 1;
-    if v_existing is not null then
+    if v_bank ? v_key then
       v_errors := v_errors || jsonb_build_object('line', v_line, 'reason',
-        format('already in the organisation''s bank (question %s)', v_existing));
+        format('already in the organisation''s bank (question %s)', v_bank ->> v_key));
     end if;
   end loop;
 
