@@ -7,7 +7,7 @@
 // The report: {mode, committed, total, valid, errors: [{line, reason}], ...what was written}.
 import { z } from 'zod';
 import { CsvError, type CsvIssue, type CsvRow, parseCsv } from './csv.ts';
-import { HttpError, readLimited, readUpload } from './http.ts';
+import { HttpError, readLimited, readUpload } from './request.ts';
 
 export const MAX_CSV_BYTES = 2 * 1024 * 1024;
 export const MAX_ROWS = 1000;

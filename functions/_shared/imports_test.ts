@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { HttpError } from './http.ts';
+import { HttpError } from './request.ts';
 import { readImportRequest, readRows, report } from './imports.ts';
 
 const ORG = '6f1c2b7e-1d2a-4c3b-9e4f-0a1b2c3d4e5f';

@@ -10,7 +10,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { corsHeaders, json } from '../_shared/cors.ts';
 import type { CsvIssue } from '../_shared/csv.ts';
-import { callerClient, dbError, errorResponse, requireUser } from '../_shared/http.ts';
+import { callerClient, dbError, errorResponse, requireUser } from '../_shared/request.ts';
 import { type DbReport, readImportRequest, readRows, report } from '../_shared/imports.ts';
 import { COLUMNS, type QuestionRow, toQuestion } from './rows.ts';
 

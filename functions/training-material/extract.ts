@@ -3,7 +3,7 @@
 // offline); anything else must be UTF-8 text (plain text, Markdown, or a transcript, whose WebVTT
 // or SRT timing lines are dropped). Binary files (Word, images, archives) are refused.
 import { extractText as pdfText, getDocumentProxy } from 'unpdf';
-import { HttpError } from '../_shared/http.ts';
+import { HttpError } from '../_shared/request.ts';
 
 export const SOURCE_KINDS = ['pdf', 'text', 'markdown', 'transcript'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { HttpError } from '../_shared/http.ts';
+import { HttpError } from '../_shared/request.ts';
 import { extract, kindFromName, stripTranscriptTimings } from './extract.ts';
 import { minimalPdf } from './testing_pdf.ts';
 

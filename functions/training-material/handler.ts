@@ -3,7 +3,7 @@
 // (chunk.ts) and stored with add_training_document() as the caller, one transaction, for
 // full-text search with search_training_material() (what the AI trainer grounds its replies in).
 //   POST multipart/form-data: file (PDF, .txt, .md, .vtt/.srt or any UTF-8 text; at most 10 MB),
-//        organization_id, category (one of the 12 sales categories), title? (default: the file
+//        organization_id, category (one of the 12 sales categories, by slug or name), title? (default: the file
 //        name), kind? (pdf | text | markdown | transcript; default: from the bytes and the name).
 //        201 {document_id, organization_id, category, title, source_kind, chunk_count,
 //        character_count, created_at, pages?}
@@ -12,23 +12,45 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { corsHeaders, json } from '../_shared/cors.ts';
-import { callerClient, dbError, errorResponse, HttpError, readUpload, requireUser } from '../_shared/http.ts';
+import { callerClient, dbError, errorResponse, HttpError, readUpload, requireUser } from '../_shared/request.ts';
 import { chunkText } from './chunk.ts';
 import { extract, SOURCE_KINDS } from './extract.ts';
 
 export const MAX_BYTES = 10 * 1024 * 1024;
 export const MAX_CHUNKS = 5000;
 
-/** The sales categories of seed 002 (the database checks the same list: private.training_categories()). */
-export const CATEGORIES = [
-  'Pre Consultation', 'Consultation Series', 'Sales Objections', 'After Fixing Objection',
-  'Full Wig Consultation', 'Hairline Consultation', 'Types of Patches', 'Upselling / Cross Selling',
-  'Retail Sales', 'SMP Sales', 'Sales Follow up', 'General Sales',
-] as const;
+/** The sales categories of seed 002, by slug (as training sessions store them) and name. */
+export const CATEGORIES: Record<string, string> = {
+  'pre-consultation': 'Pre Consultation',
+  'consultation-series': 'Consultation Series',
+  'sales-objections': 'Sales Objections',
+  'after-fixing-objection': 'After Fixing Objection',
+  'full-wig-consultation': 'Full Wig Consultation',
+  'hairline-consultation': 'Hairline Consultation',
+  'types-of-patches': 'Types of Patches',
+  'upselling-cross-selling': 'Upselling / Cross Selling',
+  'retail-sales': 'Retail Sales',
+  'smp-sales': 'SMP Sales',
+  'sales-follow-up': 'Sales Follow up',
+  'general-sales': 'General Sales',
+};
+
+/** The slug of a category given its slug or its name (any case); undefined otherwise. */
+export function categorySlug(value: string): string | undefined {
+  const v = value.trim().toLowerCase();
+  return Object.entries(CATEGORIES).find(([slug, name]) => slug === v || name.toLowerCase() === v)?.[0];
+}
 
 const fields = z.object({
   organization_id: z.uuid({ error: 'organization_id must be the id (uuid) of your organisation' }),
-  category: z.enum(CATEGORIES, { error: `category must be one of: ${CATEGORIES.join(', ')}` }),
+  category: z.string({ error: 'category is missing' }).transform((v, ctx) => {
+    const slug = categorySlug(v);
+    if (!slug) {
+      ctx.addIssue({ code: 'custom', message: `category must be one of: ${Object.values(CATEGORIES).join(', ')} (or their slugs: sales-objections, ...)` });
+      return z.NEVER;
+    }
+    return slug;
+  }),
   title: z.string().trim().min(1).max(200, 'title is longer than 200 characters').optional(),
   kind: z.enum(SOURCE_KINDS, { error: 'kind must be pdf, text, markdown or transcript' }).optional(),
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { makeHandler, titleFromName } from './handler.ts';
+import { categorySlug, makeHandler, titleFromName } from './handler.ts';
 import { minimalPdf } from './testing_pdf.ts';
 
 const ORG = '6f1c2b7e-1d2a-4c3b-9e4f-0a1b2c3d4e5f';
@@ -36,7 +36,7 @@ Deno.test('a PDF is extracted, chunked and stored with its category, title from 
   const res = await makeHandler(clientFor)(upload(new File([minimalPdf(['Price objection: acknowledge first.'])], 'price-objection_v2.pdf')));
   assert.equal(res.status, 201);
   assert.deepEqual(await res.json(), { document_id: 'd1', chunk_count: 1, title: 'price objection v2', source_kind: 'pdf', pages: 1 });
-  assert.equal(calls[0]!.p_category, 'Sales Objections');
+  assert.equal(calls[0]!.p_category, 'sales-objections', 'the name is sent as its slug');
   assert.equal(calls[0]!.p_organization, ORG);
   assert.equal(calls[0]!.p_file_name, 'price-objection_v2.pdf');
   assert.match((calls[0]!.p_chunks as string[])[0]!, /Price objection: acknowledge first\./);
@@ -70,6 +70,13 @@ Deno.test('a learner: the database\'s 42501 is a 403 naming the action', async (
   const res = await makeHandler(clientFor)(upload(new File(['Some guidance text.'], 'g.txt')));
   assert.equal(res.status, 403);
   assert.match((await res.json()).error, /^Cannot store the training document: only owners/);
+});
+
+Deno.test('categories by slug or name, any case', () => {
+  assert.equal(categorySlug('Upselling / Cross Selling'), 'upselling-cross-selling');
+  assert.equal(categorySlug(' smp-sales '), 'smp-sales');
+  assert.equal(categorySlug('sales follow UP'), 'sales-follow-up');
+  assert.equal(categorySlug('Cooking'), undefined);
 });
 
 Deno.test('titleFromName', () => {

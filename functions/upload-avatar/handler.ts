@@ -9,7 +9,7 @@
 // database refusal, each as {error, code?, details?}.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { corsHeaders, json } from '../_shared/cors.ts';
-import { callerClient, dbError, errorResponse, HttpError, readUpload, requireUser } from '../_shared/http.ts';
+import { callerClient, dbError, errorResponse, HttpError, readUpload, requireUser } from '../_shared/request.ts';
 import { describeBytes, sniffImage } from './sniff.ts';
 
 export const BUCKET = 'avatars';

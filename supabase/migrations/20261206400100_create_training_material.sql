@@ -17,21 +17,28 @@
 -- rank and the cosine distance), falling back to the FTS ranking alone for chunks without an
 -- embedding. Callers keep the same signature either way.
 
--- The twelve sales categories of seed 002 (the AI trainer's scenarios use the same names).
-create function private.training_categories()
-returns text[]
+-- The twelve sales categories of seed 002, by the slugs the AI trainer's sessions and scenarios use
+-- (public.training_categories on the AI training branch; once both are merged, a migration can
+-- make training_documents.category a foreign key to it). Either the slug or the name is accepted.
+create function private.training_category_slug(p_category text)
+returns text
 language sql
 immutable
 set search_path = ''
 as $$
-  select array[
-    'Pre Consultation', 'Consultation Series', 'Sales Objections', 'After Fixing Objection',
-    'Full Wig Consultation', 'Hairline Consultation', 'Types of Patches', 'Upselling / Cross Selling',
-    'Retail Sales', 'SMP Sales', 'Sales Follow up', 'General Sales'
-  ]::text[]
+  select c.slug
+  from (values
+    ('pre-consultation', 'Pre Consultation'), ('consultation-series', 'Consultation Series'),
+    ('sales-objections', 'Sales Objections'), ('after-fixing-objection', 'After Fixing Objection'),
+    ('full-wig-consultation', 'Full Wig Consultation'), ('hairline-consultation', 'Hairline Consultation'),
+    ('types-of-patches', 'Types of Patches'), ('upselling-cross-selling', 'Upselling / Cross Selling'),
+    ('retail-sales', 'Retail Sales'), ('smp-sales', 'SMP Sales'),
+    ('sales-follow-up', 'Sales Follow up'), ('general-sales', 'General Sales')
+  ) as c (slug, name)
+  where c.slug = lower(btrim(p_category)) or lower(c.name) = lower(btrim(p_category))
 $$;
-comment on function private.training_categories() is
-  'The sales categories training material and AI training scenarios are filed under (seed 002).';
+comment on function private.training_category_slug(text) is
+  'The slug of a sales category (seed 002) given its slug or its name, case-insensitive; null for anything else.';
 
 create table public.training_documents (
   id uuid primary key default gen_random_uuid(),
@@ -45,7 +52,7 @@ create table public.training_documents (
   chunk_count integer not null,
   uploaded_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
-  constraint training_documents_category_valid check (category = any (private.training_categories())),
+  constraint training_documents_category_valid check (private.training_category_slug(category) = category),
   constraint training_documents_title_length check (char_length(btrim(title)) between 1 and 200),
   constraint training_documents_source_kind_valid check (source_kind in ('pdf', 'text', 'markdown', 'transcript')),
   constraint training_documents_file_name_length check (file_name is null or char_length(file_name) <= 255),
@@ -54,7 +61,7 @@ create table public.training_documents (
 comment on table public.training_documents is
   'Training material of an organisation, per sales category: one row per uploaded document (its text is in training_chunks). Members read; staff add (add_training_document, via the training-material function) and delete.';
 comment on column public.training_documents.organization_id is 'Owning organisation.';
-comment on column public.training_documents.category is 'Sales category (one of private.training_categories()).';
+comment on column public.training_documents.category is 'Sales category slug (sales-objections, ...; see private.training_category_slug()).';
 comment on column public.training_documents.title is 'Title shown to members and cited by the AI trainer.';
 comment on column public.training_documents.source_kind is 'pdf, text, markdown or transcript.';
 comment on column public.training_documents.file_name is 'Name of the uploaded file, if any.';
@@ -83,7 +90,7 @@ comment on table public.training_chunks is
   'Passages of training material (a few hundred words each, in document order) with a generated tsvector for full-text search; read with search_training_material(). Written only by add_training_document().';
 comment on column public.training_chunks.document_id is 'The document.';
 comment on column public.training_chunks.organization_id is 'The document''s organisation (copied for RLS and filtering).';
-comment on column public.training_chunks.category is 'The document''s category (copied for filtering).';
+comment on column public.training_chunks.category is 'The document''s category slug (copied for filtering).';
 comment on column public.training_chunks.position is '1-based position in the document.';
 comment on column public.training_chunks.content is 'The passage text (up to 4000 characters).';
 comment on column public.training_chunks.fts is 'to_tsvector(''english'', content), generated; GIN-indexed.';
@@ -140,6 +147,7 @@ as $$
 declare
   v_doc public.training_documents;
   v_count integer := coalesce(cardinality(p_chunks), 0);
+  v_category text := private.training_category_slug(p_category);
 begin
   if not (private.is_org_staff(p_organization) or private.is_platform_admin() or private.is_service_role()) then
     raise exception using
@@ -147,11 +155,11 @@ begin
       message = 'only owners, admins and instructors of this organisation add training material';
   end if;
   perform private.enforce_rate_limit('add_training_document');
-  if p_category is null or not (p_category = any (private.training_categories())) then
+  if v_category is null then
     raise exception using
       errcode = '22023',
       message = format('%L is not a training category', p_category),
-      hint = 'one of: ' || array_to_string(private.training_categories(), ', ');
+      hint = 'a sales category slug or name, e.g. sales-objections or Sales Objections';
   end if;
   if v_count = 0 or v_count > 5000 then
     raise exception using errcode = '22023', message = 'a document needs between 1 and 5000 chunks of text';
@@ -161,7 +169,7 @@ begin
   end if;
   insert into public.training_documents (organization_id, category, title, source_kind, file_name, byte_size,
                                          character_count, chunk_count, uploaded_by)
-  values (p_organization, p_category, btrim(p_title), p_source_kind, p_file_name, coalesce(p_byte_size, 0),
+  values (p_organization, v_category, btrim(p_title), p_source_kind, p_file_name, coalesce(p_byte_size, 0),
           (select coalesce(sum(char_length(c)), 0) from unnest(p_chunks) c), v_count, auth.uid())
   returning * into v_doc;
   insert into public.training_chunks (document_id, organization_id, category, position, content)
@@ -174,7 +182,7 @@ begin
 end;
 $$;
 comment on function public.add_training_document(uuid, text, text, text, text[], text, integer) is
-  'Staff of the organisation (owner, admin, instructor) add a training document with its text already split into chunks (1-5000 chunks of 1-4000 characters), all in one transaction. Called by the training-material edge function. Returns {document_id, organization_id, category, title, source_kind, chunk_count, character_count, created_at}. Errors: 42501 not staff, 22023 invalid category, kind, title or chunks, PT429 more than 10 uploads in an hour.';
+  'Staff of the organisation (owner, admin, instructor) add a training document (p_category: a sales category slug or name) with its text already split into chunks (1-5000 chunks of 1-4000 characters), all in one transaction. Called by the training-material edge function. Returns {document_id, organization_id, category, title, source_kind, chunk_count, character_count, created_at}. Errors: 42501 not staff, 22023 invalid category, kind, title or chunks, PT429 more than 10 uploads in an hour.';
 revoke execute on function public.add_training_document(uuid, text, text, text, text[], text, integer) from public, anon;
 grant execute on function public.add_training_document(uuid, text, text, text, text[], text, integer) to authenticated, service_role;
 
@@ -184,7 +192,8 @@ grant execute on function public.add_training_document(uuid, text, text, text, t
 
 -- Usage (as the learner, so RLS applies):
 --   rpc('search_training_material', { p_organization, p_query: 'customer says the price is too high',
---                                    p_category: 'Sales Objections', p_limit: 5 })
+--                                    p_category: 'sales-objections', p_limit: 5 })
+-- p_category: a category slug (as training sessions store it) or its name; null searches them all.
 -- Any word of the query may match (OR of its stemmed words, English stop words dropped); passages
 -- matching more of the words, closer together, rank first (ts_rank_cd, normalised by length).
 -- `snippet` is the best fragment with the matched words between ** and **; `content` is the whole
@@ -220,11 +229,11 @@ begin
   if p_query is null or btrim(p_query) = '' or char_length(p_query) > 2000 then
     raise exception using errcode = '22023', message = 'p_query must hold 1 to 2000 characters';
   end if;
-  if p_category is not null and not (p_category = any (private.training_categories())) then
+  if p_category is not null and private.training_category_slug(p_category) is null then
     raise exception using
       errcode = '22023',
       message = format('%L is not a training category', p_category),
-      hint = 'one of: ' || array_to_string(private.training_categories(), ', ');
+      hint = 'a sales category slug or name, e.g. sales-objections or Sales Objections';
   end if;
   if p_limit is null or p_limit not between 1 and 50 then
     raise exception using errcode = '22023', message = 'p_limit must be between 1 and 50';
@@ -246,17 +255,17 @@ begin
     from public.training_chunks c
     join public.training_documents d on d.id = c.document_id
     where c.organization_id = p_organization
-      and (p_category is null or c.category = p_category)
+      and (p_category is null or c.category = private.training_category_slug(p_category))
       and c.fts @@ v_query
     order by 8 desc, c.document_id, c.position
     limit p_limit;
 end;
 $$;
 comment on function public.search_training_material(uuid, text, text, integer) is
-  'Full-text search of an organisation''s training material, for members (and the AI trainer acting as one): the p_limit (1-50, default 5) passages best matching any word of p_query, optionally in one category, best first, each with {chunk_id, document_id, title, category, chunk_position, snippet (matches between ** **), content, rank}. Errors: 42501 not a member, 22023 invalid query, category or limit.';
+  'Full-text search of an organisation''s training material, for members (and the AI trainer acting as one): the p_limit (1-50, default 5) passages best matching any word of p_query, optionally in one category (slug or name), best first, each with {chunk_id, document_id, title, category (slug), chunk_position, snippet (matches between ** **), content, rank}. Errors: 42501 not a member, 22023 invalid query, category or limit.';
 revoke execute on function public.search_training_material(uuid, text, text, integer) from public, anon;
 grant execute on function public.search_training_material(uuid, text, text, integer) to authenticated, service_role;
 
 revoke execute on all functions in schema private from public;
--- Invoker functions (search) and policies read the category list as the caller.
-grant execute on function private.training_categories() to authenticated, service_role;
+-- search_training_material (security invoker) and the CHECK constraint read the categories as the caller.
+grant execute on function private.training_category_slug(text) to authenticated, service_role;

@@ -66,7 +66,7 @@ select is_empty($$
                           'has_org_role', 'is_org_member', 'is_org_staff', 'is_org_admin', 'is_org_owner',
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
                           'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
-                          'caller_confirmed_email', 'training_categories')
+                          'caller_confirmed_email', 'training_category_slug')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')

@@ -2,7 +2,7 @@
 -- search them (search_training_material, ranked full-text snippets), staff delete them; nobody
 -- outside the organisation reads or writes them. One block per actor.
 begin;
-select plan(32);
+select plan(34);
 
 select tests.create_actors();
 
@@ -23,6 +23,8 @@ select set_config('test.doc', (public.add_training_document(tests.org_id('org-on
   'price.txt', 300)) ->> 'document_id', true);
 select is((select chunk_count from public.training_documents where id = current_setting('test.doc')::uuid), 3,
   'the instructor adds a document with three chunks');
+select is((select category from public.training_documents where id = current_setting('test.doc')::uuid), 'sales-objections',
+  'the category is stored by its slug (the name was given), as training sessions store it');
 select is((select array_agg(position order by position) from public.training_chunks where document_id = current_setting('test.doc')::uuid),
   array[1, 2, 3], 'chunks keep the document order');
 select throws_ok($$ select public.add_training_document(tests.org_id('org-one'), 'Cooking', 'x', 'text', array['y']) $$,
@@ -43,8 +45,10 @@ select matches((select snippet from public.search_training_material(tests.org_id
   'the snippet marks the matched words');
 select is((select array_agg(chunk_position) from public.search_training_material(tests.org_id('org-one'), 'discount warranty aftercare price')),
   array[2, 1], 'passages are ranked by how much of the query they match (any word may match)');
-select is_empty($$ select * from public.search_training_material(tests.org_id('org-one'), 'price', 'Retail Sales') $$,
+select is_empty($$ select * from public.search_training_material(tests.org_id('org-one'), 'price', 'retail-sales') $$,
   'the category filter applies');
+select is((select category from public.search_training_material(tests.org_id('org-one'), 'price', 'Sales Objections')), 'sales-objections',
+  'by slug or by name');
 select is_empty($$ select * from public.search_training_material(tests.org_id('org-one'), 'the and of') $$,
   'a query of stop words finds nothing (and does not fail)');
 select throws_ok($$ select * from public.search_training_material(tests.org_id('org-one'), '') $$, '22023', null, 'an empty query is refused');

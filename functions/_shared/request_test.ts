@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { dbError, errorResponse, HttpError, readLimited, readUpload, requireUser, statusForDbCode } from './http.ts';
+import { dbError, errorResponse, HttpError, readLimited, readUpload, requireUser, statusForDbCode } from './request.ts';
 
 function token(claims: Record<string, unknown>): string {
   const part = (v: unknown) => btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
