@@ -15,7 +15,8 @@ select tables_are('public', array[
   'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
   'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
   'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts',
-  'training_categories', 'training_scenarios', 'training_sessions', 'training_messages', 'training_reports', 'training_notes'
+  'training_categories', 'training_scenarios', 'training_sessions', 'training_messages', 'training_reports', 'training_notes',
+  'training_documents', 'training_chunks'
 ], 'public holds exactly the learning-core, engagement, study, lesson, memory, audit, webhook and AI training tables');
 
 select is_empty($$
@@ -73,7 +74,7 @@ select is_empty($$
                           'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
                           'caller_confirmed_email', 'can_see_profile', 'check_bulk_ids', 'is_assignment_recipient',
                           'assignment_status', 'is_valid_tag_list', 'can_read_question', 'can_read_study_set', 'owns_study_set',
-                          'webhook_event_types')
+                          'webhook_event_types', 'training_category_slug')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')

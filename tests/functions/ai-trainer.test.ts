@@ -108,6 +108,20 @@ describe('ai-trainer with an OpenAI-compatible provider (the fake)', () => {
     ]);
   });
 
+  test('the customer is grounded in the organisation\'s own training material', async () => {
+    const added = await asUser(admin).rpc('add_training_document', {
+      p_organization: org, p_category: 'sales-objections', p_title: 'Objection playbook', p_source_kind: 'text',
+      p_chunks: ['When a customer says the warranty is too short, offer the extended warranty of five years.'],
+    });
+    assert.equal(added.error, null, added.error?.message);
+    const s = await start(learner, { category: 'sales-objections', difficulty: 'basic', duration_minutes: 5, organization_id: org });
+    const res = await call(T, `/sessions/${s.id}/messages`, learner, { body: { content: 'Is the warranty long enough for you?' } });
+    assert.equal(res.status, 200);
+    await readEvents(res);
+    assert.match(fake.requests.at(-1)!.messages[0]!.content, /extended \*\*warranty\*\* of five years|extended warranty of five years/);
+    assert.match(fake.requests.at(-1)!.messages[0]!.content, /Objection playbook, passage 1/);
+  });
+
   test('a closed tab resumes with the remaining time, and the reply it missed is stored', async () => {
     fake.setLatency(0, 40);
     const s = await start(learner, { category: 'smp-sales', difficulty: 'expert', duration_minutes: 5, organization_id: org });

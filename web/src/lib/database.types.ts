@@ -541,14 +541,14 @@ isOneToOne: false
                   ]
                 },"profiles": {
                   Row: {
-                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"first_correct_answers": number,"high_score_quizzes": number,"id": string,"last_activity_at": string | null,"last_activity_date": string | null,"level": number,"longest_streak": number,"pending_time_zone": string | null,"pending_time_zone_from": string | null,"perfect_quizzes": number,"profile_visibility": Database["public"]['Enums']["profile_visibility"],"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"streak_time_zone": string,"time_zone": string,"updated_at": string,"username": string,"xp": number
+                    "bio": string | null,"correct_answers": number,"created_at": string,"current_streak": number,"display_name": string,"first_correct_answers": number,"high_score_quizzes": number,"id": string,"last_activity_at": string | null,"last_activity_date": string | null,"level": number,"longest_streak": number,"pending_time_zone": string | null,"pending_time_zone_from": string | null,"perfect_quizzes": number,"photo_path": string | null,"profile_visibility": Database["public"]['Enums']["profile_visibility"],"questions_answered": number,"quizzes_completed": number,"selected_avatar_id": number | null,"show_on_leaderboards": boolean,"streak_time_zone": string,"time_zone": string,"updated_at": string,"username": string,"xp": number
                   }
                   ComputedFields: never
                   Insert: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id": string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name": string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id": string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"photo_path"?: string | null,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username": string,"xp"?: number
                   }
                   Update: {
-                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id"?: string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
+                    "bio"?: string | null,"correct_answers"?: number,"created_at"?: string,"current_streak"?: number,"display_name"?: string,"first_correct_answers"?: number,"high_score_quizzes"?: number,"id"?: string,"last_activity_at"?: string | null,"last_activity_date"?: string | null,"level"?: number,"longest_streak"?: number,"pending_time_zone"?: string | null,"pending_time_zone_from"?: string | null,"perfect_quizzes"?: number,"photo_path"?: string | null,"profile_visibility"?: Database["public"]['Enums']["profile_visibility"],"questions_answered"?: number,"quizzes_completed"?: number,"selected_avatar_id"?: number | null,"show_on_leaderboards"?: boolean,"streak_time_zone"?: string,"time_zone"?: string,"updated_at"?: string,"username"?: string,"xp"?: number
                   }
                   Relationships: [
                     {
@@ -941,6 +941,58 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"training_chunks": {
+                  Row: {
+                    "category": string,"content": string,"document_id": string,"fts": unknown,"id": number,"organization_id": string,"position": number
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "category": string,"content": string,"document_id": string,"fts"?: never,"id"?: never,"organization_id": string,"position": number
+                  }
+                  Update: {
+                    "category"?: string,"content"?: string,"document_id"?: string,"fts"?: never,"id"?: never,"organization_id"?: string,"position"?: number
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_chunks_document_id_fkey"
+      columns: ["document_id"]
+isOneToOne: false
+      referencedRelation: "training_documents"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"training_documents": {
+                  Row: {
+                    "byte_size": number,"category": string,"character_count": number,"chunk_count": number,"created_at": string,"file_name": string | null,"id": string,"organization_id": string,"source_kind": string,"title": string,"uploaded_by": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "byte_size": number,"category": string,"character_count": number,"chunk_count": number,"created_at"?: string,"file_name"?: string | null,"id"?: string,"organization_id": string,"source_kind": string,"title": string,"uploaded_by"?: string | null
+                  }
+                  Update: {
+                    "byte_size"?: number,"category"?: string,"character_count"?: number,"chunk_count"?: number,"created_at"?: string,"file_name"?: string | null,"id"?: string,"organization_id"?: string,"source_kind"?: string,"title"?: string,"uploaded_by"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "training_documents_category_fkey"
+      columns: ["category"]
+isOneToOne: false
+      referencedRelation: "training_categories"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "training_documents_organization_id_fkey"
+      columns: ["organization_id"]
+isOneToOne: false
+      referencedRelation: "organizations"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "training_documents_uploaded_by_fkey"
+      columns: ["uploaded_by"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"training_messages": {
                   Row: {
                     "content": string,"created_at": string,"id": number,"organization_id": string | null,"role": Database["public"]['Enums']["training_message_role"],"search": unknown,"session_id": string,"user_id": string
@@ -1286,6 +1338,9 @@ isOneToOne: false
             "accept_invitation":
 { Args: { "p_invitation"?: string,"p_token"?: string }; Returns: Json
                            },
+"add_training_document":
+{ Args: { "p_byte_size"?: number,"p_category": string,"p_chunks": (string)[],"p_file_name"?: string,"p_organization": string,"p_source_kind": string,"p_title": string }; Returns: Json
+                           },
 "admin_adjust_xp":
 { Args: { "p_amount": number,"p_note": string,"p_user": string }; Returns: Json
                            },
@@ -1509,6 +1564,12 @@ isOneToOne: false
               "accuracy": number,"answered": number,"domain_code": string,"domain_id": number,"domain_name": string,"priority": string,"weight": number
             }[]
                            },
+"import_invitations":
+{ Args: { "p_dry_run"?: boolean,"p_organization": string,"p_rows": Json }; Returns: Json
+                           },
+"import_questions":
+{ Args: { "p_dry_run"?: boolean,"p_organization": string,"p_rows": Json }; Returns: Json
+                           },
 "invite_to_organization":
 { Args: { "p_email"?: string,"p_expires_in_days"?: number,"p_organization": string,"p_role"?: Database["public"]['Enums']["org_role"] }; Returns: Json
                            },
@@ -1632,6 +1693,11 @@ isOneToOne: false
 "search_tasks":
 { Args: { "p_deleted"?: boolean,"p_descending"?: boolean,"p_due_from"?: string,"p_due_to"?: string,"p_limit"?: number,"p_offset"?: number,"p_priority"?: (Database["public"]['Enums']["task_priority"])[],"p_query"?: string,"p_sort"?: string,"p_status"?: (Database["public"]['Enums']["task_status"])[],"p_tags"?: (string)[] }; Returns: Json
                            },
+"search_training_material":
+{ Args: { "p_category"?: string,"p_limit"?: number,"p_organization": string,"p_query": string }; Returns: {
+              "category": string,"chunk_id": number,"chunk_position": number,"content": string,"document_id": string,"rank": number,"snippet": string,"title": string
+            }[]
+                           },
 "search_training_sessions":
 { Args: { "p_limit"?: number,"p_query": string }; Returns: {
               "category": string,"difficulty": Database["public"]['Enums']["training_difficulty"],"headline": string,"organization_id": string,"overall_score": number,"rank": number,"session_id": string,"started_at": string,"status": Database["public"]['Enums']["training_session_status"],"user_id": string
@@ -1666,6 +1732,9 @@ isOneToOne: false
         isOneToOne: true
         isSetofReturn: false
       } },
+"set_profile_photo":
+{ Args: { "p_path": string }; Returns: Json
+                           },
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
                            },
