@@ -1,0 +1,186 @@
+// A new learner's core loop, in a real browser: sign up, confirm through the mail sink, start a
+// quiz in one tap, answer, close the tab, resume, submit, and see the score, XP, a level-up and
+// an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { answerKey, axeSerious, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+
+let app: App;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const email = `learner-${Date.now().toString(36)}@example.com`;
+const password = 'correct-horse-42';
+let key: Map<string, string>;
+
+async function noSeriousAxe(p: Page, where: string) {
+  const findings = await axeSerious(p);
+  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
+}
+
+/** Chooses the right option of the question on screen and waits until it is saved. */
+async function answerShownQuestion(p: Page) {
+  const stem = (await p.locator('#question-stem').textContent())?.trim() ?? '';
+  const letter = key.get(stem);
+  assert.ok(letter, `no answer key for "${stem}"`);
+  const group = p.getByRole('group', { name: stem });
+  await group.getByRole('radio').nth('ABCD'.indexOf(letter)).check();
+  await p.getByText('Answer saved').waitFor();
+}
+
+describe('a new learner', { concurrency: false }, () => {
+  before(async () => {
+    ensureBuild();
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 860 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    key = await answerKey([]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('sees what Ascend is on the landing page', async () => {
+    const res = await page.goto('/');
+    assert.match(res?.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+    assert.equal(res?.headers()['referrer-policy'], 'strict-origin-when-cross-origin');
+    await page.getByRole('heading', { name: /Pass your certification/ }).waitFor();
+    await screenshot(page, '01-landing');
+    await noSeriousAxe(page, 'the landing page');
+  });
+
+  it('is told what to fix, beside each field, when the sign-up form is incomplete', async () => {
+    await page.getByRole('link', { name: 'Start free' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Enter an email address like you@example.com').waitFor();
+    await page.getByText('Use at least 8 characters').waitFor();
+    assert.equal(await page.getByLabel('Email').inputValue(), 'not-an-email', 'the input is kept');
+    await screenshot(page, '02-signup-errors');
+    await noSeriousAxe(page, 'the sign-up page with errors');
+  });
+
+  it('signs up and confirms through the link in the email', async () => {
+    await page.getByLabel('Your name').fill('Ada Learner');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const mail = await latestMail(email, 'signup');
+    assert.ok(mail.action_link, 'the email has a confirmation link');
+    await page.goto(mail.action_link);
+    await page.getByRole('heading', { name: 'Welcome to Ascend, Ada Learner!' }).waitFor();
+    await screenshot(page, '03-dashboard-new');
+    await noSeriousAxe(page, 'the new learner dashboard');
+  });
+
+  it('starts a quiz in one tap from the dashboard and answers as it goes', async () => {
+    const t0 = Date.now();
+    await page.getByRole('button', { name: /CompTIA Security\+/ }).click();
+    await page.getByText('Question 1 of 10').waitFor();
+    assert.ok(Date.now() - t0 < 10_000);
+    await noSeriousAxe(page, 'a quiz question');
+    for (let i = 1; i <= 4; i++) {
+      await answerShownQuestion(page);
+      if (i === 1) await screenshot(page, '04-quiz-question');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText(`Question ${i + 1} of 10`).waitFor();
+    }
+    await page.getByText('4 of 10 answered').waitFor();
+  });
+
+  it('closes the tab, comes back and continues where it stopped', async () => {
+    const url = page.url();
+    await page.close();
+    page = await context.newPage();
+    await page.goto('/app');
+    await page.getByText('4 of 10 questions answered').waitFor();
+    await screenshot(page, '05-dashboard-resume');
+    await page.getByRole('link', { name: 'Continue quiz' }).click();
+    await page.getByText('Question 5 of 10').waitFor();
+    assert.match(page.url(), new RegExp(url.split('?')[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    // The earlier answers are still chosen.
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Question 4 of 10').waitFor();
+    assert.equal(await page.getByRole('radio', { checked: true }).count(), 1);
+    await page.getByRole('button', { name: 'Next' }).click();
+    for (let i = 5; i <= 10; i++) {
+      await page.getByText(`Question ${i} of 10`).waitFor();
+      await answerShownQuestion(page);
+      await page.getByRole('button', { name: i === 10 ? 'Review answers' : 'Next' }).click();
+    }
+    await page.getByRole('heading', { name: 'Review and submit' }).waitFor();
+    await page.getByText('All 10 questions answered').waitFor();
+  });
+
+  it('confirms before submitting, then sees the score, XP, a level-up and an achievement', async () => {
+    await page.getByRole('button', { name: 'Submit quiz' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Submit your quiz?' });
+    await dialog.waitFor();
+    await screenshot(page, '06-submit-confirm');
+    await noSeriousAxe(page, 'the submit confirmation');
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: 'Perfect score!' }).waitFor();
+    await page.getByText(/Level up! You are now level \d+/).waitFor();
+    await page.getByText('Achievement unlocked', { exact: true }).first().waitFor();
+    await page.getByText('Opening Move').first().waitFor();
+    const xp = await page.locator('p.text-xp-strong').textContent();
+    assert.match(xp ?? '', /^\+\d+$/);
+    assert.ok(Number(xp!.slice(1)) >= 100, `XP earned ${xp}`);
+    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    assert.equal(await page.getByText('Your answer', { exact: true }).count(), 10);
+    await page.waitForTimeout(1300); // let the XP bar finish filling for the screenshot
+    await screenshot(page, '07-results');
+    await noSeriousAxe(page, 'the results page');
+  });
+
+  it('returns to a dashboard that has changed', async () => {
+    await page.getByRole('link', { name: 'Back to dashboard' }).click();
+    await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+    await page.getByRole('button', { name: 'Start practice' }).waitFor();
+    await page.getByText('Streak safe today', { exact: false }).waitFor();
+    await page.getByText('Opening Move').first().waitFor();
+    await page.getByText('CompTIA Security+').first().waitFor();
+    await screenshot(page, '08-dashboard-after');
+  });
+
+  it('fits a 360 px phone without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 360, height: 760 });
+    for (const [path, name] of [['/app', '09-phone-dashboard'], ['/app/practice', '10-phone-practice']] as const) {
+      await page.goto(path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${path} is ${width}px wide`);
+      await screenshot(page, name);
+    }
+    await noSeriousAxe(page, 'the practice setup');
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('is told why a review quiz cannot start, beside the mode', async () => {
+    await page.goto('/app/practice?exam=network');
+    await page.getByLabel('Review mistakes').check();
+    await page.getByRole('button', { name: 'Start quiz' }).click();
+    await page.getByText(/nothing to review in network/i).waitFor();
+    await screenshot(page, '11-practice-error');
+  });
+
+  it('signs out, and the dashboard then asks to sign in', async () => {
+    await page.goto('/app');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    await page.goto('/app');
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await noSeriousAxe(page, 'the sign-in page');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('That email and password do not match').waitFor();
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+  });
+});
