@@ -164,3 +164,13 @@ export async function answerKey(stems: string[]): Promise<Map<string, string>> {
 }
 
 export type { Browser, BrowserContext, Page };
+
+/** What pg_cron does every five minutes, now: rebuild the leaderboards and announce the change. */
+export async function refreshLeaderboards(): Promise<void> {
+  const res = await fetch(`${env.apiUrl}/rest/v1/rpc/refresh_leaderboards`, {
+    method: 'POST',
+    headers: { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (!res.ok) throw new Error(`refresh_leaderboards answered ${res.status}: ${await res.text()}`);
+}

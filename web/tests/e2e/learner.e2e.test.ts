@@ -3,7 +3,7 @@
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { answerKey, axeSerious, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { answerKey, axeSerious, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -148,9 +148,21 @@ describe('a new learner', { concurrency: false }, () => {
     await screenshot(page, '08-dashboard-after');
   });
 
+  it('sees their row arrive on the leaderboard live, without reloading', async () => {
+    await page.getByRole('link', { name: 'Leaderboards' }).first().click();
+    await page.getByRole('heading', { name: 'Leaderboards' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await refreshLeaderboards();
+    await page.getByRole('row', { name: /Ada Learner \(you\)/ }).waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'the page was not reloaded');
+    await screenshot(page, '09-leaderboard');
+    await noSeriousAxe(page, 'the leaderboard');
+  });
+
   it('fits a 360 px phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 360, height: 760 });
-    for (const [path, name] of [['/app', '09-phone-dashboard'], ['/app/practice', '10-phone-practice']] as const) {
+    for (const [path, name] of [['/app', '10-phone-dashboard'], ['/app/practice', '11-phone-practice']] as const) {
       await page.goto(path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `${path} is ${width}px wide`);
@@ -165,7 +177,7 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByLabel('Review mistakes').check();
     await page.getByRole('button', { name: 'Start quiz' }).click();
     await page.getByText(/nothing to review in network/i).waitFor();
-    await screenshot(page, '11-practice-error');
+    await screenshot(page, '12-practice-error');
   });
 
   it('signs out, and the dashboard then asks to sign in', async () => {
@@ -182,5 +194,22 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+  });
+
+  it('takes a quiz with the keyboard alone', async () => {
+    await page.goto('/app');
+    const start = page.getByRole('button', { name: 'Start practice' });
+    await start.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Question 1 of 10').waitFor();
+    await page.getByRole('radio').first().focus();
+    await page.keyboard.press('ArrowDown'); // moves to and chooses B
+    await page.getByText('Answer saved').waitFor();
+    assert.equal(await page.getByRole('radio', { checked: true }).getAttribute('value'), 'B');
+    await page.keyboard.press('Enter'); // submits the form: Next
+    await page.getByText('Question 2 of 10').waitFor();
+    const focused = await page.evaluate(() => document.activeElement?.id);
+    assert.equal(focused, 'step-heading', 'focus moves to the new question');
+    await screenshot(page, '13-keyboard-quiz');
   });
 });
