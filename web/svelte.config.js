@@ -5,7 +5,8 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
   preprocess: vitePreprocess(),
   kit: {
-    adapter: adapter(),
+    // The end-to-end tests build without precompressing (gzip + brotli of every asset: slow).
+    adapter: adapter({ precompress: process.env.ASCEND_E2E_BUILD !== '1' }),
     // SvelteKit signs its own inline scripts (nonce or hash); hooks.server.ts adds connect-src for
     // the Supabase API (known only at runtime) and the other security headers.
     csp: {

@@ -50,3 +50,7 @@ export const submitSchema = z.object({
       }
     }),
 });
+
+export const newPasswordSchema = z
+  .object({ password, confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { message: 'The two passwords differ', path: ['confirm'] });

@@ -39,7 +39,11 @@ export function ensureBuild(): void {
   const stamp = join(WEB, 'build', '.source-hash');
   const hash = sourceHash();
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
-  const r = spawnSync(join(WEB, '..', 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'error'], { cwd: WEB, encoding: 'utf8' });
+  const r = spawnSync(join(WEB, '..', 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'error'], {
+    cwd: WEB,
+    encoding: 'utf8',
+    env: { ...process.env, ASCEND_E2E_BUILD: '1' },
+  });
   if (r.status !== 0) throw new Error(`vite build failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-8).join(' | ')}`);
   writeFileSync(stamp, hash);
 }
@@ -71,7 +75,7 @@ export async function startApp(): Promise<App> {
   });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the web app exited (${child.exitCode}): ${stderr.trim()}`);
     try {

@@ -196,6 +196,40 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
   });
 
+  it('signs in with a link from the email instead of the password', async () => {
+    await page.goto('/app');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('You are signed out').waitFor();
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByText('Check your email').waitFor();
+    const mail = await latestMail(email, 'magiclink');
+    await page.goto(mail.action_link!);
+    await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+  });
+
+  it('resets a forgotten password through the email link', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto('/login');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByText('Check your email').waitFor();
+    const mail = await latestMail(email, 'recovery');
+    await page.goto(mail.action_link!);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password').fill(password + '!');
+    await page.getByLabel('Repeat it').fill(password + '?');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await page.getByText('The two passwords differ').waitFor();
+    await noSeriousAxe(page, 'the new password form');
+    await page.getByLabel('New password').fill(password + '!');
+    await page.getByLabel('Repeat it').fill(password + '!');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await page.getByText('Your password was changed.').waitFor();
+  });
+
   it('takes a quiz with the keyboard alone', async () => {
     await page.goto('/app');
     const start = page.getByRole('button', { name: 'Start practice' });
