@@ -12,6 +12,7 @@ let page: Page;
 const email = `learner-${Date.now().toString(36)}@example.com`;
 const password = 'correct-horse-42';
 let key: Map<string, string>;
+let resultsUrl = '';
 
 async function noSeriousAxe(p: Page, where: string) {
   const findings = await axeSerious(p);
@@ -132,6 +133,7 @@ describe('a new learner', { concurrency: false }, () => {
     assert.match(xp ?? '', /^\+\d+$/);
     assert.ok(Number(xp!.slice(1)) >= 100, `XP earned ${xp}`);
     await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    resultsUrl = new URL(page.url()).pathname;
     assert.equal(await page.getByText('Your answer', { exact: true }).count(), 10);
     await page.waitForTimeout(1300); // let the XP bar finish filling for the screenshot
     await screenshot(page, '07-results');
@@ -162,8 +164,9 @@ describe('a new learner', { concurrency: false }, () => {
 
   it('fits a 360 px phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 360, height: 760 });
-    for (const [path, name] of [['/app', '10-phone-dashboard'], ['/app/practice', '11-phone-practice']] as const) {
+    for (const [path, name] of [['/app', '10-phone-dashboard'], [resultsUrl, '10-phone-results'], ['/app/practice', '11-phone-practice']] as const) {
       await page.goto(path);
+      await page.locator('main').waitFor();
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `${path} is ${width}px wide`);
       await screenshot(page, name);
@@ -172,11 +175,28 @@ describe('a new learner', { concurrency: false }, () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('switches to dark mode, and the choice sticks', async () => {
+    await page.goto('/app');
+    const toggle = page.getByRole('button', { name: /theme \(switch to/ });
+    await toggle.click(); // system → light
+    await page.getByRole('button', { name: /^Light theme/ }).click(); // light → dark
+    await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
+    await page.reload();
+    assert.equal(await page.evaluate(() => document.documentElement.className), 'dark');
+    await screenshot(page, '13-dark-dashboard');
+    await noSeriousAxe(page, 'the dashboard in dark mode');
+    await page.goto(resultsUrl);
+    await screenshot(page, '13-dark-results');
+    await noSeriousAxe(page, 'the results in dark mode');
+    await page.getByRole('button', { name: /^Dark theme/ }).click(); // back to system
+    await page.getByRole('button', { name: /^System theme/ }).waitFor();
+  });
+
   it('is told why a review quiz cannot start, beside the mode', async () => {
     await page.goto('/app/practice?exam=network');
     await page.getByLabel('Review mistakes').check();
     await page.getByRole('button', { name: 'Start quiz' }).click();
-    await page.getByText(/nothing to review in network/i).waitFor();
+    await page.getByText('Nothing to review yet: you have no wrong answers in CompTIA Network+').waitFor();
     await screenshot(page, '12-practice-error');
   });
 
@@ -244,6 +264,6 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByText('Question 2 of 10').waitFor();
     const focused = await page.evaluate(() => document.activeElement?.id);
     assert.equal(focused, 'step-heading', 'focus moves to the new question');
-    await screenshot(page, '13-keyboard-quiz');
+    await screenshot(page, '14-keyboard-quiz');
   });
 });

@@ -39,6 +39,10 @@ export const actions: Actions = {
     }
     const started = await startQuiz(locals.supabase, { exam, count, domains, mode, timeLimitSeconds: timeLimit });
     if ('problem' in started) {
+      if (mode === 'review' && started.problem.status === 404) {
+        const { data } = await locals.supabase.from('exams').select('name').eq('id', exam).maybeSingle();
+        return fail(404, { values, errors: { mode: `Nothing to review yet: you have no wrong answers in ${data?.name ?? exam}. Take a mixed practice quiz first.` } });
+      }
       const field = started.problem.message.toLowerCase().includes('review') ? 'mode' : started.problem.message.toLowerCase().includes('domain') ? 'domains' : '_form';
       return fail(started.problem.status, { values, errors: { [field]: started.problem.message + (started.problem.hint ? ` (${started.problem.hint})` : '') } });
     }
