@@ -178,3 +178,13 @@ export async function refreshLeaderboards(): Promise<void> {
   });
   if (!res.ok) throw new Error(`refresh_leaderboards answered ${res.status}: ${await res.text()}`);
 }
+
+/** A confirmed account made through the auth admin API (for a second person in a test). */
+export async function createConfirmedUser(email: string, password: string, displayName: string): Promise<void> {
+  const res = await fetch(`${env.apiUrl}/auth/v1/admin/users`, {
+    method: 'POST',
+    headers: { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: displayName } }),
+  });
+  if (!res.ok) throw new Error(`could not create ${email}: ${res.status} ${await res.text()}`);
+}

@@ -3,7 +3,7 @@
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { answerKey, axeSerious, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { answerKey, axeSerious, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -173,6 +173,29 @@ describe('a new learner', { concurrency: false }, () => {
     }
     await noSeriousAxe(page, 'the practice setup');
     await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('keeps the results private: another learner gets "not found"', async () => {
+    const other = `other-${Date.now().toString(36)}@example.com`;
+    await createConfirmedUser(other, password, 'Bo Other');
+    const ctx = await browser.newContext({ baseURL: app.url });
+    try {
+      const p = await ctx.newPage();
+      await p.goto('/login');
+      await p.getByLabel('Email').fill(other);
+      await p.getByLabel('Password').fill(password);
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await p.getByRole('heading', { name: 'Hi Bo Other' }).waitFor();
+      for (const path of [resultsUrl, resultsUrl.replace('/results/', '/quiz/')]) {
+        const res = await p.goto(path);
+        assert.equal(res?.status(), 404, path);
+        await p.getByRole('heading', { name: 'We could not find that page' }).waitFor();
+        assert.equal(await p.getByText('Ada Learner').count(), 0);
+      }
+      await screenshot(p, '12-other-learner-404');
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('switches to dark mode, and the choice sticks', async () => {
