@@ -147,7 +147,8 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByText('Streak safe today', { exact: false }).waitFor();
     await page.getByText('Opening Move').first().waitFor();
     await page.getByText('CompTIA Security+').first().waitFor();
-    await screenshot(page, '08-dashboard-after');
+    await page.getByRole('link', { name: /CompTIA Security\+.*10 of 10 correct/ }).waitFor();
+    await screenshot(page, '08-dashboard-after', { fullPage: true });
   });
 
   it('sees their row arrive on the leaderboard live, without reloading', async () => {
@@ -250,6 +251,7 @@ describe('a new learner', { concurrency: false }, () => {
     const mail = await latestMail(email, 'magiclink');
     await page.goto(mail.action_link!);
     await page.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+    await screenshot(page, '15-dashboard-returning', { fullPage: true });
   });
 
   it('resets a forgotten password through the email link', async () => {

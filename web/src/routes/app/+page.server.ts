@@ -5,6 +5,20 @@ import { startQuiz } from '$lib/server/quiz.ts';
 import { nextStep } from './next-step.ts';
 import type { Actions, PageServerLoad } from './$types';
 
+const history = z.object({
+  items: z.array(
+    z.looseObject({
+      id: z.uuid(),
+      exam_id: z.string(),
+      question_count: z.number(),
+      correct_count: z.number().nullable(),
+      score_percentage: z.coerce.number().nullable(),
+      xp_earned: z.number().nullable(),
+      submitted_at: z.string(),
+    }),
+  ),
+});
+
 const readiness = z.looseObject({
   score: z.coerce.number(),
   coverage_percent: z.coerce.number(),
@@ -16,14 +30,16 @@ const readiness = z.looseObject({
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
   const supabase = locals.supabase;
-  const [{ profile }, active, stats, exams, achievements] = await Promise.all([
+  const [{ profile }, active, stats, exams, achievements, recent] = await Promise.all([
     parent(),
     supabase.rpc('get_active_quiz', {}),
     supabase.rpc('get_exam_stats', {}),
     supabase.from('exams').select('id, code, name, seconds_per_question').order('position'),
     supabase.rpc('get_my_achievements'),
+    supabase.rpc('get_quiz_history', { p_limit: 5 }),
   ]);
-  const failed = [active.error, stats.error, exams.error, achievements.error].filter(Boolean).length;
+  const failed = [active.error, stats.error, exams.error, achievements.error, recent.error].filter(Boolean).length;
+  const examName = (id: string) => exams.data?.find((e) => e.id === id)?.name ?? id;
 
   const activeQuiz = active.data ? (activeAttempt.safeParse(active.data).data ?? null) : null;
   const examStats = stats.data ?? [];
@@ -45,12 +61,13 @@ export const load: PageServerLoad = async ({ locals, parent }) => {
   return {
     profile,
     step: nextStep(activeQuiz, examStats),
-    activeExamName: activeQuiz ? (exams.data?.find((e) => e.id === activeQuiz.exam_id)?.name ?? activeQuiz.exam_id) : null,
+    activeExamName: activeQuiz ? examName(activeQuiz.exam_id) : null,
     exams: exams.data ?? [],
     readiness: readinessRows.filter((r) => r !== null),
     recentAchievements: earned.slice(0, 3).map((a) => ({ slug: a.slug, name: a.name, description: a.description, earned_at: a.earned_at, xp_reward: a.xp_reward })),
     earnedCount: earned.length,
     upcoming: upcoming ? { name: upcoming.name, description: upcoming.description, progress: upcoming.progress, target: upcoming.criteria_value, percent: upcoming.progress_percent } : null,
+    recent: (history.safeParse(recent.data).data?.items ?? []).map((q) => ({ ...q, exam_name: examName(q.exam_id) })),
     partial: failed > 0,
   };
 };
