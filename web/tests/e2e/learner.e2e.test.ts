@@ -203,8 +203,10 @@ describe('a new learner', { concurrency: false }, () => {
     await page.goto('/app');
     const toggle = page.getByRole('button', { name: /theme \(switch to/ });
     await toggle.click(); // system → light
+    const saved = page.waitForResponse((r) => r.url().includes('/theme') && r.request().method() === 'POST' && r.request().postData()?.includes('dark') === true);
     await page.getByRole('button', { name: /^Light theme/ }).click(); // light → dark
     await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
+    await saved;
     await page.reload();
     assert.equal(await page.evaluate(() => document.documentElement.className), 'dark');
     await screenshot(page, '13-dark-dashboard');
@@ -290,5 +292,20 @@ describe('a new learner', { concurrency: false }, () => {
     const focused = await page.evaluate(() => document.activeElement?.id);
     assert.equal(focused, 'step-heading', 'focus moves to the new question');
     await screenshot(page, '14-keyboard-quiz');
+  });
+
+  it('starts a timed quiz that replaces the unfinished one, and the old link says so', async () => {
+    const unfinished = new URL(page.url()).pathname;
+    await page.goto('/app/practice');
+    await page.getByText('You have a CompTIA Security+ quiz in progress').waitFor();
+    await page.getByLabel('5', { exact: true }).check();
+    await page.getByLabel(/Timed, like the real exam/).check();
+    await page.getByRole('button', { name: 'Start quiz' }).click();
+    await page.getByText('Question 1 of 5').waitFor();
+    await page.getByRole('timer', { name: /Time left 7:[0-9]{2}/ }).waitFor();
+    await screenshot(page, '16-timed-quiz');
+    await page.goto(unfinished);
+    await page.getByRole('heading', { name: 'This quiz was replaced' }).waitFor();
+    await noSeriousAxe(page, 'a replaced quiz');
   });
 });
