@@ -91,7 +91,7 @@ describe('a new learner', { concurrency: false }, () => {
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByText(`Question ${i + 1} of 10`).waitFor();
     }
-    await page.getByText('4 of 10 answered').waitFor();
+    await page.getByText('4 of 10 answered', { exact: true }).waitFor();
   });
 
   it('closes the tab, comes back and continues where it stopped', async () => {
