@@ -308,4 +308,31 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByRole('heading', { name: 'This quiz was replaced' }).waitFor();
     await noSeriousAxe(page, 'a replaced quiz');
   });
+
+  it('takes a whole quiz with JavaScript turned off: every step is a plain form', async () => {
+    const ctx = await browser.newContext({ baseURL: app.url, javaScriptEnabled: false });
+    try {
+      const p = await ctx.newPage();
+      await p.goto('/login');
+      await p.getByLabel('Email').fill(email);
+      await p.getByLabel('Password').fill(password + '!');
+      await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await p.getByRole('heading', { name: 'Hi Ada Learner' }).waitFor();
+      await p.goto('/app/practice?exam=a1102');
+      await p.getByLabel('5', { exact: true }).check();
+      await p.getByRole('button', { name: 'Start quiz' }).click();
+      for (let i = 1; i <= 5; i++) {
+        await p.getByText(`Question ${i} of 5`).waitFor();
+        await p.getByRole('radio').first().check();
+        await p.getByRole('button', { name: i === 5 ? 'Review answers' : 'Next' }).click();
+      }
+      await p.getByText('All 5 questions answered').waitFor();
+      await p.getByRole('button', { name: 'Submit quiz' }).click();
+      await p.getByRole('heading', { name: 'Review your answers' }).waitFor();
+      assert.equal(await p.getByText('Your answer', { exact: true }).count(), 5);
+      await screenshot(p, '17-no-javascript-results');
+    } finally {
+      await ctx.close();
+    }
+  });
 });
