@@ -304,6 +304,10 @@ describe('a new learner', { concurrency: false }, () => {
     await page.getByText('Question 1 of 5').waitFor();
     await page.getByRole('timer', { name: /Time left 7:[0-9]{2}/ }).waitFor();
     await screenshot(page, '16-timed-quiz');
+    await page.setViewportSize({ width: 360, height: 760 });
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'the quiz fits a phone');
+    await screenshot(page, '16-phone-timed-quiz');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await page.goto(unfinished);
     await page.getByRole('heading', { name: 'This quiz was replaced' }).waitFor();
     await noSeriousAxe(page, 'a replaced quiz');
