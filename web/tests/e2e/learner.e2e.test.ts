@@ -3,7 +3,7 @@
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { answerKey, axeSerious, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { answerKey, axeSerious, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -13,6 +13,7 @@ const email = `learner-${Date.now().toString(36)}@example.com`;
 const password = 'correct-horse-42';
 let key: Map<string, string>;
 let resultsUrl = '';
+let buildSeconds = 0;
 
 async function noSeriousAxe(p: Page, where: string) {
   const findings = await axeSerious(p);
@@ -31,7 +32,10 @@ async function answerShownQuestion(p: Page) {
 
 describe('a new learner', { concurrency: false }, () => {
   before(async () => {
+    resetArtifacts();
+    const t0 = performance.now();
     ensureBuild();
+    buildSeconds = (performance.now() - t0) / 1000;
     [app, browser] = await Promise.all([startApp(), launchBrowser()]);
     context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 860 } });
     context.setDefaultTimeout(10_000);
@@ -40,6 +44,8 @@ describe('a new learner', { concurrency: false }, () => {
   });
 
   after(async () => {
+    // For the record (TAP comment): what the build cost, 0 when the sources were unchanged.
+    console.log(`e2e: build ${buildSeconds.toFixed(1)}s`);
     await browser?.close();
     await app?.stop();
   });
