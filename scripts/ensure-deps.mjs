@@ -1,5 +1,7 @@
 // Installs the npm dependencies when they are missing or older than the lockfile, so that
-// `npm start` and `npm test` work on a fresh clone with no prior `npm install`.
+// `npm start` and `npm test` work on a fresh clone with no prior `npm install`. Before `npm test`
+// it also installs Debian's chromium (the browser the web app's end-to-end tests drive through
+// playwright-core) when it is missing and we are root, as the stack installs PostgreSQL.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,5 +22,21 @@ if (!upToDate) {
   if (r.status !== 0) {
     console.error(`ensure-deps: npm install failed (exit ${r.status}); fix the error above and run it again`);
     process.exit(r.status ?? 1);
+  }
+}
+
+// The end-to-end tests' browser: only `npm test` needs it.
+const CHROMIUM = '/usr/bin/chromium';
+if (process.env.npm_lifecycle_event === 'pretest' && !existsSync(CHROMIUM)) {
+  const root = process.getuid?.() === 0;
+  if (!root || !existsSync('/usr/bin/apt-get')) {
+    console.error('ensure-deps: chromium is missing (the web end-to-end tests need it): sudo apt-get install -y chromium');
+  } else {
+    console.log('ensure-deps: installing chromium for the end-to-end tests');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const apt = (args) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'inherit'] }).status;
+    if (apt(['update', '-qq']) !== 0 || apt(['install', '-y', '-qq', '--no-install-recommends', 'chromium']) !== 0) {
+      console.error('ensure-deps: apt-get install chromium failed; install it by hand: apt-get install -y chromium');
+    }
   }
 }

@@ -1,9 +1,17 @@
-// The one supabase-js client of the browser, typed with the generated database types.
-import { createClient } from '@supabase/supabase-js';
+// The browser's supabase-js client (session from the same cookies the server uses), typed with the
+// generated database types. Pages load and write through the server (locals.supabase); the
+// browser client is for realtime.
+import { createBrowserClient } from '@supabase/ssr';
 import { env } from '$env/dynamic/public';
 import { readPublicConfig } from './config.ts';
 import type { Database } from './database.types.ts';
 
-const config = readPublicConfig(env);
+let client: ReturnType<typeof createBrowserClient<Database>> | undefined;
 
-export const supabase = createClient<Database>(config.url, config.anonKey);
+export function browserClient() {
+  if (!client) {
+    const config = readPublicConfig(env);
+    client = createBrowserClient<Database>(config.url, config.anonKey);
+  }
+  return client;
+}

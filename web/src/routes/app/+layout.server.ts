@@ -1,0 +1,10 @@
+import { redirect } from '@sveltejs/kit';
+import { loadProfile } from '$lib/server/profile.ts';
+import type { LayoutServerLoad } from './$types';
+
+export const load: LayoutServerLoad = async ({ locals, url }) => {
+  // hooks.server.ts already sends signed-out visitors to /login; this keeps the types honest.
+  if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+  const profile = await loadProfile(locals.supabase, locals.user.id);
+  return { profile };
+};
