@@ -1,0 +1,117 @@
+// Draining the outbox: claim due rows, render, send each with the row's idempotency key as
+// Resend's Idempotency-Key, report each row back. The order of effects is what makes "never twice"
+// hold:
+//  1. claim_email_outbox marks rows `sending` under FOR UPDATE SKIP LOCKED, so two concurrent
+//     drains never get the same row; a claim is reclaimable only 10 minutes later.
+//  2. the send carries Idempotency-Key = email_outbox.idempotency_key, and the rendered payload is
+//     a pure function of the row, so a resend is the same request byte for byte.
+//  3. complete_email_outbox records the provider's id (or the error, for a retry with backoff).
+// A crash between 2 and 3 leaves the row `sending`; ten minutes later it is claimed again and sent
+// again with the same key, and Resend (which keeps keys 24 hours) answers with the first e-mail's
+// id instead of sending another; that id is then recorded. A 409 invalid_idempotent_request (the
+// key was used with another payload, e.g. after a template change) also means it went out: the
+// row is completed as sent, without an id.
+import { type Completion, type Outbox, type OutboxRow } from './outbox.ts';
+import { describeFailure, type Mailer, type SendOutcome } from './resend.ts';
+import { renderTemplate, TemplateError } from './templates.ts';
+
+export interface DrainOptions {
+  outbox: Outbox;
+  mailer: Mailer;
+  /** The sender, e.g. "Ascend <no-reply@example.com>" (EMAIL_FROM). */
+  from: string;
+  appUrl: string;
+  /** Rows per claim (1–100). */
+  batchSize: number;
+  /** Sends in flight at once. */
+  concurrency: number;
+  /** Stop claiming new batches after this long. */
+  budgetMs: number;
+  /** Stop after this many rows in total. */
+  maxEmails: number;
+}
+
+export type RowResult =
+  | { id: number; status: 'sent'; provider_message_id: string | null }
+  | { id: number; status: 'retrying'; reason: 'provider' | 'unavailable' | 'template'; error: string };
+
+export interface DrainReport {
+  claimed: number;
+  sent: number;
+  failed: number;
+  results: RowResult[];
+}
+
+async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
+  let outcome: SendOutcome;
+  try {
+    const email = renderTemplate(row.template, row.template_data, { appUrl: o.appUrl });
+    outcome = await o.mailer.send(
+      {
+        from: o.from,
+        to: [row.recipient],
+        ...email,
+        tags: [{ name: 'category', value: row.kind.replace(/[^A-Za-z0-9_-]/g, '_') }],
+      },
+      row.idempotency_key,
+    );
+  } catch (e) {
+    const error = e instanceof TemplateError ? e.message : `Cannot send email: ${(e as Error).message}`;
+    await o.outbox.complete(row.id, { error });
+    return { id: row.id, status: 'retrying', reason: 'template', error };
+  }
+  let completion: Completion;
+  let result: RowResult;
+  if (outcome.ok) {
+    completion = { providerMessageId: outcome.id };
+    result = { id: row.id, status: 'sent', provider_message_id: outcome.id };
+  } else if (outcome.kind === 'duplicate') {
+    completion = { providerMessageId: null };
+    result = { id: row.id, status: 'sent', provider_message_id: null };
+  } else {
+    const error = `Cannot send email: ${describeFailure(outcome)}`;
+    completion = { error };
+    result = {
+      id: row.id,
+      status: 'retrying',
+      reason: outcome.kind === 'unavailable' ? 'unavailable' : 'provider',
+      error,
+    };
+  }
+  await o.outbox.complete(row.id, completion);
+  return result;
+}
+
+/** Runs `work` over `items` with at most `limit` at once; results in input order. */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Claims and sends until the outbox has nothing due, the budget is spent, or Resend is down. */
+export async function drainOutbox(o: DrainOptions): Promise<DrainReport> {
+  const started = Date.now();
+  const report: DrainReport = { claimed: 0, sent: 0, failed: 0, results: [] };
+  while (report.claimed < o.maxEmails && Date.now() - started < o.budgetMs) {
+    const rows = await o.outbox.claim(Math.min(o.batchSize, o.maxEmails - report.claimed));
+    report.claimed += rows.length;
+    const results = await mapLimited(rows, o.concurrency, (row) => sendOne(row, o));
+    for (const r of results) {
+      report.results.push(r);
+      if (r.status === 'sent') report.sent++;
+      else report.failed++;
+    }
+    // A short batch means nothing else is due; a provider failure means the next batch would
+    // most likely fail too, burning attempts: both end this run (the next run comes in a minute).
+    if (rows.length < o.batchSize || results.some((r) => r.status === 'retrying' && r.reason !== 'template')) break;
+  }
+  return report;
+}
