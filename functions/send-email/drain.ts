@@ -31,9 +31,11 @@ export interface DrainOptions {
   maxEmails: number;
 }
 
-export type RowResult =
-  | { id: number; status: 'sent'; provider_message_id: string | null }
-  | { id: number; status: 'retrying'; reason: 'provider' | 'unavailable' | 'template'; error: string };
+/** What became of one row; duration_ms: render, send and complete, for this row. */
+export type RowOutcome =
+  | { status: 'sent'; provider_message_id: string | null }
+  | { status: 'retrying'; reason: 'provider' | 'unavailable' | 'template'; error: string };
+export type RowResult = { id: number; duration_ms: number } & RowOutcome;
 
 export interface DrainReport {
   claimed: number;
@@ -43,6 +45,8 @@ export interface DrainReport {
 }
 
 async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
+  const started = performance.now();
+  const ms = () => Math.round((performance.now() - started) * 100) / 100;
   let outcome: SendOutcome;
   try {
     const email = renderTemplate(row.template, row.template_data, { appUrl: o.appUrl });
@@ -58,28 +62,27 @@ async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
   } catch (e) {
     const error = e instanceof TemplateError ? e.message : `Cannot send email: ${(e as Error).message}`;
     await o.outbox.complete(row.id, { error });
-    return { id: row.id, status: 'retrying', reason: 'template', error };
+    return { id: row.id, duration_ms: ms(), status: 'retrying', reason: 'template', error };
   }
   let completion: Completion;
-  let result: RowResult;
+  let result: RowOutcome;
   if (outcome.ok) {
     completion = { providerMessageId: outcome.id };
-    result = { id: row.id, status: 'sent', provider_message_id: outcome.id };
+    result = { status: 'sent', provider_message_id: outcome.id };
   } else if (outcome.kind === 'duplicate') {
     completion = { providerMessageId: null };
-    result = { id: row.id, status: 'sent', provider_message_id: null };
+    result = { status: 'sent', provider_message_id: null };
   } else {
     const error = `Cannot send email: ${describeFailure(outcome)}`;
     completion = { error };
     result = {
-      id: row.id,
       status: 'retrying',
       reason: outcome.kind === 'unavailable' ? 'unavailable' : 'provider',
       error,
     };
   }
   await o.outbox.complete(row.id, completion);
-  return result;
+  return { id: row.id, duration_ms: ms(), ...result };
 }
 
 /** Runs `work` over `items` with at most `limit` at once; results in input order. */

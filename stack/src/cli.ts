@@ -23,6 +23,7 @@ const BENCHES: Record<string, string> = {
   rest: 'tests/bench/rest.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
+  email: 'tests/bench/email.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>
