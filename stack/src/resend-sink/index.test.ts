@@ -10,7 +10,7 @@ import { createApp } from '../gateway/app.ts';
 import { createContext } from '../gateway/context.ts';
 import { localResendEnv } from './env.ts';
 import { checkEmail, resendSinkService } from './index.ts';
-import { ResendStore } from './store.ts';
+import { KEEP, ResendStore } from './store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'resend-sink-'));
 const inst: Instance = { name: 't', dir: root, dataDir: root, logFile: '', dbPort: 1, apiPort: 1, jwtSecret: DEFAULT_JWT_SECRET, disposable: true };

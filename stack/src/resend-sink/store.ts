@@ -80,7 +80,17 @@ export class ResendStore {
     const stored: SinkEmail = { object: 'email', id: randomUUID(), created_at: new Date(this.now()).toISOString(), last_event: 'delivered', ...email };
     appendFileSync(this.file, `${JSON.stringify(stored)}\n`);
     this.index(stored);
+    // A long-lived instance (benchmarks) keeps the newest KEEP, in memory and on disk.
+    if (this.emails.length >= 2 * KEEP) this.trim();
     return stored;
+  }
+
+  private trim(): void {
+    const kept = this.emails.slice(-KEEP);
+    this.emails = [];
+    this.byId.clear();
+    for (const e of kept) this.index(e);
+    writeFileSync(this.file, kept.map((e) => `${JSON.stringify(e)}\n`).join(''));
   }
 
   get(id: string): SinkEmail | undefined {
