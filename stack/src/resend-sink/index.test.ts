@@ -164,3 +164,12 @@ test('checkEmail and the functions\' local environment', () => {
   assert.deepEqual(localResendEnv({}, 'http://127.0.0.1:54321', 'k'), { RESEND_API_KEY: 'k', RESEND_BASE_URL: 'http://127.0.0.1:54321/resend/v1' });
   assert.deepEqual(localResendEnv({ RESEND_API_KEY: 're_real' }, 'http://127.0.0.1:54321', 'k'), {});
 });
+
+test('the store keeps the newest e-mails when it grows past twice KEEP', () => {
+  const small = new ResendStore(join(mkdtempSync(join(tmpdir(), 'resend-trim-')), 'e.jsonl'));
+  const base = { from: 'a@b.co', html: null, text: 'x', cc: null, bcc: null, reply_to: null, scheduled_at: null, tags: null, idempotency_key: null };
+  for (let i = 0; i < 2 * KEEP; i++) small.add({ ...base, to: [`n${i}@b.co`], subject: String(i) });
+  assert.equal(small.count(), KEEP);
+  assert.equal(small.list({ limit: 1 })[0]!.subject, String(2 * KEEP - 1));
+  assert.equal(new ResendStore(small.file).count(), KEEP);
+});
