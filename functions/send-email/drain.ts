@@ -29,6 +29,8 @@ export interface DrainOptions {
   budgetMs: number;
   /** Stop after this many rows in total. */
   maxEmails: number;
+  /** Requests per second to the provider (Resend limits each team; 0: no limit). */
+  ratePerSecond: number;
 }
 
 /** What became of one row; duration_ms: render, send and complete, for this row. */
@@ -41,15 +43,36 @@ export interface DrainReport {
   claimed: number;
   sent: number;
   failed: number;
+  /** Claimed but not tried, because the provider was failing: handed back (release_email_outbox). */
+  released: number;
   results: RowResult[];
 }
 
-async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
+/** A failure that says nothing about the e-mail and everything about the provider or our key. */
+export function haltsTheRun(outcome: SendOutcome): boolean {
+  if (outcome.ok || outcome.kind === 'duplicate') return false;
+  return outcome.kind !== 'rejected' || outcome.status === 401 || outcome.status === 403;
+}
+
+/** Spaces calls `perSecond` apart (0: no spacing). */
+export function pacer(perSecond: number): () => Promise<void> {
+  let next = 0;
+  return async () => {
+    if (perSecond <= 0) return;
+    const now = performance.now();
+    const at = Math.max(now, next);
+    next = at + 1000 / perSecond;
+    if (at > now) await new Promise((r) => setTimeout(r, at - now));
+  };
+}
+
+async function sendOne(row: OutboxRow, o: DrainOptions, pace: () => Promise<void>): Promise<[RowResult, boolean]> {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 100) / 100;
   let outcome: SendOutcome;
   try {
     const email = renderTemplate(row.template, row.template_data, { appUrl: o.appUrl });
+    await pace();
     outcome = await o.mailer.send(
       {
         from: o.from,
@@ -62,7 +85,7 @@ async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
   } catch (e) {
     const error = e instanceof TemplateError ? e.message : `Cannot send email: ${(e as Error).message}`;
     await o.outbox.complete(row.id, { error });
-    return { id: row.id, duration_ms: ms(), status: 'retrying', reason: 'template', error };
+    return [{ id: row.id, duration_ms: ms(), status: 'retrying', reason: 'template', error }, false];
   }
   let completion: Completion;
   let result: RowOutcome;
@@ -82,7 +105,7 @@ async function sendOne(row: OutboxRow, o: DrainOptions): Promise<RowResult> {
     };
   }
   await o.outbox.complete(row.id, completion);
-  return { id: row.id, duration_ms: ms(), ...result };
+  return [{ id: row.id, duration_ms: ms(), ...result }, haltsTheRun(outcome)];
 }
 
 /** Runs `work` over `items` with at most `limit` at once; results in input order. */
@@ -99,22 +122,38 @@ export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T
   return results;
 }
 
-/** Claims and sends until the outbox has nothing due, the budget is spent, or Resend is down. */
+/**
+ * Claims and sends until the outbox has nothing due, the budget is spent, or Resend is failing.
+ * Once a send fails for a reason that is Resend's or the key's (429, 5xx, unreachable, 401/403),
+ * the rest of the batch is not tried: it is released, without losing an attempt.
+ */
 export async function drainOutbox(o: DrainOptions): Promise<DrainReport> {
   const started = Date.now();
-  const report: DrainReport = { claimed: 0, sent: 0, failed: 0, results: [] };
-  while (report.claimed < o.maxEmails && Date.now() - started < o.budgetMs) {
+  const pace = pacer(o.ratePerSecond);
+  const report: DrainReport = { claimed: 0, sent: 0, failed: 0, released: 0, results: [] };
+  let halted = false;
+  while (!halted && report.claimed < o.maxEmails && Date.now() - started < o.budgetMs) {
     const rows = await o.outbox.claim(Math.min(o.batchSize, o.maxEmails - report.claimed));
     report.claimed += rows.length;
-    const results = await mapLimited(rows, o.concurrency, (row) => sendOne(row, o));
+    const untried: number[] = [];
+    const results = await mapLimited(rows, o.concurrency, async (row) => {
+      if (halted) {
+        untried.push(row.id);
+        return undefined;
+      }
+      const [result, halts] = await sendOne(row, o, pace);
+      if (halts) halted = true;
+      return result;
+    });
     for (const r of results) {
+      if (!r) continue;
       report.results.push(r);
       if (r.status === 'sent') report.sent++;
       else report.failed++;
     }
-    // A short batch means nothing else is due; a provider failure means the next batch would
-    // most likely fail too, burning attempts: both end this run (the next run comes in a minute).
-    if (rows.length < o.batchSize || results.some((r) => r.status === 'retrying' && r.reason !== 'template')) break;
+    for (let i = 0; i < untried.length; i += 100) report.released += await o.outbox.release(untried.slice(i, i + 100));
+    // A short batch means nothing else is due (the next run comes in a minute).
+    if (rows.length < o.batchSize) break;
   }
   return report;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { drainOutbox, mapLimited } from './drain.ts';
+import { drainOutbox, mapLimited, pacer } from './drain.ts';
 import { resendMailer } from './resend.ts';
 import { FAKE_KEY, startFakeResend } from './testing/fake_resend.ts';
 import { MemoryOutbox } from './testing/memory_outbox.ts';
@@ -17,6 +17,7 @@ function setup() {
     concurrency: 4,
     budgetMs: 10_000,
     maxEmails: 1000,
+    ratePerSecond: 0,
   };
   return { fake, outbox, options };
 }
@@ -69,6 +70,50 @@ Deno.test('a provider failure leaves the row queued with backoff and ends the ru
   } finally {
     await fake.close();
   }
+});
+
+Deno.test('after a 429 the rest of the batch is not tried but released, keeping its attempt', async () => {
+  const { fake, outbox, options } = setup();
+  try {
+    for (let i = 0; i < 5; i++) outbox.add({ template: 'welcome', template_data: {} });
+    fake.failNext(1, 429, 'rate_limit_exceeded', 'Too many requests. You can only make 2 requests per second.');
+    const report = await drainOutbox({ ...options, concurrency: 1 });
+    assert.deepEqual([report.claimed, report.sent, report.failed, report.released], [5, 0, 1, 4]);
+    assert.equal(fake.requests.length, 1, 'one request, then no more');
+    assert.deepEqual(outbox.rows.map((r) => [r.status, r.attempts]), [['queued', 1], ['queued', 0], ['queued', 0], [
+      'queued',
+      0,
+    ], [
+      'queued',
+      0,
+    ]]);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test('a rejected e-mail (422) does not stop the others', async () => {
+  const { fake, outbox, options } = setup();
+  try {
+    for (let i = 0; i < 3; i++) outbox.add({ template: 'welcome', template_data: {} });
+    fake.failNext(1, 422, 'validation_error', 'Invalid `to` field.');
+    const report = await drainOutbox({ ...options, concurrency: 1 });
+    assert.deepEqual([report.sent, report.failed, report.released], [2, 1, 0]);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test('the pacer spaces sends to the rate', async () => {
+  const pace = pacer(50);
+  const t0 = performance.now();
+  for (let i = 0; i < 6; i++) await pace();
+  const elapsed = performance.now() - t0;
+  assert.ok(elapsed >= 95, `6 calls at 50/s take at least 100 ms (${elapsed})`);
+  const free = pacer(0);
+  const t1 = performance.now();
+  for (let i = 0; i < 100; i++) await free();
+  assert.ok(performance.now() - t1 < 50);
 });
 
 Deno.test('a crash between send and complete does not send twice: the reclaim replays the key', async () => {

@@ -21,7 +21,15 @@ export const Settings = z.object({
   EMAIL_FROM: z.string().min(3).default('Ascend <onboarding@resend.dev>'),
   APP_URL: z.string().url().default('http://127.0.0.1:5173'),
   SEND_EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(8),
+  /** Requests per second to Resend; default 2 (Resend's default team limit) for api.resend.com, no limit elsewhere. */
+  SEND_EMAIL_RATE: z.coerce.number().min(0).max(1000).optional(),
 });
+
+/** The rate when SEND_EMAIL_RATE is not set: Resend's default limit against Resend itself, none against a sink. */
+export function defaultRate(baseUrl: string | undefined): number {
+  const host = baseUrl ? new URL(baseUrl).hostname : 'api.resend.com';
+  return host === 'api.resend.com' ? 2 : 0;
+}
 export type Settings = z.infer<typeof Settings>;
 
 const TEMPLATE_KIND: Record<string, string> = {
@@ -52,6 +60,8 @@ export interface Deps {
   from: string;
   appUrl: string;
   concurrency: number;
+  /** Requests per second to Resend (0: no limit). */
+  ratePerSecond?: number;
   budgetMs?: number;
 }
 
@@ -138,6 +148,7 @@ export function createHandler(deps: () => Deps): (req: Request) => Promise<Respo
         batchSize: parsed.data.limit,
         maxEmails: parsed.data.max,
         concurrency: d.concurrency,
+        ratePerSecond: d.ratePerSecond ?? 0,
         budgetMs: d.budgetMs ?? 50_000,
       });
       const status = statusOf(report);
@@ -164,6 +175,7 @@ export function depsFromEnv(env: Record<string, string | undefined> = Deno.env.t
     from: s.EMAIL_FROM,
     appUrl: s.APP_URL,
     concurrency: s.SEND_EMAIL_CONCURRENCY,
+    ratePerSecond: s.SEND_EMAIL_RATE ?? defaultRate(s.RESEND_BASE_URL),
   };
   return cached;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
-import { createHandler, type Deps } from './handler.ts';
+import { createHandler, defaultRate, type Deps } from './handler.ts';
 import { resendMailer } from './resend.ts';
 import { FAKE_KEY, startFakeResend } from './testing/fake_resend.ts';
 import { MemoryOutbox } from './testing/memory_outbox.ts';
@@ -93,4 +93,10 @@ Deno.test('a provider failure answers 502 naming Resend; unreachable answers 503
   } finally {
     await fake.close();
   }
+});
+
+Deno.test('Resend itself is paced at its default 2 requests per second; a sink is not', () => {
+  assert.equal(defaultRate(undefined), 2);
+  assert.equal(defaultRate('https://api.resend.com'), 2);
+  assert.equal(defaultRate('http://127.0.0.1:54321/resend/v1'), 0);
 });

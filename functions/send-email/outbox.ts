@@ -22,6 +22,8 @@ export type Completion = { providerMessageId: string | null } | { error: string 
 export interface Outbox {
   claim(limit: number): Promise<OutboxRow[]>;
   complete(id: number, completion: Completion): Promise<void>;
+  /** Hands back claimed rows that were not tried; returns how many. */
+  release(ids: number[]): Promise<number>;
   /** Queues one e-mail (a direct send); false when its idempotency key was queued before. */
   enqueue(
     email: { kind: string; recipient: string; template: string; data: Record<string, unknown>; idempotencyKey: string },
@@ -49,6 +51,11 @@ export function supabaseOutbox(url: string, serviceRoleKey: string): Outbox {
         : { p_id: id, p_provider_message_id: completion.providerMessageId };
       const { error } = await db.rpc('complete_email_outbox', args);
       if (error) throw new OutboxError(`Cannot complete outbox e-mail ${id}: ${error.code} ${error.message}`);
+    },
+    async release(ids) {
+      const { data, error } = await db.rpc('release_email_outbox', { p_ids: ids });
+      if (error) throw new OutboxError(`Cannot release outbox e-mails: ${error.code} ${error.message}`);
+      return z.number().int().parse(data);
     },
     async enqueue(email) {
       const { error } = await db.from('email_outbox').insert({

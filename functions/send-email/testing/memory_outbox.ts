@@ -66,6 +66,19 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve();
   }
 
+  release(ids: number[]): Promise<number> {
+    let n = 0;
+    for (const r of this.rows) {
+      if (ids.includes(r.id) && r.status === 'sending') {
+        r.status = 'queued';
+        r.attempts = Math.max(r.attempts - 1, 0);
+        r.next_attempt_at = this.now + 60_000;
+        n++;
+      }
+    }
+    return Promise.resolve(n);
+  }
+
   enqueue(
     e: { kind: string; recipient: string; template: string; data: Record<string, unknown>; idempotencyKey: string },
   ) {
