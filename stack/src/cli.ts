@@ -24,6 +24,7 @@ const BENCHES: Record<string, string> = {
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
   ai: 'tests/bench/ai.ts',
+  email: 'tests/bench/email.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>

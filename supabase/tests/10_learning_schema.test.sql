@@ -168,7 +168,7 @@ $$, $$ values ('ascend-analytics-retention', '40 3 * * *'), ('ascend-deliver-web
               ('ascend-notify-streaks-at-risk', '5 * * * *'), ('ascend-purge-expired-memories', '17 * * * *'),
               ('ascend-refresh-leaderboards', '*/5 * * * *'),
               ('ascend-refresh-question-stats', '*/10 * * * *'), ('ascend-reset-broken-streaks', '*/15 * * * *'),
-              ('ascend-weekly-progress-emails', '0 8 * * 1') $$,
+              ('ascend-send-email', '* * * * *'), ('ascend-weekly-progress-emails', '0 8 * * 1') $$,
   'the pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones; reminders hourly; weekly e-mails on Mondays)');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),

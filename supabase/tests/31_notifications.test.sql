@@ -64,11 +64,11 @@ select is((select (o.kind::text, o.recipient, o.status::text, o.xmin::text) from
   'learner A wants achievement e-mails: an outbox row is queued in the same transaction');
 select is((select next_attempt_at from public.email_outbox where user_id = tests.get_user_id('learner_a') and kind = 'achievement' limit 1),
   '2026-06-10 13:00:00+00'::timestamptz, 'scheduled for the end of learner A''s quiet hours (09:00 in New York)');
-select is((select count(*)::int from public.email_outbox where user_id = tests.get_user_id('learner_a')), 2,
+select is((select count(*)::int from public.email_outbox where user_id = tests.get_user_id('learner_a') and template <> 'welcome'), 2,
   'the level-up e-mail follows the achievements preference too');
 select is((select count(*)::int from public.notifications where user_id = tests.get_user_id('learner_b')), 2,
   'learner B is notified in the app');
-select is_empty($$ select id from public.email_outbox where user_id = tests.get_user_id('learner_b') $$,
+select is_empty($$ select id from public.email_outbox where user_id = tests.get_user_id('learner_b') and template <> 'welcome' $$,
   'but gets no e-mail: their preferences turned achievement e-mails off');
 
 -- Invitations: an e-mail to the address always; a notification when an account uses it.

@@ -19,6 +19,8 @@ import { jwtRefusal } from './auth.ts';
 import { denoBinary, denoEnv, denoVersion } from './deno.ts';
 import { resolveFunctions, sameDefinition, type FunctionDefinition } from './definitions.ts';
 import { readSecrets } from './env-file.ts';
+import { localResendEnv } from '../resend-sink/env.ts';
+import { ensureProjectSecrets, projectSecrets } from './vault-secrets.ts';
 import { functionError, unauthorized } from './errors.ts';
 import { forward } from './proxy.ts';
 import { BootError, FunctionWorker } from './worker.ts';
@@ -42,6 +44,8 @@ export interface FunctionsOptions {
   bootTimeoutMs?: number;
   /** How long a retired process may finish the responses it is streaming. */
   retireGraceMs?: number;
+  /** Write this instance's Vault secrets project_url and service_role_key (the gateway does). */
+  projectSecrets?: boolean;
 }
 
 export function functionsService(ctx: GatewayContext, options: FunctionsOptions = {}): Service {
@@ -66,6 +70,7 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
     for (const warning of [...secrets.warnings, ...own.warnings]) log({ level: 'warn', msg: 'functions env file', warning });
     return {
       ...denoEnv(),
+      ...localResendEnv(secrets.vars, apiUrl(ctx.inst), ctx.keys.serviceRoleKey),
       ...secrets.vars,
       ...own.vars,
       SUPABASE_URL: apiUrl(ctx.inst),
@@ -116,6 +121,12 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
     for (const w of workers.values()) w.retire(retireGraceMs);
     workers.clear();
   }
+
+  // pg_cron jobs reach the functions through the Vault secrets project_url and service_role_key.
+  if (options.projectSecrets) void ensureProjectSecrets(ctx.pool('supabase_admin'), projectSecrets(apiUrl(ctx.inst), ctx.keys.serviceRoleKey)).then(
+    (written) => written.length > 0 && log({ level: 'info', msg: 'vault secrets for pg_cron set', names: written }),
+    (e: unknown) => log({ level: 'warn', msg: 'cannot set the vault secrets for pg_cron', err: (e as Error).message }),
+  );
 
   const app = new Hono<GatewayEnv>();
   app.all('*', async (c) => {

@@ -58,14 +58,15 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
 
   // Edge functions answer CORS themselves, preflight included, as on Supabase: a function that
   // forgets it must fail here as it would in production. The local mail sink has no CORS at all:
-  // no other web page may read the magic links it holds.
+  // no other web page may read the magic links it holds; nor the Resend sink (invitation links).
   const gatewayCors = cors({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
       exposeHeaders: EXPOSED_HEADERS,
       maxAge: 3600,
   });
-  const noGatewayCors = (path: string) => path.startsWith('/functions/v1/') || path === '/mail/v1' || path.startsWith('/mail/v1/');
+  const noGatewayCors = (path: string) =>
+    path.startsWith('/functions/v1/') || ['/mail/v1', '/resend/v1'].some((p) => path === p || path.startsWith(`${p}/`));
   app.use('*', (c, next) => (noGatewayCors(c.req.path) ? next() : gatewayCors(c, next)));
 
   app.use('*', async (c, next) => {

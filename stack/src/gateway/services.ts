@@ -3,6 +3,7 @@ import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../functions/index.ts';
 import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
+import { resendSinkService } from '../resend-sink/index.ts';
 import { restService } from '../rest/index.ts';
 import { storageService } from '../storage/index.ts';
 import type { GatewayContext } from './context.ts';
@@ -24,5 +25,5 @@ function databaseService(ctx: GatewayContext): Service {
 }
 
 export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx), pgNetService(ctx)];
+  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
 }

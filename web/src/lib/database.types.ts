@@ -1582,6 +1582,9 @@ isOneToOne: false
 "refresh_leaderboards":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"release_email_outbox":
+{ Args: { "p_ids": (number)[] }; Returns: number
+                           },
 "restore_tasks":
 { Args: { "p_ids": (number)[] }; Returns: number
                            },
