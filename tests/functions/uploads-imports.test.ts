@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
+import sharp from 'sharp';
 import { PASSWORD, adminClient, anonClient, randomIp, uniqueEmail } from '../auth/helpers.ts';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
@@ -100,6 +101,18 @@ describe('upload-avatar', () => {
     assert.match(r.body.error, /its content is an SVG image \(named me\.png\); upload a PNG, JPEG or WebP image/);
     const listed = await learner.client.storage.from('avatars').list(learner.id);
     assert.deepEqual(listed.data, []);
+  });
+
+  test('a photo gets its thumbnail through storage image transformations', async () => {
+    const photo = await sharp({ create: { width: 512, height: 384, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([photo], { type: 'image/png' }), 'me.png');
+    const r = await call('upload-avatar', learner, form);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const thumb = await fetch(r.body.thumbnail_url, { headers: { Accept: 'image/png' } });
+    assert.equal(thumb.status, 200);
+    const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+    assert.ok(meta.width! <= 128 && meta.height! <= 128 && meta.width! > 0, `${meta.width}x${meta.height}`);
   });
 
   test('a real PNG is stored under the caller\'s folder and becomes the profile photo', async () => {
