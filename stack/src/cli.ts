@@ -9,6 +9,8 @@ import { instance, projectRoot, type Instance } from './config.ts';
 /** The web app's dev server port (web/package.json `dev`). */
 const WEB_PORT = 5173;
 import { generateTypes } from './database.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoContent } from './demo.ts';
+import { psql } from './psql.ts';
 import { StackError } from './errors.ts';
 import { gatewayLog } from './gateway-process.ts';
 import { isRunning } from './postgres.ts';
@@ -132,6 +134,11 @@ async function up(inst: Instance): Promise<number> {
   const outcome = await start(inst, log);
   if (outcome === 'already running') log(`the ${inst.name} stack was already running; it will be stopped on exit`);
   const vars = await statusVars(inst);
+  if (inst.name === 'dev' && (await ensureDemoContent({ apiUrl: vars.API_URL, anonKey: vars.ANON_KEY, serviceRoleKey: vars.SERVICE_ROLE_KEY }))) {
+    // pg_cron refreshes the boards every few minutes; show the demo history at once
+    await psql(inst, { sql: 'select private.refresh_leaderboards()' });
+    log(`demo content: sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} with the password ${DEMO_PASSWORD}`);
+  }
   console.log(formatStatus(vars, 'pretty'));
   const web = spawn('npm', ['run', '--silent', 'dev', '-w', 'web'], {
     cwd: projectRoot,
