@@ -134,7 +134,10 @@ export interface Instance {
   dbPort: number;
   apiPort: number;
   jwtSecret: string;
-  /** Speed over durability: only for the disposable test instance. */
+  /**
+   * Rebuilt by every test run, so it trades durability for speed (fsync, synchronous_commit and
+   * full_page_writes off; see postgres.ts). Every instance but `dev`.
+   */
   disposable: boolean;
 }
 

@@ -38,7 +38,10 @@ export async function bootstrap(inst: Instance): Promise<void> {
 
 /** Applies pending migrations; returns the CLI's report. */
 export async function migrate(inst: Instance, workdir?: string): Promise<string> {
-  const r = await supabase(['migration', 'up', `--remote=${cliDbUrl(inst)}`, '--yes'], workdir);
+  // --include-all: a migration merged from another branch may sort before the newest applied
+  // one; a developer's instance applies it instead of refusing to start (a fresh database, like
+  // a new hosted project, applies them in order anyway).
+  const r = await supabase(['migration', 'up', `--remote=${cliDbUrl(inst)}`, '--include-all', '--yes'], workdir);
   if (r.code !== 0) {
     // The CLI names each file before applying it: the last one named is the one that failed.
     const applying = [...`${r.stdout}\n${r.stderr}`.matchAll(/Applying migration (\S+?)\.{3}/g)].at(-1)?.[1];
@@ -54,9 +57,21 @@ export async function seed(inst: Instance): Promise<void> {
   if (r.code !== 0) throw new StackError(`seed failed: ${cliError(r)}`, 'fix supabase/seed.sql, then run: npm run stack -- reset');
 }
 
+/** The extensions a database has, by name, sorted. */
+export async function installedExtensions(inst: Instance): Promise<string[]> {
+  const out = await psql(inst, { sql: 'select extname from pg_extension order by extname' });
+  return out.split('\n').filter(Boolean);
+}
+
+/** Lets a caller look at the database between the build's steps (the test runner does). */
+export interface BuildHooks {
+  afterBootstrap?: () => Promise<void>;
+}
+
 /** Full rebuild: bootstrap, migrations, seed. */
-export async function reset(inst: Instance): Promise<void> {
+export async function reset(inst: Instance, hooks: BuildHooks = {}): Promise<void> {
   await bootstrap(inst);
+  await hooks.afterBootstrap?.();
   await migrate(inst);
   await seed(inst);
 }

@@ -17,8 +17,11 @@ async function hasOutputPluginAllowList(): Promise<boolean> {
   return r.code === 0 && /^output_plugin_libraries\t/m.test(r.stdout);
 }
 
-/** Settings the stack owns; rewritten on every start so a change here takes effect. */
-async function serverSettings(inst: Instance): Promise<Record<string, string>> {
+/**
+ * Settings the stack owns; rewritten on every start so a change here takes effect. `durable`:
+ * keep `fsync`, `synchronous_commit` and `full_page_writes` on (the default for `dev`).
+ */
+export async function serverSettings(inst: Instance, durable = !inst.disposable): Promise<Record<string, string>> {
   const settings: Record<string, string> = {
     port: String(inst.dbPort),
     listen_addresses: "'127.0.0.1'",
@@ -38,8 +41,11 @@ async function serverSettings(inst: Instance): Promise<Record<string, string>> {
     log_line_prefix: "'%m [%p] %q%u@%d '",
   };
   if (await hasOutputPluginAllowList()) settings.output_plugin_libraries = "'pgoutput, test_decoding, wal2json'";
-  if (inst.disposable) {
-    // A test instance is rebuilt every run: trade durability for speed.
+  if (!durable) {
+    // A disposable (test) instance is rebuilt every run: trade durability for speed. With
+    // synchronous_commit off a commit is acknowledged before its WAL is flushed, so a crash of
+    // Postgres (kill -9) loses the last fraction of a second of acknowledged writes; fsync and
+    // full_page_writes off only matter when the machine itself crashes. Never for `dev`.
     Object.assign(settings, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' });
   }
   return settings;
@@ -119,8 +125,8 @@ export async function initCluster(inst: Instance): Promise<void> {
   appendFileSync(join(pgdata, 'postgresql.conf'), "\n# Settings of the Ascend local stack\ninclude_if_exists = 'stack.conf'\n");
 }
 
-async function writeServerSettings(inst: Instance): Promise<void> {
-  const lines = Object.entries(await serverSettings(inst)).map(([k, v]) => `${k} = ${v}`);
+async function writeServerSettings(inst: Instance, durable = !inst.disposable): Promise<void> {
+  const lines = Object.entries(await serverSettings(inst, durable)).map(([k, v]) => `${k} = ${v}`);
   const file = join(dataDir(inst), 'stack.conf');
   writeFileSync(file, `# Written by the stack on every start; edits here are lost.\n${lines.join('\n')}\n`);
   chownToPostgres(file);
@@ -165,6 +171,17 @@ export async function startCluster(inst: Instance): Promise<void> {
     const fatal = lines.split('\n').filter((l) => /FATAL|ERROR|PANIC/.test(l)).at(-1) ?? lastLine(r.stderr || r.stdout);
     throw new StackError(`postgres did not start: ${fatal.trim()}`, `read ${inst.logFile} (npm run stack -- logs)`);
   }
+}
+
+/**
+ * Rewrites the settings of a running cluster and reloads them (all three durability settings
+ * take effect on reload). `durable` overrides the instance's default until its next start,
+ * which writes the default again: tests use it to run one scenario on a durable instance.
+ */
+export async function reloadServerSettings(inst: Instance, opts: { durable?: boolean } = {}): Promise<void> {
+  await writeServerSettings(inst, opts.durable ?? !inst.disposable);
+  const r = await runAsPostgres('pg_ctl', ['reload', '-D', dataDir(inst)]);
+  if (r.code !== 0) throw new StackError(`postgres did not reload its settings: ${lastLine(r.stderr)}`, `read ${inst.logFile}`);
 }
 
 export async function stopCluster(inst: Instance): Promise<void> {

@@ -1,9 +1,9 @@
 // The lifecycle of one stack instance: start (first time: create and build), stop, status.
 import { apiUrl, dbUrl, type Instance } from './config.ts';
 import { apiKeys } from './keys.ts';
-import { isBootstrapped, migrate, reset } from './database.ts';
+import { isBootstrapped, migrate, reset, type BuildHooks } from './database.ts';
 import { clusterExists, ensurePortFree, initCluster, isRunning, startCluster, stopCluster } from './postgres.ts';
-import { ensureSystemDependencies } from './system.ts';
+import { ensureLocalExtensions, ensureSystemDependencies } from './system.ts';
 import { gatewayPid, startGateway, stopGateway } from './gateway-process.ts';
 
 export type Log = (msg: string) => void;
@@ -12,8 +12,9 @@ export type Log = (msg: string) => void;
  * Starts the instance and brings its database up to date. Idempotent. `built` means the
  * database was just rebuilt from scratch (first start), `started` that pending migrations ran.
  */
-export async function start(inst: Instance, log: Log): Promise<'built' | 'started' | 'already running'> {
+export async function start(inst: Instance, log: Log, hooks: BuildHooks = {}): Promise<'built' | 'started' | 'already running'> {
   await ensureSystemDependencies(log);
+  ensureLocalExtensions(log);
   if (await isRunning(inst)) {
     // The database survives a crashed gateway; bring the gateway back.
     return (await startGateway(inst)) === 'already running' ? 'already running' : 'started';
@@ -29,7 +30,7 @@ export async function start(inst: Instance, log: Log): Promise<'built' | 'starte
     await migrate(inst);
   } else {
     log('building the database: platform bootstrap, migrations, seed');
-    await reset(inst);
+    await reset(inst, hooks);
     outcome = 'built';
   }
   await startGateway(inst);
@@ -37,10 +38,10 @@ export async function start(inst: Instance, log: Log): Promise<'built' | 'starte
 }
 
 /** `reset` on a running instance: the gateway is stopped around it, so no connection or cache outlives the old database. */
-export async function rebuild(inst: Instance): Promise<void> {
+export async function rebuild(inst: Instance, hooks: BuildHooks = {}): Promise<void> {
   const gatewayWasRunning = gatewayPid(inst) !== undefined;
   await stopGateway(inst);
-  await reset(inst);
+  await reset(inst, hooks);
   if (gatewayWasRunning) await startGateway(inst);
 }
 

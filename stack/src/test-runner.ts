@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { instance, projectRoot, readConfig, type Instance } from './config.ts';
-import { advisors, generateTypes } from './database.ts';
+import { advisors, generateTypes, installedExtensions } from './database.ts';
 import { StackError } from './errors.ts';
 import { run } from './exec.ts';
 import { importMapFlag, resolveFunctions } from './functions/definitions.ts';
 import { denoBinary, denoEnv, runDeno, runtimePermissions } from './functions/deno.ts';
 import { PRELOAD } from './functions/worker.ts';
-import { pgEnv, psqlArgs } from './psql.ts';
+import { pgEnv, psql, psqlArgs } from './psql.ts';
 import { rebuild, start, statusVars, stop } from './stack.ts';
 import { tally, type Tally } from './tap.ts';
 import { TYPES_FILE } from './types-file.ts';
@@ -39,12 +39,27 @@ async function suite(name: string, body: () => Promise<Tally>): Promise<SuiteRes
 }
 
 const check = (ok: boolean, failure: string): Tally => (ok ? { passed: 1, failed: 0, failures: [] } : { passed: 0, failed: 1, failures: [failure] });
+const combine = (tallies: Tally[]): Tally => ({
+  passed: tallies.reduce((n, t) => n + t.passed, 0),
+  failed: tallies.reduce((n, t) => n + t.failed, 0),
+  failures: tallies.flatMap((t) => t.failures),
+});
+
+/** What a new hosted project has enabled (platform contract §2.2; pg_graphql is opt-in since 2026). */
+const HOSTED_DEFAULT_EXTENSIONS = ['pg_stat_statements', 'pgcrypto', 'plpgsql', 'supabase_vault', 'uuid-ossp'];
+/** What the product's migrations must enable themselves. */
+const PRODUCT_EXTENSIONS = ['pg_cron', 'pg_net'];
 
 async function pgTap(inst: Instance): Promise<Tally> {
   const dir = join(projectRoot, 'supabase', 'tests');
   const files = readdirSync(dir).filter((f) => f.endsWith('.test.sql')).sort().map((f) => join(dir, f));
   if (files.length === 0) throw new StackError('no pgTAP tests found', 'add supabase/tests/*.test.sql');
+  // As `supabase test db` does: pgtap is enabled for the run and dropped after it when the
+  // project had not enabled it itself (a new hosted project does not have it).
+  const hadPgtap = (await installedExtensions(inst)).includes('pgtap');
+  await psql(inst, { sql: 'create extension if not exists pgtap with schema extensions' });
   const r = await run('pg_prove', ['--verbose', '--failures', ...psqlArgs(inst), ...files], { env: pgEnv() });
+  if (!hadPgtap) await psql(inst, { sql: 'drop extension if exists pgtap' });
   const t = tally(r.stdout);
   if (r.code !== 0 && t.failed === 0) {
     // A file that died before its plan finished: pg_prove says so in its summary.
@@ -133,14 +148,30 @@ export async function runTests(): Promise<number> {
   // Parallel runs (several checkouts or agents) each name their own instance and ports.
   const inst = instance(process.env.STACK_TEST_INSTANCE ?? 'test');
   const log = (msg: string) => console.log(`test: ${msg}`);
+  // The runner stands in for a load balancer in front of the gateway: loopback is a trusted
+  // proxy, so each test file can act as clients of its own through X-Forwarded-For. Requests
+  // from any other address (tests use 127.x.y.z) are direct clients. The gateway is (re)started
+  // below with this setting.
+  process.env.STACK_TRUSTED_PROXIES ??= '127.0.0.1, ::1';
 
+  let bootstrapped: string[] = [];
+  const hooks = { afterBootstrap: async () => void (bootstrapped = await installedExtensions(inst)) };
   const db = await suite('database: start, platform bootstrap, migrations, seed', async () => {
     // Every run starts from the migrations, whatever state the instance was left in.
-    if ((await start(inst, log)) !== 'built') await rebuild(inst);
+    if ((await start(inst, log, hooks)) !== 'built') await rebuild(inst, hooks);
     return check(true, '');
   });
 
   if (db.failed === 0) {
+    await suite('extensions: a new database has only hosted defaults; the migrations enable the rest', async () => {
+      const migrated = await installedExtensions(inst);
+      return combine([
+        check(bootstrapped.join() === HOSTED_DEFAULT_EXTENSIONS.join(),
+          `after the platform bootstrap: ${bootstrapped.join(', ')}; a new hosted project has ${HOSTED_DEFAULT_EXTENSIONS.join(', ')}`),
+        check(PRODUCT_EXTENSIONS.every((e) => migrated.includes(e)),
+          `after the migrations: ${migrated.join(', ')}; they must enable ${PRODUCT_EXTENSIONS.join(', ')}`),
+      ]);
+    });
     await suite('types: web/src/lib/database.types.ts matches the database', async () => {
       const [fresh, committed] = await Promise.all([generateTypes(inst), readFile(TYPES_FILE, 'utf8').catch(() => '')]);
       return check(fresh === committed, 'the committed types are out of date: run `npm run stack -- types` (after `reset`) and commit the file');

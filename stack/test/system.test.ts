@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { StackError } from '../src/errors.ts';
-import { installPlan } from '../src/system.ts';
+import { installPlan, localExtensionFiles } from '../src/system.ts';
 
 test('nothing missing: nothing to do', () => {
   assert.deepEqual(installPlan([], { root: false, apt: false }), []);
@@ -19,4 +22,20 @@ test('without root: one clear error naming the exact packages and the command', 
       e.message === 'missing system packages: postgresql-15-cron postgresql-15-pgtap' &&
       e.fix === 'install them with: sudo apt-get install -y postgresql-15-cron postgresql-15-pgtap',
   );
+});
+
+test('local extensions: pg_net as its own files, pg_cron trusted at every version of its install chain', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ext-'));
+  for (const f of ['pg_cron.control', 'pg_cron--1.0.sql', 'pg_cron--1.0--1.1.sql', 'pg_cron--1.4--1.4-1.sql',
+                   'plpgsql_check--2.3.sql', 'pgtap--1.2.0.sql']) {
+    writeFileSync(join(dir, f), '');
+  }
+  const files = localExtensionFiles(dir);
+  const names = [...files.keys()].map((p) => p.slice(dir.length + 1)).sort();
+  assert.deepEqual(names, [
+    'pg_cron--1.0.control', 'pg_cron--1.1.control', 'pg_cron--1.4-1.control',
+    'pg_net--0.19.5.sql', 'pg_net.control', 'plpgsql_check--2.3.control',
+  ]);
+  assert.match(files.get(join(dir, 'pg_cron--1.4-1.control')) ?? '', /^trusted = true$/m);
+  assert.match(files.get(join(dir, 'pg_net.control')) ?? '', /^trusted = true$/m);
 });

@@ -6,7 +6,7 @@
 -- Runs as `postgres` (search_path "$user", public, extensions).
 
 begin;
-select plan(100);
+select plan(111);
 
 -- ---------------------------------------------------------------------------
 -- Roles (contract §1.1)
@@ -195,12 +195,29 @@ select throws_ok($$create index on storage.objects (name)$$, '42501', null,
                  'postgres may not create indexes on storage.objects');
 select throws_ok($$create policy platform_test on auth.mfa_factors for select using (false)$$, '42501', null,
                  'postgres may not create policies on tables outside policy_grants');
-select throws_ok($$grant insert on auth.users to authenticated$$, '42501', null,
-                 'postgres may not grant privileges it holds no grant option for');
+-- as PostgreSQL does for a grantor without grant option: a WARNING, and nothing granted
+select lives_ok($$grant insert on auth.users to authenticated$$,
+                'granting a privilege postgres holds no grant option for is not an error');
+select ok(not has_table_privilege('authenticated', 'auth.users', 'insert'),
+          '... and grants nothing');
+select ok(not pg_has_role('postgres', r, 'member'), format('postgres is not a member of %s (revoked on hosted)', r))
+from unnest(array['supabase_auth_admin', 'supabase_storage_admin', 'supabase_realtime_admin']) as r;
+select throws_ok($$set role supabase_auth_admin$$, '42501', null, 'postgres may not SET ROLE supabase_auth_admin');
 select throws_ok($$insert into cron.job (schedule, command) values ('* * * * *', 'select 1')$$, '42501', null,
                  'postgres may not write cron.job directly');
 select lives_ok($$create extension if not exists pgcrypto with schema extensions$$,
                 'create extension if not exists pgcrypto is a no-op');
+
+-- Privileged extensions: the migrations create them as postgres; they belong to supabase_admin as
+-- when supautils creates them on hosted, and postgres may drop and recreate them.
+select is((select extowner::regrole::text from pg_extension where extname = e), 'supabase_admin',
+          format('%s belongs to supabase_admin', e))
+from unnest(array['pg_cron', 'pg_net']) as e;
+select lives_ok($$drop extension pg_net$$, 'postgres may drop pg_net');
+select hasnt_schema('net', '... which removes schema net');
+select lives_ok($$create extension pg_net with schema extensions$$, 'postgres may create pg_net');
+select has_function('net', 'http_post', array['text', 'jsonb', 'jsonb', 'jsonb', 'integer'],
+                    '... which brings back net.http_post');
 
 select * from finish();
 rollback;

@@ -9,8 +9,13 @@ select tables_are('public', array[
   'profiles', 'organizations', 'organization_members', 'teams', 'team_members',
   'exams', 'exam_domains', 'questions', 'question_keys', 'question_versions', 'question_reports',
   'achievements', 'avatars', 'user_achievements', 'user_avatars', 'xp_events',
-  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats'
-], 'public holds exactly the learning-core tables');
+  'quiz_attempts', 'quiz_attempt_items', 'learner_exam_stats', 'organization_invitations',
+  'user_preferences', 'departments', 'department_members', 'notifications', 'email_outbox', 'assignments', 'assignment_recipients',
+  'tasks', 'follows',
+  'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
+  'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
+  'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts'
+], 'public holds exactly the learning-core, engagement, study, lesson, memory, audit and webhook tables');
 
 select is_empty($$
   select c.relname from pg_class c
@@ -51,7 +56,7 @@ select results_eq($$
   select p.proname::text collate "default" from pg_proc p
   where p.pronamespace = 'public'::regnamespace and has_function_privilege('anon', p.oid, 'execute')
   order by 1
-$$, array['xp_for_level'], 'anon may execute only xp_for_level');
+$$, array['get_public_profile', 'xp_for_level'], 'anon may execute only xp_for_level and get_public_profile');
 
 select is_empty($$
   select p.proname from pg_proc p
@@ -64,7 +69,10 @@ select is_empty($$
     and p.proname not in ('clock', 'is_platform_admin', 'is_service_role', 'require_user', 'is_valid_time_zone',
                           'has_org_role', 'is_org_member', 'is_org_staff', 'is_org_admin', 'is_org_owner',
                           'shares_organization_with', 'staff_learner_ids', 'can_view_learner', 'is_valid_option_set',
-                          'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered')
+                          'can_manage_questions', 'can_manage_question', 'has_earned', 'has_answered',
+                          'caller_confirmed_email', 'can_see_profile', 'check_bulk_ids', 'is_assignment_recipient',
+                          'assignment_status', 'is_valid_tag_list', 'can_read_question', 'can_read_study_set', 'owns_study_set',
+                          'webhook_event_types')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')
@@ -77,8 +85,9 @@ $$, 'materialized views live only in private');
 
 select set_eq($$
   select c.relname::text collate "default" from pg_class c where c.relkind = 'm' and c.relnamespace = 'private'::regnamespace
-$$, array['leaderboard_xp', 'leaderboard_quiz_count', 'leaderboard_accuracy', 'leaderboard_streak', 'leaderboard_exam'],
-  'one materialized view per leaderboard');
+$$, array['leaderboard_xp', 'leaderboard_quiz_count', 'leaderboard_accuracy', 'leaderboard_streak', 'leaderboard_exam',
+        'leaderboard_org'],
+  'one materialized view per global leaderboard, one for the organisation boards');
 
 select is_empty($$
   select c.relname from pg_class c
@@ -152,9 +161,13 @@ select ok(not has_column_privilege('authenticated', 'public.profiles', 'xp', 'up
 
 select results_eq($$
   select jobname::text collate "default", schedule::text collate "default" from cron.job where jobname like 'ascend-%' order by jobname
-$$, $$ values ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-refresh-leaderboards', '*/5 * * * *'),
-              ('ascend-refresh-question-stats', '*/10 * * * *'), ('ascend-reset-broken-streaks', '*/15 * * * *') $$,
-  'the four pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones)');
+$$, $$ values ('ascend-analytics-retention', '40 3 * * *'), ('ascend-deliver-webhooks', '* * * * *'),
+              ('ascend-expire-quiz-attempts', '*/5 * * * *'), ('ascend-notify-assignments-due', '15 * * * *'),
+              ('ascend-notify-streaks-at-risk', '5 * * * *'), ('ascend-purge-expired-memories', '17 * * * *'),
+              ('ascend-refresh-leaderboards', '*/5 * * * *'),
+              ('ascend-refresh-question-stats', '*/10 * * * *'), ('ascend-reset-broken-streaks', '*/15 * * * *'),
+              ('ascend-weekly-progress-emails', '0 8 * * 1') $$,
+  'the pg_cron jobs are scheduled under stable names (streaks every 15 minutes, for :30/:45 zones; reminders hourly; weekly e-mails on Mondays)');
 
 select ok(has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
   'supabase_auth_admin executes the custom access token hook');

@@ -83,8 +83,8 @@ select is_empty($$ update public.organization_members set role = 'admin' where u
   'learner A cannot promote themselves');
 select throws_ok(format($$ insert into public.teams (organization_id, name) values (%L, 'Rogue team') $$, tests.org_id('org-one')),
   '42501', null, 'learner A cannot create teams');
-select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'outsider@test.ascend.local') $$, '42501', null,
-  'learner A cannot add members through the RPC either');
+select throws_ok($$ select public.invite_to_organization(tests.org_id('org-one'), 'outsider@test.ascend.local') $$, '42501', null,
+  'learner A cannot invite members either');
 select ok(not private.is_platform_admin(), 'learner A is not a platform admin');
 
 -- ---------------------------------------------------------------------------
@@ -94,16 +94,23 @@ select tests.authenticate_as('admin_1');
 select is((select count(*)::int from public.organization_members where organization_id = tests.org_id('org-one')), 5,
   'the admin of org 1 sees the whole roster');
 select lives_ok($$ update public.organizations set name = 'Org One Academy' where slug = 'org-one' $$, 'the admin renames the organisation');
-select is((select (public.add_organization_member(tests.org_id('org-one'), 'OUTSIDER@test.ascend.local')).role::text), 'learner',
-  'the admin adds a member by email, as learner by default');
-select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'outsider@test.ascend.local') $$, 'PT409', null,
-  'adding an existing member is a conflict');
-select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'nobody@nowhere.test') $$, 'PT404', null,
-  'adding an unknown email says no account uses it');
-select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'dup@example.com', 'owner') $$, '42501', null,
-  'an admin cannot add an owner');
+select set_config('test.invite', public.invite_to_organization(tests.org_id('org-one'), 'OUTSIDER@test.ascend.local')::text, true);
+select is(current_setting('test.invite')::jsonb - 'invitation_id' - 'expires_at',
+  jsonb_build_object('organization_id', tests.org_id('org-one'), 'email', 'outsider@test.ascend.local', 'role', 'learner',
+                     'status', 'pending', 'token', null),
+  'the admin invites an e-mail address, as learner by default (a pending invitation, not a membership)');
+select is(public.invite_to_organization(tests.org_id('org-one'), 'outsider@test.ascend.local') ->> 'invitation_id',
+  current_setting('test.invite')::jsonb ->> 'invitation_id', 'inviting the same address again renews the same invitation');
+select is(public.invite_to_organization(tests.org_id('org-one'), 'nobody@nowhere.test') - 'invitation_id' - 'expires_at' - 'email',
+  current_setting('test.invite')::jsonb - 'invitation_id' - 'expires_at' - 'email',
+  'an address no account uses gets the very same answer');
+select throws_ok($$ select public.invite_to_organization(tests.org_id('org-one'), 'dup@example.com', 'owner') $$, '42501', null,
+  'an admin cannot invite an owner');
+select tests.authenticate_as('outsider');
+select public.accept_invitation((current_setting('test.invite')::jsonb ->> 'invitation_id')::uuid);
+select tests.authenticate_as('admin_1');
 select lives_ok($$ update public.organization_members set role = 'instructor' where user_id = tests.get_user_id('outsider') $$,
-  'the admin changes a member''s role');
+  'once the invitee accepted, the admin changes their role');
 select is_empty($$ update public.organization_members set role = 'learner' where user_id = tests.get_user_id('owner_1') returning user_id $$,
   'an admin cannot demote the owner');
 select throws_ok($$ update public.organization_members set role = 'owner' where user_id = tests.get_user_id('admin_1') $$, '42501', null,
@@ -150,8 +157,8 @@ select is_empty(format($$ select user_id from public.organization_members where 
 select is_empty($$ select id from public.teams $$, 'the admin of org 2 does not see org 1''s cohorts');
 select is_empty($$ select id from public.profiles where id = tests.get_user_id('learner_a') $$,
   'the admin of org 2 does not see org 1''s learners');
-select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'dup@example.com') $$, '42501', null,
-  'the admin of org 2 cannot add members to org 1');
+select throws_ok($$ select public.invite_to_organization(tests.org_id('org-one'), 'dup@example.com') $$, '42501', null,
+  'the admin of org 2 cannot invite members to org 1');
 
 -- ---------------------------------------------------------------------------
 -- owner of org 1
@@ -159,8 +166,11 @@ select throws_ok($$ select public.add_organization_member(tests.org_id('org-one'
 select tests.authenticate_as('owner_1');
 select throws_ok($$ delete from public.organization_members where user_id = tests.get_user_id('owner_1') $$, 'PT409', null,
   'the last owner cannot leave');
-select lives_ok($$ select public.add_organization_member(tests.org_id('org-one'), 'dup@example.com', 'owner') $$,
-  'an owner adds another owner');
+select set_config('test.owner_invite', public.invite_to_organization(tests.org_id('org-one'), 'dup@example.com', 'owner') ->> 'invitation_id', true);
+select tests.authenticate_as('dup');
+select lives_ok($$ select public.accept_invitation(current_setting('test.owner_invite')::uuid) $$,
+  'an owner invites another owner, who accepts');
+select tests.authenticate_as('owner_1');
 select lives_ok($$ delete from public.organization_members where user_id = tests.get_user_id('owner_1') $$,
   'with another owner in place, the owner may leave');
 
@@ -191,12 +201,13 @@ select throws_ok($$ update public.profiles set xp = 1 where id = tests.get_user_
   'not even service_role writes XP');
 
 -- ---------------------------------------------------------------------------
--- custom access token hook (as GoTrue calls it)
+-- custom access token hook, called by its owner: hosted postgres cannot SET ROLE
+-- supabase_auth_admin; 10_learning_schema proves that role may execute it,
+-- and tests/auth/org-roles.test.ts has GoTrue's stand-in call it
 -- ---------------------------------------------------------------------------
 select tests.clear_authentication();
 select set_config('test.learner_a', tests.get_user_id('learner_a')::text, true),
        set_config('test.org_one', tests.org_id('org-one')::text, true);
-set local role supabase_auth_admin;
 select is(public.custom_access_token_hook(jsonb_build_object(
             'user_id', current_setting('test.learner_a'),
             'claims', jsonb_build_object('sub', current_setting('test.learner_a'), 'role', 'authenticated', 'aud', 'authenticated'),

@@ -121,7 +121,7 @@ select throws_ok($$ select public.submit_quiz(current_setting('test.attempt')::u
 select throws_ok($$ select public.save_quiz_answer(current_setting('test.attempt')::uuid,
                       (current_setting('test.t')::jsonb -> 'questions' -> 0 ->> 'question_id')::bigint, 'A') $$,
   'PT409', null, 'a submitted attempt takes no more answers');
-select is((select quizzes_completed from public.profiles where id = tests.get_user_id('learner_a')), 1, 'the second submission changed nothing');
+select is((select questions_answered from public.profiles where id = tests.get_user_id('learner_a')), 5, 'the second submission changed nothing');
 
 -- A client claiming its own correctness is ignored.
 select set_config('test.cheat', public.start_quiz('test-exam', 3)::text, true);
@@ -184,7 +184,7 @@ select is((public.get_quiz_history() ->> 'total')::int, 4, 'history counts learn
 select is(jsonb_array_length(public.get_quiz_history(p_limit => 2) -> 'items'), 2, 'history is paginated');
 select is(public.get_quiz_history(p_limit => 2, p_offset => 2) -> 'items' -> 0 ->> 'id',
           (select id::text from public.quiz_attempts where user_id = tests.get_user_id('learner_a') and status = 'submitted'
-           order by submitted_at desc offset 2 limit 1), 'the offset moves through newest-first history');
+           order by submitted_at desc, id desc offset 2 limit 1), 'the offset moves through newest-first history');
 select is((public.get_quiz_history(p_exam => 'security') ->> 'total')::int, 0, 'and filtered by exam');
 select throws_ok($$ select public.get_quiz_history(p_limit => 0) $$, '22023', null, 'the page size is 1-100');
 select is(jsonb_array_length(public.get_attempt_review(current_setting('test.attempt')::uuid) -> 'questions'), 5,

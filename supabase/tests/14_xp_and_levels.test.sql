@@ -5,7 +5,8 @@ begin;
 select plan(44);
 
 select tests.create_actors();
-select tests.create_test_exam(10);
+-- 100 questions: every quiz below draws questions never answered correctly before (full XP).
+select tests.create_test_exam(50);
 -- Achievement rewards are tested in their own file; here XP must come from quizzes alone.
 update public.achievements set is_active = false;
 
@@ -77,7 +78,8 @@ select tests.create_user('learner_e', null, '{}', '{"username": "learner_e"}');
 select tests.authenticate_as('platform_admin');
 select public.admin_adjust_xp(tests.get_user_id('learner_e'), 395, 'head start');
 select is(tests.take_quiz('learner_e', 10, 1) - array['quiz_attempt_id', 'exam_id', 'mode', 'streak', 'results', 'submitted_at',
-                                                      'time_taken_seconds', 'xp_breakdown', 'next_level_xp', 'auto_submitted', 'late_submission'],
+                                                      'time_taken_seconds', 'xp_breakdown', 'next_level_xp', 'auto_submitted', 'late_submission',
+                                                      'organization_id', 'counts_as_completed_quiz'],
           '{"score": 1, "total_questions": 10, "score_percentage": 10.00, "xp_earned": 10, "total_xp": 405, "level": 3,
             "current_level": 3, "previous_level": 2, "level_up": true, "achievements_unlocked": []}'::jsonb,
   '395 + 10 XP: the response reports total 405, level 3, previous level 2, level up');

@@ -102,13 +102,14 @@ select pg_temp.quiz_at('learner_a', '2026-03-20 13:00:00+00', 'ny gap without th
 select is((select (current, status) from streak_seen where label = 'ny gap without the job'), row(1, 'restarted'::text),
   'a quiz after a gap restarts at 1 even if the job has not run');
 
--- Changing time zone moves the local day.
+-- Changing time zone reaches the streak only from the next local day (in the old zone).
 select tests.authenticate_as('learner_a');
 update public.profiles set time_zone = 'Pacific/Kiritimati' where id = auth.uid();
 select tests.clear_authentication();
 select pg_temp.quiz_at('learner_a', '2026-03-20 12:00:00+00', 'kiritimati');
 select is((select (last_day, current, status) from streak_seen where label = 'kiritimati'),
-  row('2026-03-21'::date, 2, 'extended'::text), 'in UTC+14 the same instant is already the next day: the streak extends');
+  row('2026-03-20'::date, 1, 'unchanged'::text),
+  'a move to UTC+14 (already the 21st there) does not extend the streak the same day: New York''s day still counts');
 
 -- Nobody sets a streak by hand.
 select tests.authenticate_as('learner_b');

@@ -5,7 +5,8 @@ begin;
 select plan(42);
 
 select tests.create_actors();
-select tests.create_test_exam(10);
+-- 100 questions: every quiz below draws questions never answered correctly before (full XP).
+select tests.create_test_exam(50);
 
 -- A controlled catalog: the seeded achievements are switched off, one per criteria type is added.
 update public.achievements set is_active = false;

@@ -5,7 +5,8 @@ begin;
 select plan(43);
 
 select tests.create_actors();
-select tests.create_test_exam(10);
+-- 100 questions: every quiz below draws questions never answered correctly before (full XP).
+select tests.create_test_exam(50);
 update public.achievements set is_active = false;
 
 -- learner B: 150 XP in May, 50 in June. learner A: 150 in June. learner D: 10 perfect quizzes of 3
@@ -23,8 +24,8 @@ update public.profiles set show_on_leaderboards = false where id = auth.uid();
 select tests.clear_authentication();
 
 select ok((private.refresh_leaderboards() -> 'changed') @> '[{"board": "xp", "period": "all_time"}]', 'the refresh job reports the xp board as changed');
-select is((select count(*)::int from realtime.messages where topic = 'leaderboards' and event = 'leaderboard_changed'), 1,
-  'and announces it with realtime.send on the public topic leaderboards');
+select is((select count(*)::int from realtime.messages where topic = 'leaderboards' and event = 'leaderboard_changed' and private), 1,
+  'and announces it with realtime.send on the private topic leaderboards');
 select ok((select payload -> 'boards' @> '[{"board": "exam", "period": "weekly", "exam_id": "test-exam"}]'
            from realtime.messages where topic = 'leaderboards' order by inserted_at desc limit 1),
   'the payload says which boards changed');
@@ -77,9 +78,10 @@ select is((public.get_leaderboard('xp', p_organization => tests.org_id('org-one'
 -- The other boards
 -- ---------------------------------------------------------------------------
 select results_eq($$ select e ->> 'username', (e ->> 'score')::int from jsonb_array_elements(public.get_leaderboard('quiz_count') -> 'entries') e $$,
-  $$ values ('learner_d', 10), ('learner_b', 2), ('learner_a', 1) $$, 'quiz count board');
-select results_eq($$ select e ->> 'username', (e ->> 'score')::numeric from jsonb_array_elements(public.get_leaderboard('accuracy') -> 'entries') e $$,
-  $$ values ('learner_d', 100.00) $$, 'accuracy board: only learners with 10+ quizzes (learner D, 100%)');
+  $$ values ('learner_b', 2), ('learner_a', 1) $$,
+  'quiz count board: only quizzes of 10+ questions count (learner D''s ten 3-question quizzes do not)');
+select is(public.get_leaderboard('accuracy') -> 'entries', '[]'::jsonb,
+  'accuracy board: only learners with 10+ quizzes of 10+ questions (learner D''s 3-question quizzes do not count)');
 select results_eq($$ select e ->> 'username', (e ->> 'rank')::int, (e ->> 'score')::int
                      from jsonb_array_elements(public.get_leaderboard('streak') -> 'entries') e order by 2, 1 $$,
   $$ values ('learner_d', 1, 2), ('learner_a', 2, 1), ('learner_b', 2, 1) $$, 'streak board: current streaks; ties share a rank');

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { UnsecuredJWT } from 'jose';
 import { env } from '../support/env.ts';
 import { fuzzParams } from '../support/fuzz.ts';
+import { requestFrom, untrustedLoopback } from '../support/peer.ts';
 import { accessToken } from '../support/tokens.ts';
 import { adminClient, anonClient, authFetch, PASSWORD, randomIp, uniqueEmail } from './helpers.ts';
 
@@ -253,6 +254,39 @@ describe('rate limit', () => {
     assert.equal(statuses[30], 429);
     const { error } = await anonClient(randomIp()).auth.signInWithPassword({ email: uniqueEmail('rl'), password: PASSWORD });
     assert.equal(error?.code, 'invalid_credentials');
+  });
+});
+
+describe('rate limit: the client address is the connection, not what the client claims', () => {
+  test('50 wrong passwords with 50 made-up X-Forwarded-For values from one address: 429 after the burst of 30', async () => {
+    const from = untrustedLoopback();
+    const email = uniqueEmail('xff');
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const r = await requestFrom(from, '/auth/v1/token?grant_type=password', {
+        method: 'POST',
+        headers: { apikey: env.ANON_KEY, 'Content-Type': 'application/json', 'X-Forwarded-For': randomIp() },
+        body: JSON.stringify({ email, password: `wrong-${i}` }),
+      });
+      statuses.push(r.status);
+      if (r.status === 429) assert.deepEqual(r.body, { code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' });
+    }
+    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(400));
+    assert.deepEqual(statuses.slice(30), Array(20).fill(429));
+  });
+
+  test('behind a trusted proxy, entries a client prepends to X-Forwarded-For do not give it a new bucket', async () => {
+    const client = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const r = await authFetch('/token?grant_type=password', {
+        body: { email: uniqueEmail('xff'), password: PASSWORD },
+        headers: { 'X-Forwarded-For': `${randomIp()}, ${client}` },
+      });
+      statuses.push(r.status);
+    }
+    assert.deepEqual(statuses.slice(0, 30), Array(30).fill(400));
+    assert.equal(statuses[30], 429);
   });
 });
 

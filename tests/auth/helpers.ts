@@ -72,11 +72,11 @@ export async function authFetch(
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-/** What `GET /mail/v1/messages` answers: the sink's own message type. */
+/** What `GET /mail/v1/messages` answers (with the service_role key): the sink's own message type. */
 export type { MailMessage };
 
 export async function mailbox(to: string, target: Target = stackTarget): Promise<MailMessage[]> {
-  const res = await fetch(`${target.url}/mail/v1/messages?to=${encodeURIComponent(to)}`);
+  const res = await fetch(`${target.url}/mail/v1/messages?to=${encodeURIComponent(to)}`, { headers: { apikey: target.serviceRoleKey } });
   assert.equal(res.status, 200);
   const body = (await res.json()) as { messages: MailMessage[] };
   return body.messages;

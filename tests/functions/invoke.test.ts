@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
+import { requestFrom, untrustedLoopback } from '../support/peer.ts';
 import { accessToken } from '../support/tokens.ts';
 
 const FN = `${env.SUPABASE_URL}/functions/v1`;
@@ -124,6 +125,26 @@ describe('echo (verify_jwt = false): what a function receives', () => {
     assert.equal(echo.headers['content-type'], 'text/plain');
     assert.equal(echo.headers.host, new URL(env.SUPABASE_URL).host, 'the Host the client used');
     assert.equal(echo.body, 'hello body');
+  });
+
+  test("X-Forwarded-* are the gateway's, from the connection: a client's own are not passed on", async () => {
+    const from = untrustedLoopback();
+    const r = await requestFrom(from, '/functions/v1/echo', {
+      headers: { 'X-Forwarded-For': '6.6.6.6', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', Forwarded: 'for=6.6.6.6', 'X-Real-IP': '6.6.6.6' },
+    });
+    assert.equal(r.status, 200);
+    const { headers } = r.body as { headers: Record<string, string> };
+    const host = new URL(env.SUPABASE_URL).host;
+    assert.deepEqual(
+      [headers['x-forwarded-for'], headers['x-forwarded-host'], headers['x-forwarded-proto'], headers['x-forwarded-port'], headers.forwarded, headers['x-real-ip']],
+      [from, host, 'http', new URL(env.SUPABASE_URL).port, undefined, undefined],
+    );
+  });
+
+  test('from a trusted proxy (npm test trusts loopback) the X-Forwarded-For chain is passed on, extended with the proxy', async () => {
+    const r = await raw('/echo', { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' });
+    assert.equal(r.body.headers['x-forwarded-for'], '203.0.113.7, 127.0.0.1');
+    assert.equal(r.body.headers['x-forwarded-proto'], 'https');
   });
 
   test('supabase-js invoke sends its headers and a JSON body', async () => {

@@ -81,6 +81,17 @@ describe('bad bodies', () => {
     assert.equal(r.status, 400);
     assert.deepStrictEqual(r.json, { code: 'PGRST102', details: null, hint: null, message: 'All object keys must match' });
   });
+  test('a JSON string, number, boolean or null is no row: 400 PGRST102, nothing inserted', async () => {
+    const token = await userToken('alice');
+    const before = await raw('/conf_kv?select=k', { token, headers: { Prefer: 'count=exact' } });
+    for (const body of ['"hello"', '42', 'false', 'null']) {
+      const r = await raw('/conf_kv', { method: 'POST', token, headers: { 'Content-Type': 'application/json', Prefer: 'return=representation' }, body });
+      assert.equal(r.status, 400, body);
+      assert.deepStrictEqual(r.json, { code: 'PGRST102', details: null, hint: null, message: 'All object keys must match' });
+    }
+    const after = await raw('/conf_kv?select=k', { token, headers: { Prefer: 'count=exact' } });
+    assert.deepStrictEqual(after.json, before.json);
+  });
   test('an unsupported Content-Type', async () => {
     const r = await raw('/conf_kv', { method: 'POST', token: await userToken('alice'), headers: { 'Content-Type': 'text/html' }, body: '<p>' });
     assert.equal(r.status, 400);

@@ -261,10 +261,10 @@ describe('delete', () => {
 });
 
 describe('transactions', () => {
-  test('tx=rollback returns the result but keeps nothing', async () => {
+  test('tx=rollback is not honoured (db-tx-end = commit, as on hosted Supabase): the insert is kept', async () => {
     const r = await alice.from('conf_kv').insert({ k: 'rolled' }).select('k').rollback();
     assert.deepStrictEqual(plain(r), ok([{ k: 'rolled' }], 201));
-    assert.deepStrictEqual(await pgQuery('select count(*)::int as n from public.conf_kv where k = $1', ['rolled']), [{ n: 0 }]);
+    assert.deepStrictEqual(await pgQuery('select count(*)::int as n from public.conf_kv where k = $1', ['rolled']), [{ n: 1 }]);
   });
   test('single() on a mutation of two rows rolls back with PGRST116', async () => {
     await service.from('conf_kv').insert([{ k: 's1', v: 'a' }, { k: 's2', v: 'a' }]);

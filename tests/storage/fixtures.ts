@@ -16,12 +16,16 @@ export const PUBLIC = 'st-public';
 /** 1 KiB, images and plain text only. */
 export const LIMITED = 'st-limited';
 export const LIMIT_BYTES = 1024;
+/** Raster images only (png, jpeg, webp), up to 2 KiB: an avatars-like bucket. */
+export const RASTER = 'st-raster';
+export const RASTER_LIMIT_BYTES = 2048;
 
 const FIXTURE_SQL = `
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types) values
   ('${PRIVATE}', '${PRIVATE}', false, null, null),
   ('${PUBLIC}', '${PUBLIC}', true, null, null),
-  ('${LIMITED}', '${LIMITED}', false, ${LIMIT_BYTES}, array['image/*', 'text/plain'])
+  ('${LIMITED}', '${LIMITED}', false, ${LIMIT_BYTES}, array['image/*', 'text/plain']),
+  ('${RASTER}', '${RASTER}', true, ${RASTER_LIMIT_BYTES}, array['image/png', 'image/jpeg', 'image/webp'])
 on conflict (id) do update
   set public = excluded.public, file_size_limit = excluded.file_size_limit, allowed_mime_types = excluded.allowed_mime_types;
 
@@ -30,16 +34,16 @@ drop policy if exists storage_test_objects_insert_own on storage.objects;
 drop policy if exists storage_test_objects_update_own on storage.objects;
 drop policy if exists storage_test_objects_delete_own on storage.objects;
 
--- Each user owns the folder named after their id, in the three test buckets.
+-- Each user owns the folder named after their id, in the test buckets.
 create policy storage_test_objects_select_own on storage.objects for select to authenticated
-  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}') and (storage.foldername(name))[1] = (select auth.uid())::text);
+  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}', '${RASTER}') and (storage.foldername(name))[1] = (select auth.uid())::text);
 create policy storage_test_objects_insert_own on storage.objects for insert to authenticated
-  with check (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}') and (storage.foldername(name))[1] = (select auth.uid())::text);
+  with check (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}', '${RASTER}') and (storage.foldername(name))[1] = (select auth.uid())::text);
 create policy storage_test_objects_update_own on storage.objects for update to authenticated
-  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}') and (storage.foldername(name))[1] = (select auth.uid())::text)
-  with check (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}') and (storage.foldername(name))[1] = (select auth.uid())::text);
+  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}', '${RASTER}') and (storage.foldername(name))[1] = (select auth.uid())::text)
+  with check (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}', '${RASTER}') and (storage.foldername(name))[1] = (select auth.uid())::text);
 create policy storage_test_objects_delete_own on storage.objects for delete to authenticated
-  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}') and (storage.foldername(name))[1] = (select auth.uid())::text);
+  using (bucket_id in ('${PRIVATE}', '${PUBLIC}', '${LIMITED}', '${RASTER}') and (storage.foldername(name))[1] = (select auth.uid())::text);
 `;
 
 export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {

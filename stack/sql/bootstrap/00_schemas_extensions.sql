@@ -1,7 +1,8 @@
 -- stack/sql/bootstrap/00_schemas_extensions.sql
 --
 -- Platform bootstrap, step 00: database-level grants, the `extensions` schema
--- and the extensions every hosted project has, pg_cron, the empty
+-- and the extensions every hosted project has, the privileged-extension
+-- rules (pg_cron, pg_net, ... created by migrations), the empty
 -- `supabase_realtime` publication, `public` grants and default privileges,
 -- `graphql_public`, `pgbouncer`, and the PostgREST schema-reload event
 -- triggers (platform contract §1.2, §1.3, §1.5, §2, §8.1).
@@ -48,9 +49,9 @@ grant all on schema extensions to dashboard_user;
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgcrypto with schema extensions;
 create extension if not exists pg_stat_statements with schema extensions;
--- `supabase test db` / pg_prove and the lint helper used by the CLI.
-create extension if not exists pgtap with schema extensions;
-create extension if not exists plpgsql_check with schema extensions;
+-- Nothing else: pg_cron, pg_net, pgtap, plpgsql_check are not enabled on a new hosted project.
+-- The migrations enable what the product uses (`create extension pg_cron`, ...), and the test
+-- runner enables pgtap around pg_prove as `supabase test db` does.
 
 -- postgres holds every privilege on what sits in `extensions`, with grant
 -- option (20230224042246_grant_extensions_perms_for_postgres).
@@ -151,30 +152,91 @@ comment on function pgbouncer.get_auth(text) is
   'Pooler auth_query: password hash of a login role (superuser-owned, pgbouncer only).';
 
 -- ---------------------------------------------------------------------------
--- pg_cron (§8.1). Hosted forces it into pg_catalog; its objects live in `cron`.
+-- Privileged extensions (§1.4, §8.1). Hosted lets `postgres` create and drop
+-- them (supautils privileged_extensions) and runs the command as the
+-- superuser, so the extension belongs to supabase_admin and pg_cron schedules
+-- jobs through its owner. [LOCAL] The stack marks them trusted (their scripts
+-- run as the bootstrap superuser, supabase_admin; stack/src/system.ts); the
+-- event triggers below hand the extension itself to supabase_admin after
+-- CREATE, and to postgres for the length of a DROP.
 -- ---------------------------------------------------------------------------
 
-create extension if not exists pg_cron with schema pg_catalog;
+create function extensions.local_privileged_extensions()
+returns text[]
+language sql
+immutable
+set search_path = ''
+as $$ select array['pg_cron', 'pg_net', 'plpgsql_check'] $$;
+comment on function extensions.local_privileged_extensions() is
+  '[LOCAL] Extensions postgres may create although their scripts need a superuser (hosted: supautils).';
 
-grant usage on schema cron to postgres with grant option;
-grant all on all functions in schema cron to postgres with grant option;
-grant all privileges on all tables in schema cron to postgres with grant option;
-alter default privileges for role supabase_admin in schema cron
-  grant all on tables to postgres with grant option;
-alter default privileges for role supabase_admin in schema cron
-  grant all on functions to postgres with grant option;
-alter default privileges for role supabase_admin in schema cron
-  grant all on sequences to postgres with grant option;
--- Writes to cron.job only through cron.schedule()/cron.unschedule() (Oct 2023),
--- no triggers on the run log (Jul 2026).
-revoke all on table cron.job from postgres;
-grant select on table cron.job to postgres with grant option;
-revoke trigger on table cron.job_run_details from postgres;
+create function extensions.local_calling_role()
+returns name
+language sql
+stable
+set search_path = ''
+as $$
+  -- Inside a security definer function current_user is its owner; the caller
+  -- is the role the session switched to, or the session's own.
+  select case
+    when coalesce(pg_catalog.current_setting('role', true), 'none') = 'none' then session_user
+    else pg_catalog.current_setting('role', true)::name
+  end
+$$;
+comment on function extensions.local_calling_role() is
+  '[LOCAL] The role running the statement that fired an event trigger.';
 
--- Hosted re-applies the grants whenever pg_cron is (re)created.
+create function extensions.local_privileged_extensions_to_admin()
+returns event_trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  update pg_catalog.pg_extension e
+  set extowner = 'supabase_admin'::regrole
+  where e.extname = any (extensions.local_privileged_extensions())
+    and e.extowner <> 'supabase_admin'::regrole;
+end;
+$$;
+comment on function extensions.local_privileged_extensions_to_admin() is
+  '[LOCAL] Event trigger: privileged extensions belong to supabase_admin, as when supautils creates them on hosted.';
+
+create function extensions.local_privileged_extension_drop_start()
+returns event_trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not pg_catalog.pg_has_role(extensions.local_calling_role(), 'postgres', 'USAGE') then
+    return;
+  end if;
+  update pg_catalog.pg_extension e
+  set extowner = 'postgres'::regrole
+  where e.extname = any (extensions.local_privileged_extensions())
+    and e.extowner = 'supabase_admin'::regrole;
+end;
+$$;
+comment on function extensions.local_privileged_extension_drop_start() is
+  '[LOCAL] Event trigger: lets postgres DROP a privileged extension (hosted: supautils).';
+
+create event trigger local_privileged_extensions_to_admin
+  on ddl_command_end
+  when tag in ('CREATE EXTENSION', 'DROP EXTENSION')
+  execute function extensions.local_privileged_extensions_to_admin();
+
+create event trigger local_privileged_extension_drop_start
+  on ddl_command_start
+  when tag in ('DROP EXTENSION')
+  execute function extensions.local_privileged_extension_drop_start();
+
+-- Hosted applies these grants whenever pg_cron is created (security definer
+-- here: postgres creates it, the grants are supabase_admin's to give).
 create function extensions.grant_pg_cron_access()
 returns event_trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
@@ -194,7 +256,10 @@ begin
       on tables to postgres with grant option;
     alter default privileges for user supabase_admin in schema cron grant all
       on functions to postgres with grant option;
+    grant all on all functions in schema cron to postgres with grant option;
     grant all privileges on all tables in schema cron to postgres with grant option;
+    -- writes to cron.job only through cron.schedule()/cron.unschedule() (Oct 2023),
+    -- no triggers on the run log (Jul 2026)
     revoke all on table cron.job from postgres;
     grant select on table cron.job to postgres with grant option;
     revoke trigger on cron.job_run_details from postgres;
@@ -203,6 +268,8 @@ end;
 $$;
 comment on function extensions.grant_pg_cron_access() is 'Grants access to pg_cron';
 revoke all on function extensions.grant_pg_cron_access() from postgres;
+revoke all on function extensions.local_privileged_extensions_to_admin() from postgres;
+revoke all on function extensions.local_privileged_extension_drop_start() from postgres;
 
 create event trigger issue_pg_cron_access
   on ddl_command_end

@@ -9,13 +9,11 @@
 --
 -- Every LOGIN role gets the password `postgres`, like `supabase start`.
 --
+-- `postgres` is a member of none of supabase_auth_admin,
+-- supabase_storage_admin, supabase_realtime_admin, as on hosted since 2024-2026
+-- (a cluster made by an older stack converges: step 3 revokes them).
+--
 -- Deliberate local deviations from hosted (see stack/sql/README.md):
---   * `postgres` is a member of supabase_auth_admin, supabase_storage_admin
---     and supabase_realtime_admin. Hosted revoked these memberships and uses
---     supautils `policy_grants` instead; plain PostgreSQL only lets a table's
---     owner create policies, so membership is the local substitute. The
---     event-trigger guard (bootstrap/90_guard.sql) takes back the DDL this
---     membership would otherwise allow.
 --   * No `session_preload_libraries` (supautils / pg-safeupdate are not
 --     packaged for Debian).
 
@@ -114,10 +112,6 @@ begin
       ('pg_signal_backend', 'postgres'),
       ('supabase_superuser', 'postgres'),
       ('supabase_functions_admin', 'postgres'),
-      -- [LOCAL] stand-in for supautils policy_grants; see the header.
-      ('supabase_auth_admin', 'postgres'),
-      ('supabase_storage_admin', 'postgres'),
-      ('supabase_realtime_admin', 'postgres'),
       ('authenticator', 'supabase_storage_admin'),
       ('anon', 'supabase_realtime_admin'),
       ('authenticated', 'supabase_realtime_admin'),
@@ -136,6 +130,9 @@ begin
     select g.granted, g.member
     from (values
       ('supabase_admin', 'authenticator'),        -- revoked Nov 2022
+      ('supabase_auth_admin', 'postgres'),        -- revoked 2024-2026; policies on their
+      ('supabase_storage_admin', 'postgres'),     -- tables come from supautils policy_grants
+      ('supabase_realtime_admin', 'postgres'),    -- (emulated by bootstrap/90_guard.sql)
       ('anon', 'supabase_storage_admin'),         -- replaced by authenticator, Oct 2023
       ('authenticated', 'supabase_storage_admin'),
       ('service_role', 'supabase_storage_admin')

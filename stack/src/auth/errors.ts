@@ -1,6 +1,7 @@
 // GoTrue's error catalog and its two wire formats, in one place. Handlers throw `AuthError`s made
 // by the factories below (status and code fixed together, as supabase/auth's apierrors does);
 // `renderError` turns any thrown value into the body, status and headers GoTrue would send.
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 
 /** The `error_code`s auth-js branches on (supabase/auth internal/api/apierrors/errorcode.go). */
 export const ErrorCode = {
@@ -109,6 +110,12 @@ export const conflict = (message: string) => new AuthError(409, ErrorCode.confli
 export const unprocessable = (code: ErrorCodeValue, message: string) => new AuthError(422, code, message);
 export const tooManyRequests = (code: ErrorCodeValue, message: string) => new AuthError(429, code, message);
 export const internal = (message: string) => new AuthError(500, ErrorCode.unexpectedFailure, message);
+/**
+ * The database cannot be reached (down, restarting, out of connections). GoTrue has no code of
+ * its own for this; the body keeps its shape with the catch-all code, and 503 says "retry".
+ */
+export const databaseUnavailable = () =>
+  new AuthError(503, ErrorCode.unexpectedFailure, 'Database temporarily unavailable, please try again');
 export const weakPassword = (message: string, reasons: string[]) => new AuthError(422, ErrorCode.weakPassword, message, reasons);
 
 export const API_VERSION_HEADER = 'X-Supabase-Api-Version';
@@ -151,7 +158,9 @@ export function renderError(err: unknown, apiVersionHeader: string | undefined, 
   const e =
     err instanceof AuthError
       ? err
-      : new AuthError(500, ErrorCode.unexpectedFailure, 'Unexpected failure, please check server logs for more information');
+      : isConnectionFailure(err)
+        ? databaseUnavailable()
+        : new AuthError(500, ErrorCode.unexpectedFailure, 'Unexpected failure, please check server logs for more information');
   const code: string = e.code ?? (e.status === 500 ? ErrorCode.unexpectedFailure : ErrorCode.unknown);
   headers['x-sb-error-code'] = code;
 

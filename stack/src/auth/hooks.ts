@@ -2,6 +2,7 @@
 // transaction, as supabase_auth_admin, with `statement_timeout` 2 s; the output's claims are
 // checked against GoTrue's minimum schema before they are signed.
 import { randomUUID } from 'node:crypto';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 import { AuthError, internal } from './errors.ts';
 import type { Query } from './db.ts';
 
@@ -91,6 +92,7 @@ export async function runCustomAccessTokenHook(
     await q('set local statement_timeout to default');
     output = rows[0]?.out;
   } catch (e) {
+    if (isConnectionFailure(e)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw internal(`Error running hook URI: ${uri}`).withInternal(detail);
   }

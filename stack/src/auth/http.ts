@@ -2,9 +2,9 @@
 // json.Unmarshal treats them (unknown keys ignored, null as the zero value, wrong types a 400
 // bad_json), client IP and user agent, `redirect_to` checked against the allow list.
 import { isIP } from 'node:net';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { edge } from '../gateway/forwarded.ts';
 import type { GatewayEnv } from '../gateway/service.ts';
 import type { AuthSettings } from './config.ts';
 import { AuthError, badRequest, ErrorCode } from './errors.ts';
@@ -83,27 +83,22 @@ export async function readBody<S extends z.ZodType>(c: Ctx, schema: S, goType: s
   return parsed.data;
 }
 
-/** The client address: the first valid X-Forwarded-For entry (set by the edge), else the peer. */
+/**
+ * The client address, as the edge determined it: the connection's peer, or, behind a trusted
+ * proxy (STACK_TRUSTED_PROXIES), the address that proxy forwarded (gateway/forwarded.ts). A
+ * client-sent X-Forwarded-For from anyone else is ignored.
+ */
 export function clientIp(c: Ctx): string {
-  for (const part of (c.req.header('x-forwarded-for') ?? '').split(',')) {
-    const ip = part.trim();
-    if (isIP(ip)) return ip;
-  }
-  try {
-    const addr = getConnInfo(c).remote.address ?? '';
-    return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-  } catch {
-    return '';
-  }
+  return edge(c).client;
 }
 
 /**
- * The key GoTrue rate-limits on: the first X-Forwarded-For value as sent (Kong appends the
- * peer, so without the header it is the peer address).
+ * The key GoTrue rate-limits on. GoTrue keys on the header named by GOTRUE_RATE_LIMIT_HEADER,
+ * which only the edge in front of it may set; here the gateway is that edge, and the key is the
+ * client address it determined, so made-up X-Forwarded-For values all land in the peer's bucket.
  */
 export function rateLimitKey(c: Ctx): string {
-  const first = (c.req.header('x-forwarded-for') ?? '').split(',')[0]?.trim();
-  return first || clientIp(c);
+  return clientIp(c);
 }
 
 export function grantInfo(c: Ctx): GrantInfo {

@@ -14,6 +14,7 @@
 // serve.ts runs this service alone on another port with such overrides, for tests.
 import { Hono } from 'hono';
 import type { GatewayContext } from '../gateway/context.ts';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
 import { resolveSettings, withEnvOverrides } from './config.ts';
 import { Db } from './db.ts';
@@ -58,7 +59,9 @@ export function authApp(deps: AuthDeps): Hono<GatewayEnv> {
   app.all('*', (c) => c.text('404 page not found', 404));
   app.onError((err, c) => {
     const rendered = renderError(err, c.req.header('x-supabase-api-version'), c.get('requestId'));
-    if (rendered.status >= 500) {
+    if (isConnectionFailure(err)) {
+      deps.log({ level: 'warn', msg: 'auth: database unavailable', request_id: c.get('requestId'), path: c.req.path, err: (err as Error).message });
+    } else if (rendered.status >= 500) {
       deps.log({
         level: 'error',
         msg: 'auth error',

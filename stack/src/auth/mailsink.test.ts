@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { escapeHtml, MailSink } from './mailsink.ts';
+import { escapeHtml, isCrossSite, isLoopbackHost, MailSink } from './mailsink.ts';
 
 const message = (to: string, subject: string) => ({ from: 'f', to: [to], subject, html: '', text: '', type: 'signup', otp: null, token_hash: null, action_link: null, redirect_to: null });
 
@@ -28,4 +28,22 @@ test('a damaged line is skipped, not fatal', () => {
 
 test('HTML escaping', () => {
   assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+});
+
+test('loopback host names only (a rebound DNS name is not one)', () => {
+  for (const h of ['localhost', 'localhost:54321', 'LOCALHOST:1', 'app.localhost:5', '127.0.0.1:54321', '127.1.2.3', '[::1]:54321', '[::1]']) assert.equal(isLoopbackHost(h), true, h);
+  for (const h of [undefined, '', 'attacker.example', 'attacker.example:54321', '127.0.0.1.attacker.example', 'localhost.attacker.example', '10.0.0.1:54321', '[::2]:1', '0.0.0.0'])
+    assert.equal(isLoopbackHost(h), false, String(h));
+});
+
+test('cross-site: Sec-Fetch-Site other than none / same-origin, or an Origin of another host', () => {
+  const host = '127.0.0.1:54321';
+  assert.equal(isCrossSite({ secFetchSite: undefined, origin: undefined, host }), false);
+  assert.equal(isCrossSite({ secFetchSite: 'none', origin: undefined, host }), false);
+  assert.equal(isCrossSite({ secFetchSite: 'same-origin', origin: 'http://127.0.0.1:54321', host }), false);
+  assert.equal(isCrossSite({ secFetchSite: 'same-site', origin: undefined, host }), true);
+  assert.equal(isCrossSite({ secFetchSite: 'cross-site', origin: undefined, host }), true);
+  assert.equal(isCrossSite({ secFetchSite: undefined, origin: 'https://evil.example', host }), true);
+  assert.equal(isCrossSite({ secFetchSite: undefined, origin: 'http://127.0.0.1:5173', host }), true);
+  assert.equal(isCrossSite({ secFetchSite: undefined, origin: 'null', host }), true);
 });

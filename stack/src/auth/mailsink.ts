@@ -1,10 +1,14 @@
 // The local mail sink (Supabase runs Inbucket/Mailpit for this): every email auth sends is kept
 // in a JSON-lines file under the instance directory and served at /mail/v1 — JSON for tests and
-// scripts, a plain HTML page for people.
+// scripts, a plain HTML page for people. It holds live magic links and codes, and unlike
+// Inbucket it shares its origin with the API, so no other web page may read it: no CORS at all
+// (the gateway leaves /mail/v1 out), the JSON API only with the service_role key in a header,
+// the page only to a top-level, same-site visit, and only for loopback host names, so that a
+// rebound DNS name cannot pass for the API's origin.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import type { GatewayContext } from '../gateway/context.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
 
@@ -100,9 +104,61 @@ td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:
 <body>${body}</body></html>`;
 }
 
-/** `/mail/v1`: the sink's HTTP API and page. Open like Inbucket's port; it only listens locally. */
+/** A host name only this machine answers to (the gateway listens on 127.0.0.1). */
+export function isLoopbackHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const host = hostHeader.trim().toLowerCase();
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+}
+
+/** Requests a browser makes on behalf of another site: a cross-site fetch, frame or form. */
+export function isCrossSite(headers: { secFetchSite: string | undefined; origin: string | undefined; host: string | undefined }): boolean {
+  const site = headers.secFetchSite?.toLowerCase();
+  if (site !== undefined && site !== 'none' && site !== 'same-origin') return true;
+  if (headers.origin === undefined) return false;
+  try {
+    return new URL(headers.origin).host.toLowerCase() !== (headers.host ?? '').toLowerCase();
+  } catch {
+    return true;
+  }
+}
+
+/** Headers of every sink answer: never cached, never framed, nothing loaded from elsewhere. */
+const PAGE_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+/** `/mail/v1`: the sink's HTTP API and page, for this machine only (see the file comment). */
 export function mailService(ctx: GatewayContext, sink: MailSink = MailSink.forInstance(ctx.inst.dir)): Service {
   const app = new Hono<GatewayEnv>();
+
+  app.use('*', async (c: Context<GatewayEnv>, next: Next) => {
+    await next();
+    for (const [k, v] of Object.entries(PAGE_HEADERS)) c.header(k, v);
+  });
+  app.use('*', async (c, next) => {
+    if (!isLoopbackHost(c.req.header('host'))) return c.json({ message: 'The mail sink answers only on localhost / 127.0.0.1' }, 403);
+    return next();
+  });
+  // The JSON API: the service_role key, in a header (a cross-origin page cannot send one without
+  // a CORS preflight, which the sink never grants; a query parameter would not need one).
+  const requireServiceRole = async (c: Context<GatewayEnv>, next: Next) => {
+    const apikey = c.req.header('apikey');
+    const jwt = c.get('jwt');
+    if (apikey === undefined && jwt === undefined) return c.json({ message: 'No API key found in request' }, 401);
+    const bearerIsServiceRole = jwt?.ok === true && jwt.claims.role === 'service_role';
+    if (apikey !== ctx.keys.serviceRoleKey && !bearerIsServiceRole) {
+      return c.json({ message: 'The mail sink needs the service_role key (apikey header or Authorization: Bearer)' }, 403);
+    }
+    return next();
+  };
+  app.use('/messages', requireServiceRole);
+  app.use('/messages/*', requireServiceRole);
 
   app.get('/messages', (c) => {
     const to = c.req.query('to') || undefined;
@@ -120,6 +176,11 @@ export function mailService(ctx: GatewayContext, sink: MailSink = MailSink.forIn
   app.delete('/messages', (c) => c.json({ deleted: sink.clear(c.req.query('to') || undefined) }));
 
   const listPage = (c: Context<GatewayEnv>) => {
+    // A developer opening the page (typed, bookmarked, or a link from the page itself) is fine;
+    // another site fetching, framing or posting to it is not.
+    if (isCrossSite({ secFetchSite: c.req.header('sec-fetch-site'), origin: c.req.header('origin'), host: c.req.header('host') })) {
+      return c.json({ message: 'The mail sink page cannot be read from another site' }, 403);
+    }
     const to = c.req.query('to') || undefined;
     const messages = sink.list({ to, limit: 200 });
     const rows = messages
@@ -133,7 +194,7 @@ ${m.action_link ? `<p><a href="${escapeHtml(m.action_link)}">${escapeHtml(m.acti
       )
       .join('\n');
     const filter = `<form><label>Recipient <input name="to" value="${escapeHtml(to ?? '')}"></label> <button>Filter</button></form>`;
-    return c.html(page('Mail sink', `<h1>Mail sink</h1><p>${messages.length} message(s), newest first. JSON: <code>GET /mail/v1/messages?to=…</code></p>${filter}${rows}`));
+    return c.html(page('Mail sink', `<h1>Mail sink</h1><p>${messages.length} message(s), newest first. JSON: <code>GET /mail/v1/messages?to=…</code> with the service_role key as <code>apikey</code> header.</p>${filter}${rows}`));
   };
   // Both /mail/v1 and /mail/v1/ show the page.
   app.get('/', listPage);

@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { Hono } from 'hono';
 import { apiUrl, dbUrl, projectRoot, readConfig } from '../config.ts';
 import type { GatewayContext } from '../gateway/context.ts';
+import { edge } from '../gateway/forwarded.ts';
 import { verifyJwt } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
 import { jwtRefusal } from './auth.ts';
@@ -124,6 +125,7 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
       prefix: PREFIX,
       wallClockMs,
       onDone: () => worker.release(),
+      from: edge(c),
     });
     if (result.ok) return result.response;
     // The caller went away before an answer: nobody reads this one.

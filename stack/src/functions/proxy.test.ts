@@ -147,12 +147,29 @@ describe('forward', () => {
 });
 
 describe('headers', () => {
-  test('hop-by-hop request headers stay behind; X-Forwarded-* are added unless present', () => {
-    const h = new Headers({ Connection: 'close', 'Transfer-Encoding': 'chunked', Upgrade: 'h2c', Host: 'h', 'X-Forwarded-Proto': 'https', Apikey: 'k' });
-    assert.deepEqual(forwardedHeaders(h, new URL('http://h/functions/v1/x'), '/functions/v1'), {
+  test('hop-by-hop request headers stay behind; X-Forwarded-* come from the connection, not the client', () => {
+    const h = new Headers({
+      Connection: 'close', 'Transfer-Encoding': 'chunked', Upgrade: 'h2c', Host: 'h', Apikey: 'k',
+      'X-Forwarded-For': '6.6.6.6', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example', Forwarded: 'for=6.6.6.6', 'X-Real-IP': '6.6.6.6',
+    });
+    assert.deepEqual(forwardedHeaders(h, new URL('http://h:54321/functions/v1/x'), '/functions/v1', { trusted: false, forwardedFor: '127.0.0.1' }), {
       apikey: 'k',
       host: 'h',
+      'x-forwarded-for': '127.0.0.1',
       'x-forwarded-host': 'h',
+      'x-forwarded-port': '54321',
+      'x-forwarded-prefix': '/functions/v1',
+      'x-forwarded-proto': 'http',
+    });
+  });
+
+  test("a trusted proxy's X-Forwarded-* are passed on, the chain extended with it", () => {
+    const h = new Headers({ Host: 'h', 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'app.example' });
+    assert.deepEqual(forwardedHeaders(h, new URL('http://h/functions/v1/x'), '/functions/v1', { trusted: true, forwardedFor: '203.0.113.7, 10.0.0.2' }), {
+      host: 'h',
+      'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+      'x-forwarded-host': 'app.example',
+      'x-forwarded-port': '80',
       'x-forwarded-prefix': '/functions/v1',
       'x-forwarded-proto': 'https',
     });

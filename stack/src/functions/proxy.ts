@@ -20,20 +20,43 @@ export interface ForwardOptions {
   wallClockMs: number;
   /** Called once, when the exchange is over (response ended, failed or abandoned). */
   onDone: () => void;
+  /** The caller as the edge sees it; untrusted with no X-Forwarded-For when absent. */
+  from?: ForwardedFrom;
 }
 
 export type ForwardResult =
   | { ok: true; response: Response }
   | { ok: false; reason: 'limit' | 'failed' | 'aborted'; error?: Error };
 
-/** The request headers to send on: all but hop-by-hop ones, plus the X-Forwarded-* a proxy adds. */
-export function forwardedHeaders(headers: Headers, url: URL, prefix: string): Record<string, string> {
+/** Headers a proxy writes itself; a client's own are believed only from a trusted proxy. */
+const PROXY_HEADERS = /^(x-forwarded-|forwarded$|x-real-ip$)/;
+
+/** How the gateway sees the caller (gateway/forwarded.ts); untrusted with no chain by default. */
+export interface ForwardedFrom {
+  /** The peer is a trusted proxy: its X-Forwarded-* are passed on. */
+  trusted: boolean;
+  /** X-Forwarded-For to send: the trusted chain plus the peer, or the peer alone. */
+  forwardedFor: string;
+}
+
+/**
+ * The request headers to send on: all but hop-by-hop ones, with the X-Forwarded-* a proxy sets
+ * from the real connection. A client's own X-Forwarded-* (and Forwarded, X-Real-IP) are dropped
+ * unless it is a trusted proxy, so a function never believes a made-up client address or host.
+ */
+export function forwardedHeaders(headers: Headers, url: URL, prefix: string, from: ForwardedFrom = { trusted: false, forwardedFor: '' }): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of headers) if (!HOP_BY_HOP.has(k)) out[k] = v;
+  for (const [k, v] of headers) {
+    if (HOP_BY_HOP.has(k)) continue;
+    if (!from.trusted && PROXY_HEADERS.test(k)) continue;
+    out[k] = v;
+  }
   // The function builds `req.url` from Host: it should see the gateway's, not its loopback port.
   out.host ??= url.host;
+  if (from.forwardedFor) out['x-forwarded-for'] = from.forwardedFor;
   out['x-forwarded-host'] ??= headers.get('host') ?? url.host;
   out['x-forwarded-proto'] ??= url.protocol.replace(':', '');
+  out['x-forwarded-port'] ??= url.port || (url.protocol === 'https:' ? '443' : '80');
   out['x-forwarded-prefix'] ??= prefix;
   return out;
 }
@@ -62,7 +85,7 @@ export function forward(req: Request, opts: ForwardOptions): Promise<ForwardResu
     port: opts.port,
     method: req.method,
     path: opts.path,
-    headers: forwardedHeaders(req.headers, url, opts.prefix),
+    headers: forwardedHeaders(req.headers, url, opts.prefix, opts.from),
     agent: false,
   });
   const onAbort = () => upstream.destroy(new Error('the client went away'));

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { GatewayContext } from './context.ts';
+import { closeAfterEarlyAnswer } from './early-response.ts';
 import { bearerToken, verifyJwt } from './jwt.ts';
 import type { GatewayEnv, Service } from './service.ts';
 
@@ -25,6 +26,9 @@ export function needsApiKey(path: string): boolean {
 export function createApp(ctx: GatewayContext, services: Service[]): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
+
+  // Outermost: an error answered before the body was read closes the connection cleanly.
+  app.use('*', closeAfterEarlyAnswer());
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -50,14 +54,16 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
   });
 
   // Edge functions answer CORS themselves, preflight included, as on Supabase: a function that
-  // forgets it must fail here as it would in production.
+  // forgets it must fail here as it would in production. The local mail sink has no CORS at all:
+  // no other web page may read the magic links it holds.
   const gatewayCors = cors({
       origin: '*',
       allowMethods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE', 'OPTIONS'],
       exposeHeaders: EXPOSED_HEADERS,
       maxAge: 3600,
   });
-  app.use('*', (c, next) => (c.req.path.startsWith('/functions/v1/') ? next() : gatewayCors(c, next)));
+  const noGatewayCors = (path: string) => path.startsWith('/functions/v1/') || path === '/mail/v1' || path.startsWith('/mail/v1/');
+  app.use('*', (c, next) => (noGatewayCors(c.req.path) ? next() : gatewayCors(c, next)));
 
   app.use('*', async (c, next) => {
     if (c.req.method === 'OPTIONS' || !needsApiKey(c.req.path)) return next();

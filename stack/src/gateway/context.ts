@@ -15,8 +15,12 @@ export interface GatewayContext {
   close(): Promise<void>;
 }
 
+/** How long a request waits for a connection (PostgREST's default db-pool-acquisition-timeout). */
+export const POOL_ACQUISITION_TIMEOUT_MS = 10_000;
+
 export async function createContext(inst: Instance, config: ProjectConfig = readConfig()): Promise<GatewayContext> {
   const pools = new Map<string, pg.Pool>();
+  const log = (record: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
   return {
     inst,
     config,
@@ -32,17 +36,24 @@ export async function createContext(inst: Instance, config: ProjectConfig = read
           user: role,
           password: DB_PASSWORD,
           max: 10,
+          // PostgREST's db-pool-acquisition-timeout: a request waits this long, then PGRST003.
+          connectionTimeoutMillis: POOL_ACQUISITION_TIMEOUT_MS,
           application_name: `ascend-gateway-${role}`,
         });
-        // An idle client's error (e.g. the database restarting) must not crash the gateway.
-        p.on('error', (err) => console.error(JSON.stringify({ level: 'error', msg: 'pool error', role, err: err.message })));
+        const onError = (err: Error) => log({ level: 'warn', msg: 'database connection lost', role, err: err.message });
+        // pg-pool listens for errors only on idle clients; a checked-out client whose server
+        // dies (kill -9 of the postmaster, 57P01) emits 'error' with nobody listening, which
+        // would end the process. Every client gets its own listener for its whole life; the
+        // query it was running fails, and release() drops it from the pool.
+        p.on('connect', (client) => client.on('error', onError));
+        // The pool re-emits an idle client's error, already logged by the client's listener; it
+        // still needs a listener of its own, or the re-emitted error would end the process.
+        p.on('error', () => undefined);
         pools.set(role, p);
       }
       return p;
     },
-    log(record) {
-      process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
-    },
+    log,
     async close() {
       await Promise.all([...pools.values()].map((p) => p.end()));
       pools.clear();

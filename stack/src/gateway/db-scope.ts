@@ -2,6 +2,7 @@
 // role, apply that role's own settings (statement_timeout ...), and set the request GUCs that
 // auth.uid(), auth.jwt(), storage.operation() and realtime.topic() read.
 import type pg from 'pg';
+import { asUnavailable } from './db-errors.ts';
 
 export interface RequestScope {
   /** The database role to act as: the JWT's `role` claim, `anon` without a token. */
@@ -59,7 +60,12 @@ export function scopeSettings(scope: RequestScope, extra: [string, string][] = [
  * throws. `pool` must log in as a role that may switch to `scope.role` (authenticator).
  */
 export async function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw asUnavailable(e, 'connect');
+  }
   try {
     await client.query(scope.readOnly ? 'begin isolation level read committed read only' : 'begin');
     const settings = scopeSettings(scope, await roleSettings(client, scope.role));
@@ -71,7 +77,7 @@ export async function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: 
     return result;
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
-    throw e;
+    throw asUnavailable(e, 'session');
   } finally {
     client.release();
   }

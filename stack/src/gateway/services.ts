@@ -1,6 +1,7 @@
 // The services the gateway mounts, in one list.
 import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../functions/index.ts';
+import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { restService } from '../rest/index.ts';
 import { storageService } from '../storage/index.ts';
@@ -23,5 +24,5 @@ function databaseService(ctx: GatewayContext): Service {
 }
 
 export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx)];
+  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx), storageService(ctx), realtimeService(ctx), pgNetService(ctx)];
 }

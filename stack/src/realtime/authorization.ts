@@ -5,6 +5,7 @@
 // savepoint; an INSERT policy decides who may send broadcast / track presence.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 import { inRequestScope } from '../gateway/db-scope.ts';
 
 export type Extension = 'broadcast' | 'presence';
@@ -54,8 +55,7 @@ async function probe<T>(pool: pg.Pool, ctx: AuthorizationContext, fn: (client: p
   } catch (e) {
     if (e instanceof Rollback) return e.value as T;
     const code = (e as { code?: string }).code;
-    if (code && CONNECTION_ERRORS.has(code)) throw new DatabaseUnavailable((e as Error).message);
-    if (!code && /connect|terminat|Connection/i.test((e as Error).message)) throw new DatabaseUnavailable((e as Error).message);
+    if (isConnectionFailure(e) || (code && CONNECTION_ERRORS.has(code))) throw new DatabaseUnavailable((e as Error).message);
     throw new RlsPolicyError((e as Error).message);
   }
   throw new Error('unreachable');

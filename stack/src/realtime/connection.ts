@@ -16,6 +16,7 @@ const CONTROL_EVENTS = new Set(['phx_join', 'phx_leave', 'access_token', 'heartb
 
 export class Connection implements JoinHost {
   readonly channels = new Map<string, Channel>();
+  readonly joining = new Set<string>();
   private readonly queues = new Map<string, Promise<void>>();
   private readonly events: WindowCounter;
   lastSeen = Date.now();

@@ -1,5 +1,5 @@
-// phx_join (RealtimeChannel.join/3): topic, limits, token, private-channel read authorization,
-// then subscribe to the topic, presence and postgres_changes; reply with the postgres_changes
+// phx_join (RealtimeChannel.join/3): topic and limits (a channel slot reserved before any await),
+// token, private-channel read authorization, then subscribe to the topic, presence and postgres_changes; reply with the postgres_changes
 // bindings and their ids. Join errors carry Realtime's reasons and come after a short backoff.
 import { randomUUID } from 'node:crypto';
 import { DatabaseUnavailable, emptyPolicies, readAuthorizations, RlsPolicyError } from './authorization.ts';
@@ -14,6 +14,11 @@ import { verifyRealtimeToken } from './token.ts';
 
 export interface JoinHost extends ChannelHost {
   readonly channels: Map<string, Channel>;
+  /**
+   * Topics whose join is under way: each holds a channel slot from the moment the join is
+   * admitted (before any await) until it is registered in `channels` or refused.
+   */
+  readonly joining: Set<string>;
   /** The socket is gone: a join finishing now must not register anything. */
   readonly closed: boolean;
   replyTo(topic: string, joinRef: string | null, ref: string | null, status: 'ok' | 'error', response: unknown): void;
@@ -73,7 +78,13 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
   host.channels.get(topic)?.cleanup();
 
   let channel: Channel | undefined;
+  let reserved = false;
   try {
+    // Admission and the slot reservation happen together, synchronously: concurrent joins on
+    // one socket each see the slots the others hold (upstream's socket process serialises
+    // joins; here they interleave at every await).
+    admit(rt, host, frame);
+    reserved = true;
     channel = await prepareJoin(rt, host, frame);
     await completeJoin(rt, host, frame, channel);
   } catch (e) {
@@ -85,7 +96,28 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
     const reason = known ? e.reason : 'Unknown Error on Channel';
     host.replyTo(topic, joinRef, ref, 'error', { reason });
     if (known && e.disconnect) host.disconnect(reason);
+  } finally {
+    // Registered (it now counts through `channels`) or refused: the reservation goes either way.
+    if (reserved) host.joining.delete(topic);
   }
+}
+
+/** Channels (joined or joining) this socket holds besides `topic`. */
+function slotsInUse(host: JoinHost, topic: string): number {
+  const held = new Set([...host.channels.keys(), ...host.joining]);
+  held.delete(topic);
+  return held.size;
+}
+
+/**
+ * The checks that need no await (topic, channels per socket, joins per second), then the slot
+ * reserved in `host.joining`. Throws a JoinError, having reserved nothing, when one fails.
+ */
+function admit(rt: Runtime, host: JoinHost, frame: Frame): void {
+  if (frame.topic.slice('realtime:'.length) === '') throw new JoinError(REASONS.topicRequired);
+  if (slotsInUse(host, frame.topic) >= rt.limits.maxChannelsPerClient) throw new JoinError(REASONS.tooManyChannels);
+  if (!rt.joins.hit()) throw new JoinError(REASONS.tooManyJoins, true);
+  host.joining.add(frame.topic);
 }
 
 async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, channel: Channel): Promise<void> {
@@ -126,12 +158,7 @@ async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, channel: 
 
 async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame): Promise<Channel> {
   const subTopic = frame.topic.slice('realtime:'.length);
-  if (subTopic === '') throw new JoinError(REASONS.topicRequired);
   const opts = parseJoin(frame.payload);
-
-  const others = [...host.channels.keys()].filter((t) => t !== frame.topic).length;
-  if (others >= rt.limits.maxChannelsPerClient) throw new JoinError(REASONS.tooManyChannels);
-  if (!rt.joins.hit()) throw new JoinError(REASONS.tooManyJoins, true);
 
   const token = opts.accessToken && !opts.accessToken.startsWith('sb_') ? opts.accessToken : host.token;
   const verified = await verifyRealtimeToken(token, rt.ctx.jwtKey);

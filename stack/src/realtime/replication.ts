@@ -114,6 +114,8 @@ export class ReplicationStream {
       user: 'supabase_admin',
       password: DB_PASSWORD,
     });
+    // Its connection may die under it like any other; that must not end the process.
+    admin.on('error', () => undefined);
     try {
       await admin.connect();
       await admin.query(

@@ -1,6 +1,7 @@
 // The error catalog: SQLSTATE → HTTP, RAISE PGRST, JWT wording, response shape.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DatabaseUnavailable } from '../gateway/db-errors.ts';
 import { errorResponse, Errors, fromPgError, jwtError, statusForSqlState, toRestError } from './errors.ts';
 
 describe('SQLSTATE → HTTP status (PostgREST mapSQLtoHTTP)', () => {
@@ -57,8 +58,23 @@ describe('database errors', () => {
     assert.equal(fromPgError({ code: 'PGRST', message: 'nope', detail: '{}' }, true).code, 'PGRST121');
     assert.equal(fromPgError({ code: 'PGRST', message: '{"code":"a","message":"b"}' }, true).details, 'DETAIL is missing in the RAISE statement');
   });
-  test('connection failures are 503 PGRST000; anything else is a shaped 500', () => {
+  test('connection failures are 503 PGRST000 (no connection) or PGRST001 (it died); anything else is a shaped 500', () => {
     assert.equal(toRestError(new Error('connect ECONNREFUSED 127.0.0.1:1'), true).code, 'PGRST000');
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    assert.deepStrictEqual(toRestError(new DatabaseUnavailable('connect', refused), true).body(), {
+      code: 'PGRST000',
+      details: 'connect ECONNREFUSED 127.0.0.1:1',
+      hint: null,
+      message: 'Database connection error. Retrying the connection.',
+    });
+    const died = toRestError(new DatabaseUnavailable('session', new Error('Connection terminated unexpectedly')), true);
+    assert.deepStrictEqual([died.status, died.code, died.message], [503, 'PGRST001', 'Database client error. Retrying the connection.']);
+    assert.equal(toRestError(new DatabaseUnavailable('connect', new Error('timeout exceeded when trying to connect')), true).code, 'PGRST003');
+    // The server's own 57P01 under a query keeps its SQLSTATE, as PostgREST reports it.
+    assert.deepStrictEqual(
+      [toRestError({ code: '57P01', severity: 'FATAL', message: 'terminating connection due to unexpected postmaster exit' }, true).status],
+      [503],
+    );
     assert.equal(toRestError(new Error('timeout exceeded when trying to connect'), true).code, 'PGRST003');
     assert.deepStrictEqual(toRestError(new TypeError('x is undefined'), true).body(), { code: 'PGRSTX00', details: null, hint: null, message: 'Internal server error' });
   });

@@ -2,6 +2,7 @@
 // its PGRST codes with their fixed HTTP statuses, and the SQLSTATE → HTTP table (PostgREST's
 // Error.hs `mapSQLtoHTTP`). Everything that fails in parse, plan, execution or respond ends up
 // as a RestError, and only `errorResponse` turns it into HTTP.
+import { DatabaseUnavailable, isConnectionFailure } from '../gateway/db-errors.ts';
 
 /** `details` is a string, except PGRST201's list of candidate relationships. */
 export type ErrorDetails = string | null | Record<string, string>[];
@@ -45,7 +46,8 @@ export class RestError extends Error {
 /** Factories, one per PGRST code we produce; each fixes the status and the message. */
 export const Errors = {
   // PGRST0xx: connection
-  connection: (details: string | null = null) => new RestError(503, 'PGRST000', 'Database connection error.', details),
+  connection: (details: string | null = null) => new RestError(503, 'PGRST000', 'Database connection error. Retrying the connection.', details),
+  client: (details: string | null = null) => new RestError(503, 'PGRST001', 'Database client error. Retrying the connection.', details),
   noSchemaCache: () => new RestError(503, 'PGRST002', 'Could not query the database for the schema cache. Retrying.'),
   poolTimeout: () => new RestError(504, 'PGRST003', 'Timed out acquiring connection from connection pool.'),
 
@@ -297,15 +299,22 @@ export function fromPgError(e: PgErrorLike, authed: boolean): RestError {
   return new RestError(status, code, e.message, e.detail ?? null, e.hint ?? null, status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
 }
 
-/** Anything thrown while serving a request, as a RestError (connection failures → PGRST000/003). */
+/** pg-pool's message when no connection came within the acquisition timeout. */
+const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
+
+/** Anything thrown while serving a request, as a RestError (connection failures → PGRST000/001/003). */
 export function toRestError(e: unknown, authed: boolean): RestError {
   if (e instanceof RestError) return e;
+  if (e instanceof DatabaseUnavailable) {
+    // hasql's ConnectionUsageError (no connection could be had) and ClientError (it died).
+    const cause = e.cause instanceof Error ? e.cause.message : String(e.cause);
+    if (POOL_TIMEOUT.test(cause)) return Errors.poolTimeout();
+    return e.phase === 'connect' ? Errors.connection(cause) : Errors.client(cause);
+  }
   if (isPgError(e)) return fromPgError(e, authed);
   const message = e instanceof Error ? e.message : String(e);
-  if (/timeout exceeded when trying to connect/i.test(message)) return Errors.poolTimeout();
-  if (/ECONNREFUSED|ECONNRESET|Connection terminated|connect ETIMEDOUT|the database system is/i.test(message)) {
-    return Errors.connection(message);
-  }
+  if (POOL_TIMEOUT.test(message)) return Errors.poolTimeout();
+  if (isConnectionFailure(e)) return Errors.connection(message);
   return Errors.internal();
 }
 

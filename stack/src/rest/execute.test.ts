@@ -5,13 +5,13 @@ import { RestError } from './errors.ts';
 import { execute, type Runner } from './execute.ts';
 import { planRequest, type PlannedRequest } from './plan.ts';
 import { renderPlan } from './render.ts';
-import { parseRequest } from './request.ts';
+import { parseRequest, txRollbackAll, type TxEnd } from './request.ts';
 import type { SqlStatement } from './render.ts';
 import { testCache } from './test-fixtures.ts';
 
-function planned(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): PlannedRequest {
+function planned(method: string, path: string, query = '', headers: Record<string, string> = {}, body = '', txEnd: TxEnd = 'commit'): PlannedRequest {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const req = parseRequest({ method, path, query, header: (n) => h[n.toLowerCase()], body }, { schemas: ['api'] });
+  const req = parseRequest({ method, path, query, header: (n) => h[n.toLowerCase()], body }, { schemas: ['api'], txEnd });
   return planRequest(req, testCache(), { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false });
 }
 
@@ -28,9 +28,9 @@ function fakeRunner(pageTotal: number, explainRows?: number): Runner & { sent: s
   };
 }
 
-async function outcome(p: PlannedRequest, runner: Runner) {
+async function outcome(p: PlannedRequest, runner: Runner, txEnd: TxEnd = 'commit') {
   if (p.plan.type === 'openapi') throw new Error('openapi');
-  return execute(p, renderPlan(p.plan, { maxRows: 1000 }), runner);
+  return execute(p, renderPlan(p.plan, { maxRows: 1000 }), runner, { rollbackAll: txRollbackAll(txEnd) });
 }
 
 async function rejection(p: Promise<unknown>): Promise<RestError> {
@@ -59,11 +59,26 @@ describe('execute', () => {
     const p = planned('PUT', '/projects', 'id=eq.1', {}, '{"id":2}');
     assert.equal((await rejection(outcome(p, fakeRunner(0)))).code, 'PGRST115');
   });
-  test('tx=rollback ends in rollback after SET CONSTRAINTS ALL IMMEDIATE', async () => {
+  test('db-tx-end=commit (the default, hosted Supabase): Prefer tx=rollback is ignored and the request commits', async () => {
     const runner = fakeRunner(1);
     const o = await outcome(planned('POST', '/projects', '', { Prefer: 'tx=rollback' }, '{"id":1}'), runner);
+    assert.equal(o.rollback, false);
+    assert.deepStrictEqual(runner.sent.slice(1), []);
+  });
+  test('an -allow-override db-tx-end honours tx=rollback: SET CONSTRAINTS ALL IMMEDIATE, then rollback', async () => {
+    const runner = fakeRunner(1);
+    const p = planned('POST', '/projects', '', { Prefer: 'tx=rollback' }, '{"id":1}', 'commit-allow-override');
+    const o = await outcome(p, runner, 'commit-allow-override');
     assert.equal(o.rollback, true);
     assert.deepStrictEqual(runner.sent.slice(1), ['SET CONSTRAINTS ALL IMMEDIATE']);
+  });
+  test('db-tx-end=rollback rolls every request back, whatever Prefer says; rollback-allow-override lets tx=commit commit', async () => {
+    const body = '{"id":1}';
+    const rolledBack = async (txEnd: TxEnd, prefer: string) => (await outcome(planned('POST', '/projects', '', { Prefer: prefer }, body, txEnd), fakeRunner(1), txEnd)).rollback;
+    assert.deepStrictEqual(
+      [await rolledBack('rollback', ''), await rolledBack('rollback', 'tx=commit'), await rolledBack('rollback-allow-override', ''), await rolledBack('rollback-allow-override', 'tx=commit')],
+      [true, true, true, false],
+    );
   });
   test('planned counts read Plan Rows from EXPLAIN', async () => {
     const o = await outcome(planned('GET', '/projects', '', { Prefer: 'count=planned' }), fakeRunner(3, 1234));

@@ -1,8 +1,9 @@
 // What happens inside the request's transaction, as PostgREST's MainTx.hs does it: run the main
 // statement, refuse a singular response that is not one row (PGRST116), a max-affected overrun
 // (PGRST124) or a PUT that did not match its URL (PGRST115) — each rolling back — run the
-// EXPLAIN for planned counts, and honour `Prefer: tx=rollback`. Pure but for the `Runner` the
-// caller hands in (db.ts runs it inside the request scope).
+// EXPLAIN for planned counts, and end the transaction as `db-tx-end` and (when it allows an
+// override) `Prefer: tx` say. Pure but for the `Runner` the caller hands in (db.ts runs it inside
+// the request scope).
 import { Errors } from './errors.ts';
 import type { PlannedRequest } from './plan.ts';
 import type { RenderedPlan, SqlStatement } from './render.ts';
@@ -15,8 +16,13 @@ export interface Runner {
 export interface Outcome {
   row: ResultRow;
   explainTotal: number | null;
-  /** End the transaction with ROLLBACK (tx=rollback) instead of COMMIT. */
+  /** End the transaction with ROLLBACK (tx=rollback, or db-tx-end=rollback*) instead of COMMIT. */
   rollback: boolean;
+}
+
+export interface ExecuteOptions {
+  /** `db-tx-end` is `rollback` or `rollback-allow-override`: roll back unless `Prefer: tx=commit` was honoured. */
+  rollbackAll?: boolean;
 }
 
 const EMPTY_ROW: ResultRow = {
@@ -35,7 +41,7 @@ function planRows(explain: unknown): number | null {
   return typeof n === 'number' ? Math.round(n) : null;
 }
 
-export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner): Promise<Outcome> {
+export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner, options: ExecuteOptions = {}): Promise<Outcome> {
   const plan = planned.plan;
   const rows = await runner.query<ResultRow>(rendered.main);
   const row = rows[0] ?? EMPTY_ROW;
@@ -55,7 +61,8 @@ export async function execute(planned: PlannedRequest, rendered: RenderedPlan, r
     const ex = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.explain);
     explainTotal = planRows(ex[0]?.['QUERY PLAN']);
   }
-  const rollback = p.transaction === 'rollback';
+  // PostgREST's optionalRollback: `p.transaction` is only set when db-tx-end allows an override.
+  const rollback = p.transaction === 'rollback' || (options.rollbackAll === true && p.transaction !== 'commit');
   if (rollback) await runner.query({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [] });
   return { row, explainTotal, rollback };
 }

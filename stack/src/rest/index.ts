@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { decodeJwt } from 'jose';
 import type { GatewayContext } from '../gateway/context.ts';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { edge } from '../gateway/forwarded.ts';
 import type { RequestScope } from '../gateway/db-scope.ts';
 import { bearerToken } from '../gateway/jwt.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
@@ -16,7 +18,7 @@ import { execute } from './execute.ts';
 import { buildOpenApi } from './openapi.ts';
 import { planRequest, type PlanConfig } from './plan.ts';
 import { ACCESSIBLE_SQL, renderPlan } from './render.ts';
-import { parseRequest, type ApiRequest } from './request.ts';
+import { parseRequest, readTxEnd, txRollbackAll, type ApiRequest, type TxEnd } from './request.ts';
 import { respond, type HttpResponse } from './respond.ts';
 
 const PREFIX = '/rest/v1';
@@ -69,9 +71,13 @@ function send(c: Context<GatewayEnv>, r: HttpResponse): Response {
   return new Response(noBody ? null : r.body, { status: r.status, headers });
 }
 
-export function restService(ctx: GatewayContext): Service {
+export function restService(ctx: GatewayContext, txEnd: TxEnd = readTxEnd()): Service {
   const app = new Hono<GatewayEnv>();
   const api = ctx.config.api;
+  // PostgREST's db-tx-end (env PGRST_DB_TX_END): `commit` unless set, as on hosted Supabase,
+  // where `Prefer: tx=rollback` is ignored.
+  const rollbackAll = txRollbackAll(txEnd);
+  if (txEnd !== 'commit') ctx.log({ level: 'warn', msg: `rest: db-tx-end is ${txEnd} (PGRST_DB_TX_END); hosted Supabase uses commit` });
   const db = new RestDatabase(ctx.pool('authenticator'), api.schemas, ctx.log);
   const started = db.start();
   const planConfig: PlanConfig = { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false };
@@ -101,14 +107,15 @@ export function restService(ctx: GatewayContext): Service {
       const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await c.req.text() : '';
       const req: ApiRequest = parseRequest(
         { method, path: rawPath, query, header: (n) => c.req.header(n), body },
-        { schemas: api.schemas },
+        { schemas: api.schemas, txEnd },
       );
       await started;
       const cache = await db.schemaCache().catch(() => {
         throw Errors.noSchemaCache();
       });
       const planned = planRequest(req, cache, planConfig);
-      const headers = c.req.header();
+      // request.headers as PostgREST behind the edge sees them: X-Forwarded-For set by the gateway.
+      const headers: Record<string, string> = { ...c.req.header(), 'x-forwarded-for': edge(c).forwardedFor };
       const { cookie, ...withoutCookie } = headers;
       const scope: RequestScope = {
         role: caller.role,
@@ -142,13 +149,15 @@ export function restService(ctx: GatewayContext): Service {
       }
       const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
       const outcome = await db.inScope(scope, async (runner) => {
-        const o = await execute(planned, rendered, runner);
+        const o = await execute(planned, rendered, runner, { rollbackAll });
         return { value: o, rollback: o.rollback };
       });
       return send(c, respond(planned, req, outcome.row, outcome.explainTotal, planConfig.maxRows));
     } catch (e) {
       const err = toRestError(e, authed);
-      if (!(e instanceof RestError) && err.status >= 500) {
+      if (isConnectionFailure(e)) {
+        ctx.log({ level: 'warn', msg: 'rest: database unavailable', request_id: c.get('requestId'), err: e instanceof Error ? e.message : String(e) });
+      } else if (!(e instanceof RestError) && err.status >= 500) {
         ctx.log({ level: 'error', msg: 'rest request failed', request_id: c.get('requestId'), err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }
       return send(c, errorResponse(err));

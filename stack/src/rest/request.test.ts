@@ -2,7 +2,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RestError } from './errors.ts';
-import { decodeMediaType, parseAccept, parseCsv, parsePrefer, parseRequest, preferenceApplied, type HttpRequest } from './request.ts';
+import {
+  decodeMediaType,
+  parseAccept,
+  parseCsv,
+  parsePrefer,
+  parseRequest,
+  preferenceApplied,
+  readTxEnd,
+  TX_END_VALUES,
+  txAllowOverride,
+  txRollbackAll,
+  type HttpRequest,
+  type TxEnd,
+} from './request.ts';
 
 function req(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): HttpRequest {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -58,7 +71,7 @@ describe('schemas', () => {
 
 describe('Prefer', () => {
   test('first valid value of each preference wins; unknown ones are listed', () => {
-    const p = parsePrefer('return=representation, count=exact,return=minimal, tx=rollback, missing=default, resolution=merge-duplicates, handling=strict, timezone=UTC, max-affected=5, foo=bar');
+    const p = parsePrefer('return=representation, count=exact,return=minimal, tx=rollback, missing=default, resolution=merge-duplicates, handling=strict, timezone=UTC, max-affected=5, foo=bar', true);
     assert.deepStrictEqual(p, {
       invalid: ['foo=bar'],
       representation: 'full',
@@ -72,6 +85,30 @@ describe('Prefer', () => {
     });
     assert.equal(preferenceApplied(p), 'resolution=merge-duplicates, missing=default, return=representation, count=exact, tx=rollback, handling=strict, timezone=UTC, max-affected=5');
     assert.equal(preferenceApplied(parsePrefer(undefined)), undefined);
+  });
+  test('tx= is dropped unless db-tx-end allows an override: neither applied nor invalid (no PGRST122)', () => {
+    for (const header of ['tx=rollback, handling=strict', 'tx=commit, handling=strict']) {
+      const p = parsePrefer(header);
+      assert.deepStrictEqual(p, { invalid: [], handling: 'strict' });
+      assert.equal(preferenceApplied(p), 'handling=strict');
+    }
+    assert.equal(parsePrefer('tx=rollback', true).transaction, 'rollback');
+    assert.deepStrictEqual(parsePrefer('tx=maybe, handling=strict', true).invalid, ['tx=maybe']);
+  });
+  test('db-tx-end: commit by default; the four PostgREST values; anything else refused', () => {
+    assert.equal(readTxEnd({}), 'commit');
+    assert.equal(readTxEnd({ PGRST_DB_TX_END: '' }), 'commit');
+    for (const v of TX_END_VALUES) assert.equal(readTxEnd({ PGRST_DB_TX_END: v }), v);
+    assert.throws(() => readTxEnd({ PGRST_DB_TX_END: 'rollback-all' }), /PGRST_DB_TX_END="rollback-all" is not one of commit, commit-allow-override, rollback, rollback-allow-override/);
+    assert.deepStrictEqual(
+      TX_END_VALUES.map((v) => [txAllowOverride(v), txRollbackAll(v)]),
+      [[false, false], [true, false], [false, true], [true, true]],
+    );
+  });
+  test('parseRequest reads tx= only under an -allow-override db-tx-end', () => {
+    const tx = (txEnd?: TxEnd) =>
+      parseRequest(req('POST', '/projects', '', { Prefer: 'tx=rollback' }, '{}'), { schemas: ['api'], ...(txEnd ? { txEnd } : {}) }).preferences.transaction;
+    assert.deepStrictEqual([tx(), tx('commit'), tx('rollback'), tx('commit-allow-override'), tx('rollback-allow-override')], [undefined, undefined, undefined, 'rollback', 'rollback']);
   });
 });
 
@@ -108,6 +145,14 @@ describe('bodies', () => {
     assert.equal(many.payload?.kind === 'json' && many.payload.isObject, false);
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[{"a":1},{"b":2}]'), config)).message, 'All object keys must match');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[1,2]'), config)).message, 'All object keys must match');
+    // A top-level scalar is no row: refused for table writes, not truncated to [] (PostgREST #1323).
+    for (const scalar of ['"hello"', '42', 'true', 'null']) {
+      for (const method of ['POST', 'PUT', 'PATCH']) {
+        const e = error(() => parseRequest(req(method, '/t', method === 'PUT' ? 'id=eq.1' : '', {}, scalar), config));
+        assert.deepStrictEqual([e.status, e.code, e.message], [400, 'PGRST102', 'All object keys must match'], `${method} ${scalar}`);
+      }
+    }
+    assert.deepStrictEqual(parseRequest(req('POST', '/t', '', {}, '[]'), config).payload?.kind, 'json');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '{"a":'), config)).message, 'Empty or invalid json');
     assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, ''), config)).message, 'Empty or invalid json');
   });

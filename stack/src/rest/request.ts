@@ -98,6 +98,32 @@ export interface HttpRequest {
 
 export interface RequestConfig {
   schemas: string[];
+  /** PostgREST's `db-tx-end`; decides whether `Prefer: tx` is read at all (default `commit`). */
+  txEnd?: TxEnd;
+}
+
+/**
+ * PostgREST's `db-tx-end`: how each request's transaction ends. `commit` (the default, and what
+ * hosted Supabase runs) and `rollback` ignore `Prefer: tx`; the `-allow-override` forms let the
+ * client choose with `Prefer: tx=commit|rollback`.
+ */
+export const TX_END_VALUES = ['commit', 'commit-allow-override', 'rollback', 'rollback-allow-override'] as const;
+export type TxEnd = (typeof TX_END_VALUES)[number];
+
+export function txAllowOverride(txEnd: TxEnd): boolean {
+  return txEnd.endsWith('-allow-override');
+}
+
+export function txRollbackAll(txEnd: TxEnd): boolean {
+  return txEnd.startsWith('rollback');
+}
+
+/** `db-tx-end` from the gateway's environment (`PGRST_DB_TX_END`, PostgREST's own variable). */
+export function readTxEnd(env: NodeJS.ProcessEnv = process.env): TxEnd {
+  const raw = env.PGRST_DB_TX_END;
+  if (raw === undefined || raw === '') return 'commit';
+  if ((TX_END_VALUES as readonly string[]).includes(raw)) return raw as TxEnd;
+  throw new Error(`PGRST_DB_TX_END="${raw}" is not one of ${TX_END_VALUES.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -188,7 +214,12 @@ const ACCEPTED_PREFS = new Set([
   'handling=lenient',
 ]);
 
-export function parsePrefer(header: string | undefined): Preferences {
+/**
+ * The Prefer header as PostgREST's `fromHeaders`: `tx=` is read only when `db-tx-end` allows an
+ * override; otherwise it is dropped, yet still a known preference (never PGRST122), and it is not
+ * echoed in Preference-Applied.
+ */
+export function parsePrefer(header: string | undefined, allowTxOverride = false): Preferences {
   const prefs = (header ?? '')
     .split(',')
     .map((p) => p.trim())
@@ -208,7 +239,7 @@ export function parsePrefer(header: string | undefined): Preferences {
   if (ret) out.representation = ret === 'representation' ? 'full' : ret;
   const count = first('count=', ['exact', 'planned', 'estimated'] as const);
   if (count) out.count = count;
-  const tx = first('tx=', ['commit', 'rollback'] as const);
+  const tx = allowTxOverride ? first('tx=', ['commit', 'rollback'] as const) : undefined;
   if (tx) out.transaction = tx;
   const missing = first('missing=', ['default', 'null'] as const);
   if (missing) out.missing = missing;
@@ -354,8 +385,13 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Checks a JSON document as PostgREST's payloadAttributes does; returns its keys. */
-function jsonPayload(raw: string, value: unknown): Payload {
+/**
+ * Checks a JSON document as PostgREST's payloadAttributes does; returns its keys. One departure:
+ * PostgREST truncates a top-level string, number, boolean or null to `[]` and answers a write of
+ * it 201 with nothing written (its open bug #1323); for table writes (`rowsOnly`) that is refused
+ * here with the 400 PostgREST gives an array holding such a value.
+ */
+function jsonPayload(raw: string, value: unknown, rowsOnly = false): Payload {
   if (Array.isArray(value)) {
     if (value.length === 0) return { kind: 'json', raw: '[]', keys: new Set(), isObject: false };
     const firstEl: unknown = value[0];
@@ -373,6 +409,7 @@ function jsonPayload(raw: string, value: unknown): Payload {
     return { kind: 'json', raw, keys, isObject: false };
   }
   if (typeof value === 'object' && value !== null) return { kind: 'json', raw, keys: new Set(Object.keys(value)), isObject: true };
+  if (rowsOnly) throw Errors.invalidBody('All object keys must match');
   return { kind: 'json', raw: '[]', keys: new Set(), isObject: false };
 }
 
@@ -420,7 +457,7 @@ function getPayload(body: string, contentType: MediaType, action: Action, column
       } catch {
         throw Errors.invalidBody('Empty or invalid json');
       }
-      return jsonPayload(body, value);
+      return jsonPayload(body, value, !isProc);
     }
     case 'csv': {
       let rows: string[][];
@@ -497,7 +534,7 @@ export function parseRequest(req: HttpRequest, config: RequestConfig): ApiReques
     topLevelRange: top,
     ranges,
     columns,
-    preferences: parsePrefer(header('prefer')),
+    preferences: parsePrefer(header('prefer'), txAllowOverride(config.txEnd ?? 'commit')),
     accept: parseAccept(header('accept')),
     contentType,
   };

@@ -155,6 +155,19 @@ export class FileBackend {
     }
   }
 
+  /** Up to `n` leading bytes of a published version (to see what it is). */
+  async readHead(bucketId: string, version: string, n: number): Promise<Uint8Array> {
+    if (!VERSION.test(version)) throw ERRORS.NoSuchKey(version);
+    const fh = await open(this.objectPath(bucketId, version), constants.O_RDONLY);
+    try {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+
   /** The bytes of a version (or a range of them) as a web stream. */
   readObject(bucketId: string, version: string, range?: ByteRange): ReadableStream<Uint8Array> {
     const file = createReadStream(this.objectPath(bucketId, version), range ? { start: range.start, end: range.end } : {});

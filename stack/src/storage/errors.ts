@@ -4,6 +4,7 @@
 // `statusCode` string: `{statusCode: "404", error: "not_found", message: "Object not found",
 // code: "NoSuchKey"}` is what storage-js turns into `StorageApiError`.
 import pg from 'pg';
+import { isConnectionFailure } from '../gateway/db-errors.ts';
 
 export enum ErrorCode {
   NoSuchBucket = 'NoSuchBucket',
@@ -129,6 +130,9 @@ export const ERRORS = {
   RelatedResourceNotFound: (cause?: unknown) =>
     make({ code: ErrorCode.InvalidRequest, httpStatusCode: 404, message: 'The related resource does not exist', cause }),
   DatabaseError: (message: string, cause?: unknown) => make({ code: ErrorCode.DatabaseError, httpStatusCode: 500, message, cause }),
+  /** The database cannot be reached (down or restarting): a real 503, so clients retry. */
+  DatabaseUnavailable: (cause?: unknown) =>
+    make({ code: ErrorCode.DatabaseError, httpStatusCode: 503, message: 'The database is unavailable. Please try again later.', cause }).withStatusCode(503),
   UnableToEmptyBucket: (bucket: string, message: string) =>
     make({ code: ErrorCode.InvalidRequest, resource: bucket, httpStatusCode: 409, message }),
   Aborted: (message: string) => make({ code: ErrorCode.Aborted, httpStatusCode: 500, message }),
@@ -163,6 +167,7 @@ export function fromPgError(e: pg.DatabaseError): StorageError {
 /** Any thrown value as a StorageError: ours as is, Postgres errors mapped, the rest a 500. */
 export function toStorageError(e: unknown): StorageError {
   if (e instanceof StorageError) return e;
+  if (isConnectionFailure(e)) return ERRORS.DatabaseUnavailable(e);
   if (e instanceof pg.DatabaseError) return fromPgError(e);
   return ERRORS.InternalError(e, e instanceof Error ? e.message : 'Internal server error');
 }

@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import type pg from 'pg';
 import type { z } from 'zod';
+import { edge } from '../gateway/forwarded.ts';
 import type { GatewayEnv } from '../gateway/service.ts';
 import type { FileBackend } from './backend.ts';
 import { type BucketRow, type Caller, type ObjectRow, StorageDb } from './db.ts';
@@ -96,7 +97,8 @@ export class StorageHttp {
       {
         method: c.req.method,
         path: url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) : url.pathname,
-        headers: Object.fromEntries(c.req.raw.headers),
+        // X-Forwarded-For as the edge sends it on (a client's own is not believed).
+        headers: { ...Object.fromEntries(c.req.raw.headers), 'x-forwarded-for': edge(c).forwardedFor },
         operation,
       },
       this.superCaller,
@@ -210,6 +212,12 @@ export function infoJson(r: ObjectRow): Record<string, unknown> {
   };
 }
 
+/** On every object download (authenticated, public, signed; HEAD and 304 too). */
+export const USER_CONTENT_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+} as const;
+
 function contentType(mime: string | undefined): string {
   // Storage never serves HTML from a bucket as HTML.
   if (!mime) return 'application/octet-stream';
@@ -229,6 +237,9 @@ function metadataHeaders(r: ObjectRow, size: number | undefined, opts: { expires
   h.set('Content-Type', contentType(md?.mimetype));
   if (md?.eTag) h.set('ETag', md.eTag);
   h.set('X-Robots-Tag', 'none');
+  // User content is served from the API's origin: the browser must take the stored type as is
+  // (no sniffing a "PNG" into HTML) and run nothing it opens directly (an SVG's scripts, say).
+  for (const [k, v] of Object.entries(USER_CONTENT_HEADERS)) h.set(k, v);
   const lm = lastModified(r, opts.mtime);
   if (lm) h.set('Last-Modified', lm.toUTCString());
   if (size !== undefined) h.set('Content-Length', String(size));

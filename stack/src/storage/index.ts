@@ -103,7 +103,9 @@ export function storageApp(http: StorageHttp, log: (record: Record<string, unkno
   });
   app.onError((err, c) => {
     const e = toStorageError(err);
-    if (e.userStatusCode >= 500) {
+    if (e.httpStatusCode === 503) {
+      log({ level: 'warn', msg: 'storage: database unavailable', request_id: c.get('requestId'), err: e.cause instanceof Error ? e.cause.message : e.message });
+    } else if (e.userStatusCode >= 500) {
       const cause = e.cause instanceof Error ? (e.cause.stack ?? e.cause.message) : e.stack;
       log({ level: 'error', msg: 'storage: request failed', request_id: c.get('requestId'), code: e.code, err: cause });
     }

@@ -4,6 +4,7 @@
 // lock), with bytes staged, committed and published by the file backend so that no interruption
 // leaves a row without its file or a file that matters without its row.
 import type { FileBackend, StagedFile } from './backend.ts';
+import { checkDestination, SNIFF_BYTES, sniffMimeType } from './content-type.ts';
 import type { BucketRow, ListBucketOptions, ObjectMetadata, ObjectRow, Queries, SearchRow, StorageDb } from './db.ts';
 import { escapeLike } from './db.ts';
 import { ERRORS, ErrorCode, StorageError } from './errors.ts';
@@ -221,6 +222,33 @@ export class ObjectStorage {
     return this.storage.deps.backend;
   }
 
+  /**
+   * The destination bucket's rules for an existing object's bytes (copy, cross-bucket move):
+   * its MIME types, against the label and what the bytes are, and its size limit. Returns the
+   * type the object is written with.
+   */
+  private async checkDestinationRules(
+    source: ObjectRow,
+    bucket: BucketRow,
+    objectName: string,
+    requestedMimeType: string | undefined,
+  ): Promise<string> {
+    if (!source.version) throw ERRORS.NoSuchKey(source.name);
+    const stats = await this.backend.statObject(this.bucketId, source.version);
+    if (!stats) throw ERRORS.NoSuchKey(source.name);
+    const head = await this.backend.readHead(this.bucketId, source.version, SNIFF_BYTES);
+    const stored = source.metadata?.mimetype;
+    return checkDestination({
+      objectName,
+      storedMimeType: typeof stored === 'string' ? stored : undefined,
+      requestedMimeType,
+      sniffedMimeType: sniffMimeType(head),
+      size: stats.size,
+      bucket,
+      globalFileSizeLimit: this.storage.deps.globalFileSizeLimit,
+    });
+  }
+
   async findObject(name: string): Promise<ObjectRow> {
     mustBeValidKey(name);
     const obj = await this.db.tx((q) => q.findObject(this.bucketId, name), { readOnly: true });
@@ -319,6 +347,8 @@ export class ObjectStorage {
       if (!updated) throw ERRORS.NoSuchKey(sourceKey);
     });
     const crossBucket = destinationBucket !== this.bucketId;
+    // Another bucket's rules apply to what moves into it, as to an upload there.
+    const destination = crossBucket ? await this.storage.asSuperUser().findBucket(destinationBucket) : undefined;
     if (!crossBucket && destinationKey === sourceKey) {
       const same = await this.storage.asSuperUser().from(this.bucketId).findObject(sourceKey);
       return { id: same.id, name: same.name };
@@ -328,6 +358,7 @@ export class ObjectStorage {
       for (const [b, k] of sortedKeys([this.bucketId, sourceKey], [destinationBucket, destinationKey])) await q.lockObject(b, k);
       const source = await q.findObject(this.bucketId, sourceKey, { forUpdate: true });
       if (!source) throw ERRORS.NoSuchKey(sourceKey);
+      if (destination) await this.checkDestinationRules(source, destination, destinationKey, undefined);
       let version: string | undefined;
       if (crossBucket && source.version) {
         // The file goes to the other bucket's directory under a new version; within a bucket
@@ -363,10 +394,12 @@ export class ObjectStorage {
     mustBeValidBucketName(o.destinationBucket);
     const origin = await this.db.tx((q) => q.findObject(this.bucketId, o.sourceKey), { readOnly: true });
     if (!origin) throw ERRORS.NoSuchKey(o.sourceKey);
+    const destination = await this.storage.asSuperUser().findBucket(o.destinationBucket);
+    const requestedMimeType = o.copyMetadata ? undefined : o.metadata?.mimetype;
     const metadata: Record<string, unknown> = { ...origin.metadata };
     if (!o.copyMetadata) {
       if (o.metadata?.cacheControl !== undefined) metadata.cacheControl = o.metadata.cacheControl;
-      if (o.metadata?.mimetype !== undefined) metadata.mimetype = o.metadata.mimetype;
+      if (requestedMimeType !== undefined) metadata.mimetype = requestedMimeType;
     }
     const userMetadata = o.copyMetadata ? (origin.user_metadata ?? undefined) : o.userMetadata;
     await this.storage.canUpload({
@@ -382,6 +415,8 @@ export class ObjectStorage {
       for (const [b, k] of sortedKeys([this.bucketId, o.sourceKey], [o.destinationBucket, o.destinationKey])) await q.lockObject(b, k);
       const source = await q.findObject(this.bucketId, o.sourceKey, { forShare: true });
       if (!source?.version) throw ERRORS.NoSuchKey(o.sourceKey);
+      // The version being linked is checked, not the one read before the lock.
+      const mimetype = await this.checkDestinationRules(source, destination, o.destinationKey, requestedMimeType);
       const current = await q.findObject(o.destinationBucket, o.destinationKey, { forUpdate: true });
       if (current && !o.upsert) throw ERRORS.KeyAlreadyExists(o.destinationKey);
       const version = await this.backend.stageLink(this.bucketId, source.version);
@@ -391,7 +426,7 @@ export class ObjectStorage {
         name: o.destinationKey,
         owner: o.owner,
         version,
-        metadata: { ...metadata, lastModified: new Date().toISOString() },
+        metadata: { ...metadata, mimetype, lastModified: new Date().toISOString() },
         user_metadata: userMetadata,
       });
       return { row: written, previous: current };

@@ -1,10 +1,10 @@
--- stack/sql/bootstrap/40_net.sql
+-- stack/sql/extensions/pg_net--0.19.5.sql
 --
--- Platform bootstrap, step 40: [LOCAL] emulation of pg_net (schema `net`,
--- supabase/pg_net 0.19; platform contract §7.1). pg_net is not packaged for
--- Debian, so this is plain SQL with the same signatures, tables and grants.
---
--- NOT a migration; applied as `supabase_admin` with --single-transaction.
+-- [LOCAL] emulation of pg_net (schema `net`, supabase/pg_net 0.19; platform
+-- contract §7.1), installed by `create extension pg_net` like the real one.
+-- pg_net is not packaged for Debian, so this is plain SQL with the same
+-- signatures, tables and grants. Runs as the bootstrap superuser
+-- (supabase_admin) because the control file marks it trusted.
 --
 -- Delivery contract for the local stack's HTTP worker (what the pg_net
 -- background worker does on hosted):
@@ -19,16 +19,11 @@
 --     net._http_response (id = request id; timed_out / error_msg on failure).
 --   * Rows of net._http_response older than pg_net.ttl (default 6 hours) are
 --     deleted by the worker.
--- The extension is registered in pg_extension as `pg_net` so that
--- `create extension if not exists pg_net ...` in a migration is a no-op.
 
-set check_function_bodies = on;
-set client_min_messages = warning;
+\echo Use "CREATE EXTENSION pg_net" to load this file. \quit
 
-create schema net authorization supabase_admin;
+create schema net;
 comment on schema net is 'pg_net: asynchronous HTTP requests from SQL ([LOCAL] emulated).';
-
-set local search_path = '';
 
 -- ---------------------------------------------------------------------------
 -- Types and tables
@@ -388,34 +383,3 @@ grant execute on all functions in schema net to public;
 grant all on function net.http_get(text, jsonb, jsonb, integer) to public;
 grant all on function net.http_post(text, jsonb, jsonb, jsonb, integer) to public;
 
--- ---------------------------------------------------------------------------
--- [LOCAL] Register as extension `pg_net` (catalog entry + membership) so
--- migrations' `create extension if not exists pg_net ...` are no-ops.
--- ---------------------------------------------------------------------------
-
-do $register$
-declare
-  ext_oid oid := (select pg_catalog.max(e.oid::bigint) + 1 from pg_catalog.pg_extension e)::oid;
-begin
-  insert into pg_catalog.pg_extension
-    (oid, extname, extowner, extnamespace, extrelocatable, extversion, extconfig, extcondition)
-  values
-    (ext_oid, 'pg_net', 'supabase_admin'::regrole, 'extensions'::regnamespace, false, '0.19.5', null, null);
-
-  insert into pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
-  select o.classid, o.objid, 0, 'pg_catalog.pg_extension'::regclass, ext_oid, 0, 'e'
-  from (
-    select 'pg_catalog.pg_namespace'::regclass as classid, 'net'::regnamespace::oid as objid
-    union all
-    select 'pg_catalog.pg_proc'::regclass, p.oid
-    from pg_catalog.pg_proc p where p.pronamespace = 'net'::regnamespace
-    union all
-    select 'pg_catalog.pg_class'::regclass, c.oid
-    from pg_catalog.pg_class c where c.relnamespace = 'net'::regnamespace and c.relkind in ('r', 'S', 'c')
-    union all
-    select 'pg_catalog.pg_type'::regclass, t.oid
-    from pg_catalog.pg_type t where t.typnamespace = 'net'::regnamespace and t.typtype in ('e', 'd')
-  ) o;
-end
-$register$;
-comment on extension pg_net is 'Async HTTP ([LOCAL] SQL emulation; requests are delivered by the local stack)';
