@@ -1,0 +1,218 @@
+// Beyond the core loop, as a learner uses it: a notification arrives live in the bell, the list
+// marks read, settings persist, achievements and avatars show progress, and another learner sees
+// none of it. axe on every page; screenshots are artifacts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { axeSerious, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+
+let app: App | null = null;
+let baseURL = '';
+let browser: Browser;
+let ada: BrowserContext;
+let bob: BrowserContext;
+let page: Page;
+const stamp = Date.now().toString(36);
+const people = {
+  ada: { email: `ada-${stamp}@example.com`, name: 'Ada Notified', id: '' },
+  bob: { email: `bob-${stamp}@example.com`, name: 'Bob Other', id: '' },
+};
+const password = 'correct-horse-42';
+const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
+
+async function noSeriousAxe(p: Page, where: string) {
+  const findings = await axeSerious(p);
+  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
+}
+
+async function createUser(email: string, name: string): Promise<string> {
+  const res = await fetch(`${env.apiUrl}/auth/v1/admin/users`, {
+    method: 'POST',
+    headers: service,
+    body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: name } }),
+  });
+  if (!res.ok) throw new Error(`could not create ${email}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** What an administrator (here the service role) does: a system message to one learner. */
+async function sendNotification(userId: string, title: string, body: string): Promise<void> {
+  const res = await fetch(`${env.apiUrl}/rest/v1/rpc/send_notification`, {
+    method: 'POST',
+    headers: service,
+    body: JSON.stringify({ p_title: title, p_body: body, p_users: [userId] }),
+  });
+  if (!res.ok) throw new Error(`send_notification answered ${res.status}: ${await res.text()}`);
+}
+
+async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
+  const p = await ctx.newPage();
+  await p.goto('/login');
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await p.waitForURL(/\/app$/);
+  return p;
+}
+
+describe('a learner beyond the core loop', { concurrency: false }, () => {
+  before(async () => {
+    // WEB_E2E_URL points at an already running app (a dev server) while iterating.
+    if (process.env.WEB_E2E_URL) baseURL = process.env.WEB_E2E_URL;
+    else {
+      ensureBuild();
+      app = await startApp();
+      baseURL = app.url;
+    }
+    [browser, people.ada.id, people.bob.id] = await Promise.all([
+      launchBrowser(),
+      createUser(people.ada.email, people.ada.name),
+      createUser(people.bob.email, people.bob.name),
+    ]);
+    ada = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+    bob = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+    ada.setDefaultTimeout(10_000);
+    bob.setDefaultTimeout(10_000);
+    page = await signIn(ada, people.ada.email);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('sees a new notification arrive in the bell without reloading', async () => {
+    const bell = page.getByRole('link', { name: /^Notifications, / });
+    await bell.and(page.getByRole('link', { name: 'Notifications, none unread' })).waitFor();
+    // The bell has joined the learner's private topic (and caught up).
+    await page.locator('header a[data-live="true"]').waitFor();
+    await sendNotification(people.ada.id, 'Exam day moved', 'The Security+ mock exam is now on Friday.');
+    await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
+    await page.getByText('Exam day moved').first().waitFor(); // the toast
+    await screenshot(page, '20-bell-live');
+  });
+
+  it('opens the list from the bell, marks one read, and a second arrives live in the list', async () => {
+    await page.getByRole('link', { name: 'Notifications, 1 unread' }).click();
+    await page.getByRole('heading', { name: 'Notifications', level: 1 }).waitFor();
+    const list = page.getByRole('list', { name: 'Notifications' });
+    await list.getByText('Exam day moved').waitFor();
+    await page.getByText('1 unread', { exact: true }).waitFor();
+    await noSeriousAxe(page, 'the notifications page');
+    await page.getByRole('button', { name: 'Mark as read: Exam day moved' }).click();
+    await page.getByText('All caught up.').waitFor();
+    await page.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+
+    await sendNotification(people.ada.id, 'New assignment: Week 2', 'Ports and protocols, due Monday.');
+    await list.getByText('New assignment: Week 2').waitFor();
+    await page.getByRole('link', { name: 'Notifications, 1 unread' }).waitFor();
+    await screenshot(page, '21-notifications');
+    await page.getByRole('button', { name: 'Mark all as read' }).click();
+    await page.getByText('All caught up.').waitFor();
+    await page.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+  });
+
+  it('changes profile, e-mail preferences and privacy, sees errors beside fields, and finds them kept', async () => {
+    await page.getByRole('button', { name: 'More pages' }).click();
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await noSeriousAxe(page, 'the settings page');
+
+    await page.getByLabel('Username').fill('no spaces');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Use letters, digits, dots, dashes and underscores only').waitFor();
+    assert.equal(await page.getByLabel('Username').inputValue(), 'no spaces', 'the input is kept');
+    await screenshot(page, '22-settings-error');
+
+    await page.getByLabel('Display name').fill('Ada Renamed');
+    await page.getByLabel('Username').fill(`ada_${stamp}`);
+    await page.getByLabel('Time zone').selectOption('Europe/Paris');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile saved').waitFor();
+
+    await page.getByLabel('Achievements and level-ups').uncheck();
+    await page.getByLabel('From').fill('22:00');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Set both the start and the end, or neither').waitFor();
+    await page.getByLabel('Until').fill('07:00');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Notification preferences saved').waitFor();
+
+    await page.getByRole('radio', { name: /^Private/ }).check();
+    await page.getByLabel('Show me on leaderboards').uncheck();
+    await page.getByRole('button', { name: 'Save privacy' }).click();
+    await page.getByText('Privacy settings saved').waitFor();
+
+    await page.reload();
+    assert.equal(await page.getByLabel('Display name').inputValue(), 'Ada Renamed');
+    assert.equal(await page.getByLabel('Username').inputValue(), `ada_${stamp}`);
+    assert.equal(await page.getByLabel('Time zone').inputValue(), 'Europe/Paris');
+    assert.equal(await page.getByLabel('Achievements and level-ups').isChecked(), false);
+    assert.equal(await page.getByLabel('Streak reminders').isChecked(), true);
+    assert.equal(await page.getByLabel('From').inputValue(), '22:00');
+    assert.equal(await page.getByLabel('Until').inputValue(), '07:00');
+    assert.equal(await page.getByRole('radio', { name: /^Private/ }).isChecked(), true);
+    assert.equal(await page.getByLabel('Show me on leaderboards').isChecked(), false);
+    await screenshot(page, '23-settings', { fullPage: true });
+  });
+
+  it('downloads their data as JSON', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+    assert.match(download.suggestedFilename(), /^ascend-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    const body = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    assert.ok(JSON.stringify(body).includes('Ada Renamed'), 'the export holds the profile');
+  });
+
+  it('sees achievements with progress and secret ones as a mystery, and equips an avatar', async () => {
+    await page.goto('/app/achievements');
+    await page.getByRole('heading', { name: 'Achievements', level: 1 }).waitFor();
+    await page.getByText('Your first badge is one quiz away').waitFor();
+    await page.getByRole('progressbar', { name: 'Warming Up progress' }).waitFor();
+    assert.ok((await page.getByText('Secret achievement').count()) >= 1);
+    await noSeriousAxe(page, 'the achievements page');
+    await screenshot(page, '24-achievements');
+
+    await page.getByRole('link', { name: 'Your avatars' }).click();
+    await page.getByRole('heading', { name: 'Avatars', level: 1 }).waitFor();
+    await noSeriousAxe(page, 'the avatars page');
+    await page.getByText('Earn Opening Move to unlock').waitFor();
+    await page.getByRole('button', { name: 'Equip Night Owl' }).click();
+    await page.getByText('Wearing Night Owl').waitFor();
+    await page.reload();
+    await page.getByText('Wearing Night Owl').waitFor();
+    await screenshot(page, '25-avatars');
+  });
+
+  it('another learner sees none of this: not the notifications, not the settings, not live', async () => {
+    const p = await signIn(bob, people.bob.email);
+    await p.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+    await p.locator('header a[data-live="true"]').waitFor();
+    await sendNotification(people.ada.id, 'Only for Ada', 'Private to her.');
+    await page.goto('/app/notifications');
+    await page.getByText('Only for Ada').waitFor();
+    await p.waitForTimeout(800);
+    assert.equal(await p.getByRole('link', { name: 'Notifications, none unread' }).count(), 1, "Ada's notification never reaches Bob's bell");
+    await p.goto('/app/notifications');
+    await p.getByText('No notifications yet').waitFor();
+    assert.equal(await p.getByText(/Exam day moved|Only for Ada|Week 2/).count(), 0);
+    await p.goto('/app/settings');
+    assert.equal(await p.getByLabel('Display name').inputValue(), people.bob.name);
+    assert.equal(await p.getByLabel('Time zone').inputValue(), 'UTC');
+    assert.equal(await p.getByLabel('Achievements and level-ups').isChecked(), true);
+    assert.equal(await p.getByText('Ada Renamed').count(), 0);
+  });
+
+  it('uses the notifications and settings on a 360 px phone', async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto('/app/notifications');
+    await page.getByText('Only for Ada').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    await screenshot(page, '26-notifications-phone');
+    await page.goto('/app/settings');
+    const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow2 <= 0, `settings: no sideways scrolling (overflow ${overflow2}px)`);
+    await screenshot(page, '27-settings-phone');
+  });
+});
