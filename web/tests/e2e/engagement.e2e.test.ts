@@ -15,7 +15,9 @@ const stamp = Date.now().toString(36);
 const people = {
   ada: { email: `ada-${stamp}@example.com`, name: 'Ada Notified', id: '' },
   bob: { email: `bob-${stamp}@example.com`, name: 'Bob Other', id: '' },
+  olga: { email: `olga-${stamp}@example.com`, name: 'Olga Owner', id: '' },
 };
+let orgId = '';
 const password = 'correct-horse-42';
 const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
 
@@ -44,6 +46,29 @@ async function sendNotification(userId: string, title: string, body: string): Pr
   if (!res.ok) throw new Error(`send_notification answered ${res.status}: ${await res.text()}`);
 }
 
+/** A person's own API session (what the app does on their behalf), for setting the scene fast. */
+async function tokenFor(email: string): Promise<string> {
+  const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: env.anonKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function api<T>(token: string | null, path: string, body?: unknown, method = 'POST', extra: Record<string, string> = {}): Promise<T> {
+  const auth = token ? { apikey: env.anonKey, authorization: `Bearer ${token}` } : service;
+  const res = await fetch(`${env.apiUrl}${path}`, {
+    method,
+    headers: { ...auth, 'content-type': 'application/json', ...extra },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
 async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
   const p = await ctx.newPage();
   await p.goto('/login');
@@ -63,10 +88,11 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
       app = await startApp();
       baseURL = app.url;
     }
-    [browser, people.ada.id, people.bob.id] = await Promise.all([
+    [browser, people.ada.id, people.bob.id, people.olga.id] = await Promise.all([
       launchBrowser(),
       createUser(people.ada.email, people.ada.name),
       createUser(people.bob.email, people.bob.name),
+      createUser(people.olga.email, people.olga.name),
     ]);
     ada = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
     bob = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
@@ -182,6 +208,120 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     await page.reload();
     await page.getByText('Wearing Night Owl').waitFor();
     await screenshot(page, '25-avatars');
+  });
+
+  it('keeps personal tasks: adds one, completes it, bins it and restores it', async () => {
+    await page.goto('/app/tasks');
+    await page.getByText('Nothing to do').waitFor();
+    await noSeriousAxe(page, 'the tasks page (empty)');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    await page.getByText('Say what the task is').waitFor();
+    await page.getByLabel('New task').fill('Revise port numbers');
+    await page.getByLabel('Priority').selectOption('high');
+    await page.getByLabel('Due').fill('2030-01-15');
+    await page.getByRole('button', { name: 'Add task' }).click();
+    const list = page.getByRole('list', { name: 'Tasks' });
+    await list.getByText('Revise port numbers').waitFor();
+    await list.getByText(/Due in \d+/).waitFor();
+    await screenshot(page, '28-tasks');
+    await page.getByRole('button', { name: 'Complete: Revise port numbers' }).click();
+    await page.getByText('Nothing to do').waitFor();
+    await page.getByRole('link', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Reopen: Revise port numbers' }).waitFor();
+    await page.getByRole('button', { name: 'Delete: Revise port numbers' }).click();
+    await page.getByText('Nothing done yet').waitFor();
+    await page.getByRole('link', { name: 'Bin' }).click();
+    await page.getByRole('button', { name: 'Restore: Revise port numbers' }).click();
+    await page.getByText('The bin is empty').waitFor();
+  });
+
+  it('hears of an achievement live after a quiz, then reviews a missed question the next day', async () => {
+    await page.goto('/app/review');
+    await page.getByText('Nothing to review').waitFor();
+    await noSeriousAxe(page, 'the review page (empty)');
+    await page.locator('header a[data-live="true"]').waitFor();
+    // Ada takes a 10-question quiz elsewhere (another tab, her phone) and gets everything wrong.
+    const token = await tokenFor(people.ada.email);
+    const quiz = await api<{ attempt_id: string; questions: { question_id: number; stem: string }[] }>(token, '/rest/v1/rpc/start_quiz', { p_exam: 'security', p_count: 10 });
+    const key = new Map((await api<{ id: number; question_keys: { correct_answer: string } | { correct_answer: string }[] }[]>(null, `/rest/v1/questions?select=id,question_keys(correct_answer)&id=in.(${quiz.questions.map((q) => q.question_id).join(',')})`, undefined, 'GET')).map((r) => [r.id, (Array.isArray(r.question_keys) ? r.question_keys[0] : r.question_keys)?.correct_answer]));
+    const wrong = (q: number) => ['A', 'B', 'C', 'D'].find((l) => l !== key.get(q))!;
+    await api(token, '/rest/v1/rpc/submit_quiz', { p_attempt: quiz.attempt_id, p_answers: quiz.questions.map((q) => ({ question_id: q.question_id, answer: wrong(q.question_id) })) });
+    await page.getByRole('link', { name: /^Notifications, [1-9]\d* unread$/ }).waitFor();
+    await page.getByText('Achievement unlocked: Opening Move').first().waitFor();
+    // A day passes: the cards made from the wrong answers fall due.
+    await api(null, `/rest/v1/review_cards?user_id=eq.${people.ada.id}`, { due_at: new Date(Date.now() - 60_000).toISOString() }, 'PATCH');
+    await page.reload();
+    await page.getByText(/10 cards due now/).waitFor();
+    await page.getByText('Show the answer').click();
+    await page.getByText(/^Answer: [A-D]/).waitFor();
+    await page.getByText(/last time you chose [A-D]/).waitFor();
+    await noSeriousAxe(page, 'a review card');
+    await screenshot(page, '29-review-card');
+    await page.getByRole('button', { name: /^4 · Good/ }).click();
+    await page.getByText('Saved. This card comes back tomorrow.').waitFor();
+    await page.getByText(/9 cards due now/).waitFor();
+  });
+
+  it('keeps a bookmarked question with a note', async () => {
+    const token = await tokenFor(people.ada.email);
+    const [card] = await api<{ question_id: number }[]>(token, '/rest/v1/review_cards?select=question_id&limit=1', undefined, 'GET');
+    await api(token, '/rest/v1/bookmarks', { question_id: card!.question_id });
+    await page.goto('/app/study');
+    await page.getByText(/Bookmarked/).waitFor();
+    await page.getByLabel('Note').fill('Port 443 is HTTPS; 22 is SSH.');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByText('Note saved', { exact: true }).waitFor();
+    await page.reload();
+    assert.equal(await page.getByLabel('Note').inputValue(), 'Port 443 is HTTPS; 22 is SSH.');
+    await noSeriousAxe(page, 'bookmarks and notes');
+    await screenshot(page, '30-study');
+  });
+
+  it('accepts an invitation from the list, then sees the assignment it brings', async () => {
+    const owner = await tokenFor(people.olga.email);
+    const org = await api<{ id: string }>(owner, '/rest/v1/rpc/create_organization', { p_name: 'Acme Academy', p_slug: `acme-${stamp}` });
+    orgId = org.id;
+    await page.goto('/app/invitations');
+    await page.getByText('No open invitations').waitFor();
+    await page.locator('header a[data-live="true"]').waitFor();
+    await api(owner, '/rest/v1/rpc/invite_to_organization', { p_organization: orgId, p_email: people.ada.email, p_role: 'learner' });
+    await page.getByText('Invitation to join Acme Academy').first().waitFor(); // the live toast
+    await page.reload();
+    await noSeriousAxe(page, 'the invitations page');
+    await screenshot(page, '31-invitations');
+    await page.getByRole('button', { name: 'Accept the invitation to Acme Academy' }).click();
+    await page.getByText('You joined Acme Academy as learner').waitFor();
+    await page.getByText('No open invitations').waitFor();
+
+    const due = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    await api(owner, '/rest/v1/assignments', { organization_id: orgId, title: 'Week 1: threats', exam_id: 'security', question_count: 10, pass_mark: 70, assignee_user_id: people.ada.id, due_at: due });
+    await page.goto('/app/assignments');
+    await page.getByText('Week 1: threats').waitFor();
+    await page.getByText(/Acme Academy · CompTIA Security\+ · 10 questions · pass at 70%/).waitFor();
+    await page.getByRole('button', { name: 'Start Week 1: threats' }).waitFor();
+    await noSeriousAxe(page, 'the assignments page');
+    await screenshot(page, '32-assignments');
+  });
+
+  it('joins an organisation through an invitation link', async () => {
+    const owner = await tokenFor(people.olga.email);
+    const inv = await api<{ token: string }>(owner, '/rest/v1/rpc/invite_to_organization', { p_organization: orgId, p_role: 'learner' });
+    const anon = await browser.newContext({ baseURL });
+    const visitor = await anon.newPage();
+    await visitor.goto(`/invite/${inv.token}`);
+    await visitor.getByRole('link', { name: 'Sign in to answer' }).click();
+    await visitor.getByLabel('Email').fill(people.bob.email);
+    await visitor.getByLabel('Password').fill(password);
+    await visitor.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await visitor.getByRole('heading', { name: 'You are invited' }).waitFor();
+    await noSeriousAxe(visitor, 'an invitation link');
+    await visitor.getByRole('button', { name: 'Accept invitation' }).click();
+    await visitor.getByRole('heading', { name: 'Welcome to Acme Academy' }).waitFor();
+    await screenshot(visitor, '33-invite-accepted');
+    await visitor.reload(); // the link works once
+    await visitor.getByRole('button', { name: 'Accept invitation' }).click();
+    await visitor.getByText('This invitation is no longer open').waitFor();
+    await anon.close();
   });
 
   it('another learner sees none of this: not the notifications, not the settings, not live', async () => {

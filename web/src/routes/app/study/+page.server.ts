@@ -26,9 +26,10 @@ export const actions: Actions = {
     const values = formObject(await request.formData());
     const parsed = noteSchema.safeParse(values);
     if (!parsed.success) return fail(400, { question: Number(values.question_id), values, errors: fieldErrors(parsed.error) });
-    const { error } = await locals.supabase
-      .from('question_notes')
-      .upsert({ question_id: parsed.data.question_id, body: parsed.data.body, user_id: locals.user!.id }, { onConflict: 'user_id,question_id' });
+    // One note per question: change it if there is one, else write it.
+    const { question_id, body } = parsed.data;
+    const updated = await locals.supabase.from('question_notes').update({ body }).eq('question_id', question_id).eq('user_id', locals.user!.id).select('id');
+    const error = updated.error ?? (updated.data.length === 0 ? (await locals.supabase.from('question_notes').insert({ question_id, body })).error : null);
     if (error) return fail(503, { question: parsed.data.question_id, values, errors: { body: SAVE_FAILED } });
     return { done: 'Note saved' };
   },
