@@ -350,9 +350,13 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await screenshot(page, '26-notifications-phone');
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.goto('/app/settings');
     const overflow2 = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow2 <= 0, `settings: no sideways scrolling (overflow ${overflow2}px)`);
-    await screenshot(page, '27-settings-phone');
+    await screenshot(page, '27-settings-phone-dark');
+    await noSeriousAxe(page, 'settings on a phone, dark');
+    await page.goto('/app/avatars');
+    await screenshot(page, '34-avatars-phone-dark');
   });
 });
