@@ -11,6 +11,7 @@ let browser: Browser;
 let ada: BrowserContext;
 let bob: BrowserContext;
 let page: Page;
+let bobPage: Page;
 const stamp = Date.now().toString(36);
 const people = {
   ada: { email: `ada-${stamp}@example.com`, name: 'Ada Notified', id: '' },
@@ -47,14 +48,19 @@ async function sendNotification(userId: string, title: string, body: string): Pr
 }
 
 /** A person's own API session (what the app does on their behalf), for setting the scene fast. */
+const tokens = new Map<string, string>();
 async function tokenFor(email: string): Promise<string> {
+  const cached = tokens.get(email);
+  if (cached) return cached;
   const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
     method: 'POST',
     headers: { apikey: env.anonKey, 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
   if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
+  const token = ((await res.json()) as { access_token: string }).access_token;
+  tokens.set(email, token);
+  return token;
 }
 
 async function api<T>(token: string | null, path: string, body?: unknown, method = 'POST', extra: Record<string, string> = {}): Promise<T> {
@@ -303,29 +309,8 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     await screenshot(page, '32-assignments');
   });
 
-  it('joins an organisation through an invitation link', async () => {
-    const owner = await tokenFor(people.olga.email);
-    const inv = await api<{ token: string }>(owner, '/rest/v1/rpc/invite_to_organization', { p_organization: orgId, p_role: 'learner' });
-    const anon = await browser.newContext({ baseURL });
-    const visitor = await anon.newPage();
-    await visitor.goto(`/invite/${inv.token}`);
-    await visitor.getByRole('link', { name: 'Sign in to answer' }).click();
-    await visitor.getByLabel('Email').fill(people.bob.email);
-    await visitor.getByLabel('Password').fill(password);
-    await visitor.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await visitor.getByRole('heading', { name: 'You are invited' }).waitFor();
-    await noSeriousAxe(visitor, 'an invitation link');
-    await visitor.getByRole('button', { name: 'Accept invitation' }).click();
-    await visitor.getByRole('heading', { name: 'Welcome to Acme Academy' }).waitFor();
-    await screenshot(visitor, '33-invite-accepted');
-    await visitor.reload(); // the link works once
-    await visitor.getByRole('button', { name: 'Accept invitation' }).click();
-    await visitor.getByText('This invitation is no longer open').waitFor();
-    await anon.close();
-  });
-
   it('another learner sees none of this: not the notifications, not the settings, not live', async () => {
-    const p = await signIn(bob, people.bob.email);
+    const p = (bobPage = await signIn(bob, people.bob.email));
     await p.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
     await p.locator('header a[data-live="true"]').waitFor();
     await sendNotification(people.ada.id, 'Only for Ada', 'Private to her.');
@@ -343,6 +328,28 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     assert.equal(await p.getByText('Ada Renamed').count(), 0);
   });
 
+  it('joins an organisation through an invitation link', async () => {
+    const owner = await tokenFor(people.olga.email);
+    const inv = await api<{ token: string }>(owner, '/rest/v1/rpc/invite_to_organization', { p_organization: orgId, p_role: 'learner' });
+    // Signed out, the link asks to sign in first (and comes back here).
+    const anon = await browser.newContext({ baseURL });
+    const visitor = await anon.newPage();
+    await visitor.goto(`/invite/${inv.token}`);
+    const signInLink = visitor.getByRole('link', { name: 'Sign in to answer' });
+    assert.match((await signInLink.getAttribute('href')) ?? '', new RegExp(`^/login\\?next=%2Finvite%2F${inv.token}$`));
+    await anon.close();
+    // Bob, signed in, opens it.
+    await bobPage.goto(`/invite/${inv.token}`);
+    await bobPage.getByRole('heading', { name: 'You are invited' }).waitFor();
+    await noSeriousAxe(bobPage, 'an invitation link');
+    await bobPage.getByRole('button', { name: 'Accept invitation' }).click();
+    await bobPage.getByRole('heading', { name: 'Welcome to Acme Academy' }).waitFor();
+    await screenshot(bobPage, '33-invite-accepted');
+    await bobPage.reload(); // the link works once
+    await bobPage.getByRole('button', { name: 'Accept invitation' }).click();
+    await bobPage.getByText('This invitation is no longer open').waitFor();
+  });
+
   it('uses the notifications and settings on a 360 px phone', async () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto('/app/notifications');
@@ -358,5 +365,25 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     await noSeriousAxe(page, 'settings on a phone, dark');
     await page.goto('/app/avatars');
     await screenshot(page, '34-avatars-phone-dark');
+  });
+
+  it('deletes an account only after DELETE is typed, and is signed out', async () => {
+    await bobPage.goto('/app/settings');
+    const confirm = bobPage.getByLabel('Type DELETE to confirm');
+    await confirm.fill('delete');
+    await confirm.press('Enter');
+    await bobPage.getByText('Type DELETE in capital letters to confirm').waitFor();
+    await confirm.fill('DELETE');
+    await bobPage.getByRole('button', { name: 'Delete my account' }).click();
+    await bobPage.getByRole('heading', { name: 'Your account is deleted' }).waitFor();
+    await noSeriousAxe(bobPage, 'the account-deleted page');
+    await bobPage.goto('/app/settings');
+    await bobPage.waitForURL(/\/login/);
+    const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
+      method: 'POST',
+      headers: { apikey: env.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: people.bob.email, password }),
+    });
+    assert.equal(res.status, 400, 'the account no longer signs in');
   });
 });
