@@ -203,7 +203,12 @@ describe('a new learner', { concurrency: false }, () => {
     await page.goto('/app');
     const toggle = page.getByRole('button', { name: /theme \(switch to/ });
     await toggle.click(); // system → light
-    await page.getByRole('button', { name: /^Light theme/ }).click(); // light → dark
+    // light → dark; the page switches at once, the cookie when the POST answers: wait for it
+    // before reloading, or a fast reload reads the old cookie.
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/theme' && r.request().method() === 'POST'),
+      page.getByRole('button', { name: /^Light theme/ }).click(),
+    ]);
     await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
     await page.reload();
     assert.equal(await page.evaluate(() => document.documentElement.className), 'dark');
