@@ -206,7 +206,7 @@ describe('a new learner', { concurrency: false }, () => {
     // light → dark; the page switches at once, the cookie when the POST answers: wait for it
     // before reloading, or a fast reload reads the old cookie.
     await Promise.all([
-      page.waitForResponse((r) => new URL(r.url()).pathname === '/theme' && r.request().method() === 'POST'),
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/theme' && /dark/.test(r.request().postData() ?? '')),
       page.getByRole('button', { name: /^Light theme/ }).click(),
     ]);
     await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
