@@ -209,10 +209,13 @@ describe('a new learner', { concurrency: false }, () => {
     await page.goto('/app');
     const toggle = page.getByRole('button', { name: /theme \(switch to/ });
     await toggle.click(); // system → light
-    const saved = page.waitForResponse((r) => r.url().includes('/theme') && r.request().method() === 'POST' && r.request().postData()?.includes('dark') === true);
-    await page.getByRole('button', { name: /^Light theme/ }).click(); // light → dark
+    // light → dark; the page switches at once, the cookie when the POST answers: wait for it
+    // before reloading, or a fast reload reads the old cookie.
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/theme' && /dark/.test(r.request().postData() ?? '')),
+      page.getByRole('button', { name: /^Light theme/ }).click(),
+    ]);
     await page.getByRole('button', { name: /^Dark theme/ }).waitFor();
-    await saved;
     await page.reload();
     assert.equal(await page.evaluate(() => document.documentElement.className), 'dark');
     await screenshot(page, '13-dark-dashboard');
@@ -267,6 +270,9 @@ describe('a new learner', { concurrency: false }, () => {
     await page.goto('/login');
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('Email').fill(email);
+    // Recovery and magic-link e-mails to one address share max_frequency (1 s in config.toml): on a
+    // fast run the previous test's link was sent under a second ago and this one would get a 429.
+    await page.waitForTimeout(1100);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText('Check your email').waitFor();
     const mail = await latestMail(email, 'recovery');

@@ -5,6 +5,9 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = async ({ locals, url }) => {
   // hooks.server.ts already sends signed-out visitors to /login; this keeps the types honest.
   if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-  const profile = await loadProfile(locals.supabase, locals.user.id);
-  return { profile };
+  const [profile, unread] = await Promise.all([
+    loadProfile(locals.supabase, locals.user.id),
+    locals.supabase.rpc('get_unread_notification_count'),
+  ]);
+  return { profile, unread: unread.data ?? 0 };
 };
