@@ -56,7 +56,7 @@ export function createHandler(deps: AssistantDeps = defaultDeps): (req: Request)
       }
       const input = await readJson(req, planRequestSchema, 'make a study plan');
       const db = callerClient(deps.platform(), caller);
-      return json(await studyPlan(db, ai, provider, input));
+      return json(await studyPlan(db, caller.userId, ai, provider, input));
     } catch (e) {
       if (e instanceof HttpError) return errorResponse(e);
       if (e instanceof ProviderError) return providerErrorResponse(e);

@@ -94,22 +94,48 @@ export function offlinePlan(weak: WeakArea[], recs: Recommendations, days: numbe
   };
 }
 
-export function planMessages(examId: string, weak: WeakArea[], recs: Recommendations, days: number): ChatMessage[] {
+export function planMessages(
+  examId: string,
+  weak: WeakArea[],
+  recs: Recommendations,
+  days: number,
+  memories: string[] = [],
+): ChatMessage[] {
   return [
     {
       role: 'system',
       content:
-        `You are a study coach. Write a ${days}-day study plan for the exam ${examId} from the learner's analytics: weakest domains first, concrete daily actions (quizzes, reading explanations, review), 15-90 minutes a day. Use only the domain codes given. Answer with JSON only.`,
+        `You are a study coach. Write a ${days}-day study plan for the exam ${examId} from the learner's analytics: weakest domains first, concrete daily actions (quizzes, reading explanations, review), 15-90 minutes a day. Use only the domain codes given.${
+          memories.length > 0 ? ' Take into account what the learner asked you to remember.' : ''
+        } Answer with JSON only.`,
     },
-    { role: 'user', content: JSON.stringify({ weak_areas: weak, recommendations: recs }) },
+    {
+      role: 'user',
+      content: JSON.stringify({ weak_areas: weak, recommendations: recs, ...(memories.length > 0 ? { remembered: memories } : {}) }),
+    },
   ];
 }
 
-export async function studyPlan(db: Db, ai: AiConfig, provider: ChatProvider | null, req: PlanRequest) {
+/**
+ * What the learner asked the AI to remember, most important first, only when their preferences
+ * allow it (user_preferences.ai_uses_memories, off by default) and only for their own plan.
+ */
+export async function allowedMemories(db: Db, userId: string, limit = 5): Promise<string[]> {
+  const pref = await db.from('user_preferences').select('ai_uses_memories').eq('user_id', userId).maybeSingle();
+  if (pref.error) throw dbError('read the preferences', pref.error);
+  if (!pref.data?.ai_uses_memories) return [];
+  const mem = await db.from('memories').select('content').order('importance', { ascending: false }).limit(limit);
+  if (mem.error) throw dbError('read the memories', mem.error);
+  return mem.data.map((m) => m.content);
+}
+
+export async function studyPlan(db: Db, callerId: string, ai: AiConfig, provider: ChatProvider | null, req: PlanRequest) {
   const args = { p_exam: req.exam_id, ...(req.user_id ? { p_user: req.user_id } : {}) };
-  const [weakRes, recRes] = await Promise.all([
+  const own = !req.user_id || req.user_id === callerId;
+  const [weakRes, recRes, memories] = await Promise.all([
     db.rpc('get_weak_areas', args),
     db.rpc('get_study_recommendations', args),
+    own ? allowedMemories(db, callerId) : Promise.resolve([]),
   ]);
   if (weakRes.error) throw dbError('read the weak areas', weakRes.error);
   if (recRes.error) throw dbError('read the study recommendations', recRes.error);
@@ -124,7 +150,7 @@ export async function studyPlan(db: Db, ai: AiConfig, provider: ChatProvider | n
   let plan: Plan;
   if (provider) {
     plan = await provider.json(
-      { messages: planMessages(req.exam_id, weak, recs, req.days), temperature: 0.3 },
+      { messages: planMessages(req.exam_id, weak, recs, req.days, memories), temperature: 0.3 },
       planSchema,
       'study_plan',
     );
@@ -138,5 +164,5 @@ export async function studyPlan(db: Db, ai: AiConfig, provider: ChatProvider | n
   } else {
     plan = offlinePlan(weak, recs, req.days);
   }
-  return { exam_id: req.exam_id, weak_areas: weak, plan, ai: describeAi(ai) };
+  return { exam_id: req.exam_id, weak_areas: weak, plan, used_memories: memories.length, ai: describeAi(ai) };
 }

@@ -36,3 +36,14 @@ Deno.test('the coach prompt carries the analytics', () => {
   const [, user] = planMessages('security', weak, recs, 7);
   assert.deepEqual(JSON.parse(user!.content).weak_areas[0].domain_code, '2.0');
 });
+
+Deno.test('memories the learner allowed go to the model; none, no mention', () => {
+  const [system, user] = planMessages('security', [], { focus_domains: [], practice_more: [], not_enough_data: [], suggested_actions: [] }, 3, [
+    'I study best on weekend mornings',
+  ]);
+  assert.match(system!.content, /asked you to remember/);
+  assert.deepEqual(JSON.parse(user!.content).remembered, ['I study best on weekend mornings']);
+  const [plainSystem, plainUser] = planMessages('security', [], { focus_domains: [], practice_more: [], not_enough_data: [], suggested_actions: [] }, 3);
+  assert.doesNotMatch(plainSystem!.content, /remember/);
+  assert.equal(JSON.parse(plainUser!.content).remembered, undefined);
+});

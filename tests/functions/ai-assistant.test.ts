@@ -147,6 +147,23 @@ describe('ai-assistant with an OpenAI-compatible provider (the fake)', () => {
     assert.deepEqual(steps.map((s) => s.domain_code), ['1.0', null], 'a domain of the exam is kept (not enough data yet), the invented 9.9 is not');
   });
 
+  test('the plan uses the learner\'s memories only once they allow it', async () => {
+    const me = asUser(learner);
+    const remembered = await me.from('memories').insert({ content: 'I study best on weekend mornings', importance: 0.9 });
+    assert.equal(remembered.error, null, remembered.error?.message);
+    const before = await callJson(A, '/study-plan', learner, { body: { exam_id: 'security' } });
+    assert.equal(before.status, 200);
+    assert.equal(before.body.used_memories, 0);
+    assert.doesNotMatch(fake.requests.at(-1)!.messages[1]!.content, /weekend mornings/, 'not sent while the preference is off');
+    const allowed = await me.from('user_preferences').update({ ai_uses_memories: true }).eq('user_id', learner.id);
+    assert.equal(allowed.error, null, allowed.error?.message);
+    const after = await callJson(A, '/study-plan', learner, { body: { exam_id: 'security' } });
+    assert.equal(after.body.used_memories, 1);
+    assert.match(fake.requests.at(-1)!.messages[1]!.content, /weekend mornings/);
+    const staff = await callJson(A, '/study-plan', admin, { body: { exam_id: 'security', user_id: learner.id } });
+    assert.equal(staff.body.used_memories, 0, 'a plan made by staff never reads the learner\'s memories');
+  });
+
   test('provider failures are 502/503 naming what failed', async () => {
     fake.failNext({ status: 500, message: 'The server had an error' });
     const failed = await callJson(A, '/study-plan', learner, { body: { exam_id: 'security' } });

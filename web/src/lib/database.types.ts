@@ -1195,14 +1195,14 @@ isOneToOne: false
                   ]
                 },"user_preferences": {
                   Row: {
-                    "date_format": Database["public"]['Enums']["date_format_preference"],"email_achievements": boolean,"email_assignments": boolean,"email_streak_reminder": boolean,"email_training_reports": boolean,"email_weekly_progress": boolean,"language": string,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"theme": Database["public"]['Enums']["theme_preference"],"updated_at": string,"user_id": string
+                    "ai_uses_memories": boolean,"date_format": Database["public"]['Enums']["date_format_preference"],"email_achievements": boolean,"email_assignments": boolean,"email_streak_reminder": boolean,"email_training_reports": boolean,"email_weekly_progress": boolean,"language": string,"quiet_hours_end": string | null,"quiet_hours_start": string | null,"theme": Database["public"]['Enums']["theme_preference"],"updated_at": string,"user_id": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id": string
+                    "ai_uses_memories"?: boolean,"date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id": string
                   }
                   Update: {
-                    "date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id"?: string
+                    "ai_uses_memories"?: boolean,"date_format"?: Database["public"]['Enums']["date_format_preference"],"email_achievements"?: boolean,"email_assignments"?: boolean,"email_streak_reminder"?: boolean,"email_training_reports"?: boolean,"email_weekly_progress"?: boolean,"language"?: string,"quiet_hours_end"?: string | null,"quiet_hours_start"?: string | null,"theme"?: Database["public"]['Enums']["theme_preference"],"updated_at"?: string,"user_id"?: string
                   }
                   Relationships: [
                     {
