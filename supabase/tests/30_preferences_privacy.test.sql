@@ -58,7 +58,7 @@ select throws_ok($$ update public.user_preferences set user_id = gen_random_uuid
   'the owner of a preferences row cannot change');
 select is(public.update_my_settings('{"quiet_hours_start": "22:00", "quiet_hours_end": "07:00", "time_zone": "Europe/Paris", "date_format": "DD/MM/YYYY"}')
           - 'updated_at' - 'email_weekly_progress' - 'email_streak_reminder' - 'email_assignments' - 'email_training_reports' - 'theme' - 'language' - 'email_achievements',
-  '{"time_zone": "Europe/Paris", "profile_visibility": "public", "show_on_leaderboards": true, "date_format": "DD/MM/YYYY", "quiet_hours_start": "22:00:00", "quiet_hours_end": "07:00:00"}'::jsonb,
+  '{"time_zone": "Europe/Paris", "profile_visibility": "public", "show_on_leaderboards": true, "date_format": "DD/MM/YYYY", "quiet_hours_start": "22:00:00", "quiet_hours_end": "07:00:00", "ai_uses_memories": false}'::jsonb,
   'update_my_settings changes profile and preference settings together and returns them all');
 select throws_ok($$ select public.update_my_settings('{"colour": "red"}') $$, '22023', null, 'an unknown setting is refused');
 select throws_ok($$ select public.update_my_settings('{"theme": "neon"}') $$, '22023', null, 'so is an invalid value');
