@@ -149,6 +149,11 @@ describe('organisation admin', { concurrency: false }, () => {
     await owner.getByRole('button', { name: `Save the role of ${people.learner.name}` }).click();
     await owner.getByText('Role changed to learner').first().waitFor();
     await screenshot(owner, '61-org-owner-members', { fullPage: true });
+    await owner.setViewportSize({ width: 360, height: 800 });
+    const overflow = await owner.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the owner's page scrolls sideways at 360 px by ${overflow}px`);
+    await screenshot(owner, '61b-org-owner-360', { fullPage: true });
+    await owner.setViewportSize({ width: 1280, height: 860 });
 
     // A learner has no access: the same page as for an organisation that does not exist.
     await learner.goto(`/org/${org.slug}`);
