@@ -30,15 +30,18 @@ test('REST without a key is anon, as behind the CLI’s gateway; a wrong key is 
   }
 });
 
-test('storage without a key or bearer is anon: it answers as for the anon key', async () => {
+test('storage: the apikey is the bearer when there is none; with neither, Storage itself refuses its authenticated routes', async () => {
   const list = async (headers: Record<string, string>) => {
     const r = await fetch(`${env.SUPABASE_URL}/storage/v1/bucket`, { headers });
     return [r.status, await r.json()];
   };
   const keyless = await list({});
-  assert.equal(keyless[0], 200);
-  assert.deepEqual(keyless, await list({ apikey: env.ANON_KEY, Authorization: `Bearer ${env.ANON_KEY}` }));
-  assert.deepEqual(await list({ apikey: env.SECRET_KEY }), await list({ apikey: env.SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SERVICE_ROLE_KEY}` }));
+  assert.deepEqual([keyless[0], (keyless[1] as { code: string }).code], [400, 'AccessDenied']);
+  assert.deepEqual(await list({ apikey: env.ANON_KEY }), await list({ apikey: env.ANON_KEY, Authorization: `Bearer ${env.ANON_KEY}` }));
+  const service = await list({ apikey: env.SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SERVICE_ROLE_KEY}` });
+  assert.equal(service[0], 200);
+  assert.deepEqual(await list({ apikey: env.SECRET_KEY }), service);
+  assert.deepEqual(await list({ apikey: env.SERVICE_ROLE_KEY }), service);
 });
 
 test('the realtime websocket opens without a key (anon) and with the new keys; a wrong key is 401', async () => {

@@ -23,11 +23,17 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * Prefixes where, as behind the CLI's gateway, the apikey (or, with none, the anon key) becomes
- * the bearer when the request has no Authorization. Not auth: GoTrue answers a missing bearer
- * itself, and not functions: they see the request as sent.
+ * Prefixes where, as behind the CLI's gateway, the apikey becomes the bearer when the request has
+ * no Authorization. Not auth: GoTrue answers a missing bearer itself, and not functions: they see
+ * the request as sent.
  */
 const BEARER_FROM_KEY_PREFIXES = ['/rest/v1', '/storage/v1', '/realtime/v1', '/graphql/v1'];
+/**
+ * Where a request with neither key nor bearer is served as anon (PostgREST's anonymous role).
+ * Storage answers it itself, as behind the CLI: its authenticated routes refuse it (AccessDenied)
+ * and its public ones serve it.
+ */
+const KEYLESS_ANON_PREFIXES = ['/rest/v1', '/realtime/v1', '/graphql/v1'];
 
 const under = (path: string, prefixes: string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
 
@@ -97,7 +103,8 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
       if (jwt === undefined && checked) return c.json({ message: 'Invalid authentication credentials' }, 401);
       if (jwt !== undefined) {
         if (key !== undefined && key !== jwt) headers.set('apikey', jwt);
-        if (injects && c.req.header('authorization') === undefined) {
+        const keyless = key === undefined || key === '';
+        if (injects && c.req.header('authorization') === undefined && (!keyless || under(path, KEYLESS_ANON_PREFIXES))) {
           headers.set('authorization', `Bearer ${jwt}`);
           bearerChanged = true;
         }
