@@ -1,7 +1,7 @@
 // Reads supabase/config.toml, the project's single source of truth, and describes the stack
 // instances built from it: `dev` (the developer's data) and `test` (disposable, own ports).
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
@@ -82,6 +82,7 @@ export const functionSchema = z
 
 /** The parts of config.toml the stack reads; everything else is the Supabase CLI's business. */
 const configSchema = z.object({
+  /** Optional, as for `supabase start`: the project folder's name when config.toml has none. */
   project_id: z.string().min(1),
   api: z.object({
     port,
@@ -108,7 +109,9 @@ export function readConfig(path = join(projectRoot, 'supabase', 'config.toml')):
     throw new StackError(`cannot read ${path}: ${(e as Error).message}`, 'fix the TOML syntax in supabase/config.toml');
   }
   const db = (raw.db ?? {}) as Record<string, unknown>;
-  const parsed = configSchema.safeParse({ ...raw, db_seed: db.seed });
+  // The project folder holds supabase/config.toml; the CLI names a project without project_id after it.
+  const projectId = raw.project_id === undefined || raw.project_id === '' ? basename(dirname(dirname(resolve(path)))) : raw.project_id;
+  const parsed = configSchema.safeParse({ ...raw, project_id: projectId, db_seed: db.seed });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StackError(

@@ -63,6 +63,9 @@ export interface StatusVars {
   DB_URL: string;
   API_URL: string;
   JWT_SECRET: string;
+  JWKS_URL: string;
+  PUBLISHABLE_KEY: string;
+  SECRET_KEY: string;
   ANON_KEY: string;
   SERVICE_ROLE_KEY: string;
 }
@@ -73,6 +76,9 @@ export async function statusVars(inst: Instance): Promise<StatusVars> {
     DB_URL: dbUrl(inst),
     API_URL: apiUrl(inst),
     JWT_SECRET: inst.jwtSecret,
+    JWKS_URL: `${apiUrl(inst)}/auth/v1/.well-known/jwks.json`,
+    PUBLISHABLE_KEY: keys.publishableKey,
+    SECRET_KEY: keys.secretKey,
     ANON_KEY: keys.anonKey,
     SERVICE_ROLE_KEY: keys.serviceRoleKey,
   };
@@ -85,6 +91,9 @@ export function formatStatus(vars: StatusVars, format: 'env' | 'json' | 'pretty'
     API_URL: 'API URL',
     DB_URL: 'Database URL',
     JWT_SECRET: 'JWT secret',
+    JWKS_URL: 'JWKS URL',
+    PUBLISHABLE_KEY: 'Publishable key',
+    SECRET_KEY: 'Secret key',
     ANON_KEY: 'anon key',
     SERVICE_ROLE_KEY: 'service_role key',
   };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -40,4 +40,14 @@ test('a broken config.toml is one clear error naming the file', () => {
   assert.throws(() => readConfig(file), (e: unknown) => e instanceof StackError && /cannot read .*config\.toml/.test(e.message));
   writeFileSync(file, 'project_id = "x"\n[api]\nport = "abc"\n[db]\nport = 1\n');
   assert.throws(() => readConfig(file), /invalid supabase\/config\.toml at api\.port/);
+});
+
+test('a config.toml without project_id is accepted: the project folder’s name, as the CLI defaults it', () => {
+  const project = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'my-project');
+  mkdirSync(join(project, 'supabase'), { recursive: true });
+  const file = join(project, 'supabase', 'config.toml');
+  writeFileSync(file, '[api]\nport = 54321\n[db]\nport = 54322\n');
+  assert.equal(readConfig(file).project_id, 'my-project');
+  writeFileSync(file, 'project_id = "named"\n[api]\nport = 54321\n[db]\nport = 54322\n');
+  assert.equal(readConfig(file).project_id, 'named');
 });

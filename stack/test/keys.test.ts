@@ -11,7 +11,12 @@ const WELL_KNOWN_SERVICE =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
 
 test('the default secret yields the well-known local keys', async () => {
-  assert.deepEqual(await apiKeys(DEFAULT_JWT_SECRET), { anonKey: WELL_KNOWN_ANON, serviceRoleKey: WELL_KNOWN_SERVICE });
+  assert.deepEqual(await apiKeys(DEFAULT_JWT_SECRET), {
+    anonKey: WELL_KNOWN_ANON,
+    serviceRoleKey: WELL_KNOWN_SERVICE,
+    publishableKey: 'sb_publishable_ACJWlzQHlZjBrEguHvfOxg_3BJgxAaH',
+    secretKey: 'sb_secret_N7UND0UgjKTVK-Uodkm0Hg_xSvEMPvz',
+  });
 });
 
 test('a custom secret signs keys that verify with it and carry the role', async () => {

@@ -53,10 +53,48 @@ describe('bad JWTs', () => {
     const client = tokenClient(await userToken('bob', {}, -60));
     assert.deepStrictEqual(plain(await client.from('conf_notes').select('id')), fail(401, { code: 'PGRST303', message: 'JWT expired' }));
   });
-  test('no apikey at all is the gateway’s 401', async () => {
-    const r = await fetch(`${REST}/conf_notes`);
-    assert.equal(r.status, 401);
-    assert.deepStrictEqual(await r.json(), { message: 'No API key found in request' });
+  test('no apikey and no Authorization is anon (as behind the CLI’s gateway), never more', async () => {
+    const ids = async (init: RequestInit = {}) => {
+      const r = await fetch(`${REST}/conf_notes?select=id&order=id`, init);
+      assert.equal(r.status, 200);
+      return r.json();
+    };
+    const keyless = await ids();
+    assert.deepStrictEqual(keyless, await ids({ headers: { apikey: env.ANON_KEY } }));
+    assert.notDeepStrictEqual(keyless, await ids({ headers: { apikey: env.SERVICE_ROLE_KEY } }));
+  });
+  test('the new keys act as their roles: sb_publishable_ as anon, sb_secret_ as service_role, as apikey or bearer', async () => {
+    const ids = async (headers: Record<string, string>) => (await fetch(`${REST}/conf_notes?select=id&order=id`, { headers })).json();
+    assert.deepStrictEqual(await ids({ apikey: env.PUBLISHABLE_KEY }), await ids({ apikey: env.ANON_KEY }));
+    assert.deepStrictEqual(await ids({ apikey: env.SECRET_KEY }), [1, 2, 3, 4, 5].map((id) => ({ id })));
+    assert.deepStrictEqual(await ids({ apikey: env.SECRET_KEY, Authorization: `Bearer ${env.SECRET_KEY}` }), [1, 2, 3, 4, 5].map((id) => ({ id })));
+    const q = await fetch(`${REST}/conf_notes?select=id&order=id&apikey=${env.SECRET_KEY}`);
+    assert.deepStrictEqual(await q.json(), [1, 2, 3, 4, 5].map((id) => ({ id })));
+  });
+  test('any valid project JWT is accepted as the apikey and acts as its role', async () => {
+    const asUser = await fetch(`${REST}/conf_notes?select=id&order=id`, { headers: { apikey: await userToken('alice') } });
+    assert.equal(asUser.status, 200);
+    const viaBearer = await raw('/conf_notes?select=id&order=id', { token: await userToken('alice') });
+    assert.deepStrictEqual(await asUser.json(), viaBearer.json);
+    const service = await accessToken({ role: 'service_role' });
+    const r = await fetch(`${REST}/conf_notes?select=id&order=id`, { headers: { apikey: service } });
+    assert.deepStrictEqual(await r.json(), [1, 2, 3, 4, 5].map((id) => ({ id })));
+  });
+  test('an invalid apikey is still the gateway’s 401: wrong secret, expired, other role, unknown sb_ key, garbage', async () => {
+    const refused = { message: 'Invalid authentication credentials' };
+    const keys = [
+      await accessToken({ role: 'service_role', secret: 'another-secret-another-secret-another-secret' }),
+      await userToken('alice', {}, -120),
+      await userToken('alice', { role: 'postgres' }),
+      'sb_secret_AAAAAAAAAAAAAAAAAAAAAA_AAAAAAAA',
+      'sb_publishable_AAAAAAAAAAAAAAAAAAAAAA_AAAAAAAA',
+      'not-a-key',
+    ];
+    for (const apikey of keys) {
+      const r = await fetch(`${REST}/conf_notes`, { headers: { apikey } });
+      assert.equal(r.status, 401, apikey);
+      assert.deepStrictEqual(await r.json(), refused);
+    }
   });
   test('the apikey alone (no Authorization) acts as its role; ?apikey= is not a filter', async () => {
     const r = await fetch(`${REST}/conf_notes?select=id&order=id&apikey=${env.SERVICE_ROLE_KEY}`);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import WebSocket from 'ws';
 import { instance } from '../../stack/src/config.ts';
 import { gatewayLog } from '../../stack/src/gateway-process.ts';
 import { env } from '../support/env.ts';
@@ -18,13 +19,52 @@ test('GET /health reports every component', async () => {
   });
 });
 
-test('REST needs an API key, as behind Kong: none and a wrong one are 401', async () => {
+test('REST without a key is anon, as behind the CLI’s gateway; a wrong key is still 401', async () => {
   const none = await fetch(`${env.SUPABASE_URL}/rest/v1/`);
-  assert.equal(none.status, 401);
-  assert.deepEqual(await none.json(), { message: 'No API key found in request' });
-  const wrong = await fetch(`${env.SUPABASE_URL}/rest/v1/`, { headers: { apikey: 'not-a-key' } });
-  assert.equal(wrong.status, 401);
-  assert.deepEqual(await wrong.json(), { message: 'Invalid authentication credentials' });
+  await none.body?.cancel();
+  assert.equal(none.status, 200);
+  for (const apikey of ['not-a-key', 'sb_publishable_wrong', await accessToken({ secret: 'another-secret-another-secret-another-secret' })]) {
+    const wrong = await fetch(`${env.SUPABASE_URL}/rest/v1/`, { headers: { apikey } });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(await wrong.json(), { message: 'Invalid authentication credentials' });
+  }
+});
+
+test('storage: the apikey is the bearer when there is none; with neither, Storage itself refuses its authenticated routes', async () => {
+  const list = async (headers: Record<string, string>) => {
+    const r = await fetch(`${env.SUPABASE_URL}/storage/v1/bucket`, { headers });
+    return [r.status, await r.json()];
+  };
+  const keyless = await list({});
+  assert.deepEqual([keyless[0], (keyless[1] as { code: string }).code], [400, 'AccessDenied']);
+  assert.deepEqual(await list({ apikey: env.ANON_KEY }), await list({ apikey: env.ANON_KEY, Authorization: `Bearer ${env.ANON_KEY}` }));
+  const service = await list({ apikey: env.SERVICE_ROLE_KEY, Authorization: `Bearer ${env.SERVICE_ROLE_KEY}` });
+  assert.equal(service[0], 200);
+  assert.deepEqual(await list({ apikey: env.SECRET_KEY }), service);
+  assert.deepEqual(await list({ apikey: env.SERVICE_ROLE_KEY }), service);
+});
+
+test('the realtime websocket opens without a key (anon) and with the new keys; a wrong key is 401', async () => {
+  const open = (query: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${env.SUPABASE_URL.replace(/^http/, 'ws')}/realtime/v1/websocket?vsn=1.0.0${query}`);
+      ws.on('open', () => {
+        ws.terminate();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on('error', () => undefined);
+    });
+  assert.equal(await open(''), 101);
+  assert.equal(await open(`&apikey=${env.PUBLISHABLE_KEY}`), 101);
+  assert.equal(await open(`&apikey=${env.SECRET_KEY}`), 101);
+  assert.equal(await open(`&apikey=${await accessToken()}`), 101);
+  assert.equal(await open('&apikey=not-a-key'), 401);
+  assert.equal(await open('&apikey=sb_secret_wrong'), 401);
 });
 
 test('a CORS preflight is answered for any origin', async () => {

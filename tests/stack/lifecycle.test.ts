@@ -25,14 +25,24 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 }
 
 describe('status', () => {
-  test('-o env prints the five variables; -o json the same values', () => {
+  test('-o env prints the variables, new keys and JWKS URL included; -o json and pretty the same values', () => {
     const env = stackCli(['status', '-o', 'env']);
     assert.equal(env.status, 0, env.stderr);
     const vars = parseEnv(env.stdout);
-    assert.deepEqual(Object.keys(vars).sort(), ['ANON_KEY', 'API_URL', 'DB_URL', 'JWT_SECRET', 'SERVICE_ROLE_KEY']);
+    assert.deepEqual(Object.keys(vars).sort(), [
+      'ANON_KEY', 'API_URL', 'DB_URL', 'JWKS_URL', 'JWT_SECRET', 'PUBLISHABLE_KEY', 'SECRET_KEY', 'SERVICE_ROLE_KEY',
+    ]);
+    assert.equal(vars.JWKS_URL, `${vars.API_URL}/auth/v1/.well-known/jwks.json`);
+    assert.match(vars.PUBLISHABLE_KEY!, /^sb_publishable_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
+    assert.match(vars.SECRET_KEY!, /^sb_secret_[A-Za-z0-9_-]{22}_[A-Za-z0-9_-]{8}$/);
     const json = stackCli(['status', '-o', 'json']);
     assert.equal(json.status, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), vars);
+    const pretty = stackCli(['status']);
+    assert.equal(pretty.status, 0, pretty.stderr);
+    for (const [label, key] of [['Publishable key', 'PUBLISHABLE_KEY'], ['Secret key', 'SECRET_KEY'], ['JWKS URL', 'JWKS_URL']] as const) {
+      assert.ok(pretty.stdout.split('\n').map((l) => l.trim()).includes(`${label}: ${vars[key]}`), pretty.stdout);
+    }
   });
 
   test('DB_URL connects as postgres, who is not a superuser but bypasses RLS', async () => {

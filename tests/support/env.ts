@@ -7,6 +7,9 @@ const schema = z.object({
   ANON_KEY: z.string().min(20),
   SERVICE_ROLE_KEY: z.string().min(20),
   JWT_SECRET: z.string().min(32),
+  PUBLISHABLE_KEY: z.string().startsWith('sb_publishable_'),
+  SECRET_KEY: z.string().startsWith('sb_secret_'),
+  JWKS_URL: z.url(),
 });
 
 const parsed = schema.safeParse(process.env);

@@ -1,15 +1,16 @@
 // The gateway: Supabase's HTTP edge (Kong in the self-hosted stack) in one Hono app. It answers
-// CORS, checks API keys where Kong does, verifies the bearer token once, logs one JSON line per
-// request and hands each prefix to its service.
+// CORS, handles API keys as the CLI's gateway does (api-key.ts), verifies the bearer token once,
+// logs one JSON line per request and hands each prefix to its service.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { GatewayContext } from './context.ts';
 import { closeAfterEarlyAnswer } from './early-response.ts';
+import { legacyJwtOf, resolveApiKey } from './api-key.ts';
 import { bearerToken, verifyJwt } from './jwt.ts';
 import type { GatewayEnv, Service } from './service.ts';
 
-/** Prefixes whose routes need an `apikey` (Kong's key-auth), except the open auth routes. */
+/** Prefixes whose routes check an `apikey` (Kong's key-auth), except the open auth routes. */
 const KEY_AUTH_PREFIXES = ['/rest/v1', '/auth/v1', '/realtime/v1', '/graphql/v1'];
 const OPEN_AUTH_ROUTES = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json'];
 
@@ -21,6 +22,21 @@ const EXPOSED_HEADERS = [
   'Tus-Max-Size', 'Tus-Extension',
 ];
 
+/**
+ * Prefixes where, as behind the CLI's gateway, the apikey becomes the bearer when the request has
+ * no Authorization. Not auth: GoTrue answers a missing bearer itself, and not functions: they see
+ * the request as sent.
+ */
+const BEARER_FROM_KEY_PREFIXES = ['/rest/v1', '/storage/v1', '/realtime/v1', '/graphql/v1'];
+/**
+ * Where a request with neither key nor bearer is served as anon (PostgREST's anonymous role).
+ * Storage answers it itself, as behind the CLI: its authenticated routes refuse it (AccessDenied)
+ * and its public ones serve it.
+ */
+const KEYLESS_ANON_PREFIXES = ['/rest/v1', '/realtime/v1', '/graphql/v1'];
+
+const under = (path: string, prefixes: string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+
 export function needsApiKey(path: string): boolean {
   if (OPEN_AUTH_ROUTES.some((r) => path === r || path.startsWith(`${r}/`))) return false;
   return KEY_AUTH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
@@ -28,7 +44,6 @@ export function needsApiKey(path: string): boolean {
 
 export function createApp(ctx: GatewayContext, services: Service[]): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
 
   // Outermost: an error answered before the body was read closes the connection cleanly.
   app.use('*', closeAfterEarlyAnswer());
@@ -70,10 +85,39 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
   app.use('*', (c, next) => (noGatewayCors(c.req.path) ? next() : gatewayCors(c, next)));
 
   app.use('*', async (c, next) => {
-    if (c.req.method === 'OPTIONS' || !needsApiKey(c.req.path)) return next();
+    if (c.req.method === 'OPTIONS') return next();
+    const path = c.req.path;
+    const headers = c.req.raw.headers;
     const key = c.req.header('apikey') ?? c.req.query('apikey');
-    if (!key) return c.json({ message: 'No API key found in request' }, 401);
-    if (!validKeys.has(key)) return c.json({ message: 'Invalid authentication credentials' }, 401);
+    const checked = needsApiKey(path);
+    const injects = under(path, BEARER_FROM_KEY_PREFIXES);
+    let bearerChanged = false;
+    // An opaque key as the bearer (`Authorization: Bearer sb_…`) is the JWT it stands for.
+    const sent = bearerToken(c.req.header('authorization'));
+    if (sent?.startsWith('sb_') && legacyJwtOf(sent, ctx.keys) !== sent) {
+      headers.set('authorization', `Bearer ${legacyJwtOf(sent, ctx.keys)}`);
+      bearerChanged = true;
+    }
+    if (checked || injects) {
+      const jwt = await resolveApiKey(key, ctx.keys, ctx.jwtKey);
+      if (jwt === undefined && checked) return c.json({ message: 'Invalid authentication credentials' }, 401);
+      if (jwt !== undefined) {
+        if (key !== undefined && key !== jwt) headers.set('apikey', jwt);
+        const keyless = key === undefined || key === '';
+        if (injects && c.req.header('authorization') === undefined && (!keyless || under(path, KEYLESS_ANON_PREFIXES))) {
+          headers.set('authorization', `Bearer ${jwt}`);
+          bearerChanged = true;
+        }
+      }
+    } else if (key !== undefined && legacyJwtOf(key, ctx.keys) !== key) {
+      headers.set('apikey', legacyJwtOf(key, ctx.keys));
+    }
+    if (bearerChanged) {
+      const token = bearerToken(c.req.header('authorization'));
+      const jwt = token ? await verifyJwt(token, ctx.jwtKey) : undefined;
+      c.set('jwt', jwt);
+      if (jwt?.ok && typeof jwt.claims.sub === 'string') c.set('userId', jwt.claims.sub);
+    }
     return next();
   });
 

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
+import { legacyJwtOf, resolveApiKey } from '../gateway/api-key.ts';
 import type { GatewayContext } from '../gateway/context.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
 import { Connection } from './connection.ts';
@@ -85,7 +86,6 @@ export function realtimeService(ctx: GatewayContext): Service {
   idleTimer.unref();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024, perMessageDeflate: false });
-  const validKeys = new Set([ctx.keys.anonKey, ctx.keys.serviceRoleKey]);
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -97,14 +97,14 @@ export function realtimeService(ctx: GatewayContext): Service {
       reject(socket, 503, 'Service Unavailable', { error: 'Realtime is restarting, please standby' });
       return;
     }
-    // Kong's key-auth in front of Realtime.
-    const apikey = url.searchParams.get('apikey') ?? (req.headers.apikey as string | undefined);
-    if (!apikey) return reject(socket, 401, 'Unauthorized', { message: 'No API key found in request' });
-    if (!validKeys.has(apikey)) return reject(socket, 401, 'Unauthorized', { message: 'Invalid authentication credentials' });
+    // The gateway in front of Realtime: no key is anon, an opaque key is the JWT it stands for.
+    const apikey = await resolveApiKey(url.searchParams.get('apikey') ?? (req.headers.apikey as string | undefined), ctx.keys, ctx.jwtKey);
+    if (!apikey) return reject(socket, 401, 'Unauthorized', { message: 'Invalid authentication credentials' });
     // Realtime's UserSocket.connect.
     const vsn = (url.searchParams.get('vsn') ?? '1.0.0') as Vsn;
     if (!VSNS.includes(vsn)) return reject(socket, 400, 'Bad Request', { error: `unsupported serializer version ${vsn}` });
-    const token = (req.headers['x-api-key'] as string | undefined) ?? apikey;
+    const xApiKey = req.headers['x-api-key'] as string | undefined;
+    const token = xApiKey === undefined ? apikey : legacyJwtOf(xApiKey, ctx.keys);
     const verified = await verifyRealtimeToken(token, ctx.jwtKey);
     if (!verified.ok) return reject(socket, 401, 'Unauthorized', { error: verified.message });
     if (limits.maxConcurrentUsers > 0 && connections.size >= limits.maxConcurrentUsers) {
