@@ -5,9 +5,10 @@
 //   mode: "dry_run" (default: validate every row, write nothing) or "commit" (write every row,
 //   or nothing at all if any row is bad).
 // The report: {mode, committed, total, valid, errors: [{line, reason}], ...what was written}.
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { CsvError, type CsvIssue, type CsvRow, parseCsv } from './csv.ts';
-import { HttpError, readLimited, readUpload } from './request.ts';
+import { dbError, HttpError, readLimited, readUpload } from './request.ts';
 
 export const MAX_CSV_BYTES = 2 * 1024 * 1024;
 export const MAX_ROWS = 1000;
@@ -125,4 +126,39 @@ export function report(
   const written = committed && db ? Object.fromEntries(Object.keys(empty).map((k) => [k, db[k]])) : empty;
   const body = { mode, committed, total, valid: total - errors.length, ...written, errors };
   return { status: mode === 'dry_run' ? 200 : committed ? 201 : 422, body };
+}
+
+/** A row checked in TypeScript: its value, or why it is refused. */
+export type RowCheck<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * The part both imports share after reading the request: check every row (`check`), send the
+ * good ones to the import RPC (a dry run when asked, or when any row is bad, so nothing is
+ * half-imported), and return the CSV's problems with what the database answered.
+ */
+export async function importRows<T>(
+  client: SupabaseClient,
+  input: ImportRequest,
+  table: { rows: CsvRow[]; issues: CsvIssue[] },
+  check: (row: CsvRow) => RowCheck<T>,
+  rpc: { name: string; action: string },
+): Promise<{ total: number; errors: CsvIssue[]; db: DbReport | null }> {
+  const errors: CsvIssue[] = [...table.issues];
+  const valid: T[] = [];
+  for (const row of table.rows) {
+    const c = check(row);
+    if (c.ok) valid.push(c.value);
+    else errors.push({ line: row.line, reason: c.reason });
+  }
+  let db: DbReport | null = null;
+  if (valid.length) {
+    const { data, error } = await client.rpc(rpc.name, {
+      p_organization: input.organizationId,
+      p_rows: valid,
+      p_dry_run: input.mode === 'dry_run' || errors.length > 0,
+    });
+    if (error) throw dbError(rpc.action, error);
+    db = data as DbReport;
+  }
+  return { total: table.rows.length + table.issues.length, errors, db };
 }

@@ -9,10 +9,9 @@
 // staff of the organisation.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { corsHeaders, json } from '../_shared/cors.ts';
-import type { CsvIssue } from '../_shared/csv.ts';
-import { callerClient, dbError, errorResponse, requireUser } from '../_shared/request.ts';
-import { type DbReport, readImportRequest, readRows, report } from '../_shared/imports.ts';
-import { COLUMNS, type QuestionRow, toQuestion } from './rows.ts';
+import { callerClient, errorResponse, requireUser } from '../_shared/request.ts';
+import { importRows, readImportRequest, readRows, report } from '../_shared/imports.ts';
+import { COLUMNS, toQuestion } from './rows.ts';
 
 type ClientFor = (authorization: string) => SupabaseClient;
 
@@ -26,25 +25,12 @@ export function makeHandler(clientFor: ClientFor = callerClient) {
     try {
       const { authorization } = requireUser(req.headers.get('authorization'));
       const input = await readImportRequest(req);
-      const table = readRows(input.csv, COLUMNS);
-      const errors: CsvIssue[] = [...table.issues];
-      const valid: QuestionRow[] = [];
-      for (const row of table.rows) {
-        const q = toQuestion(row);
-        if (q.ok) valid.push(q.value);
-        else errors.push({ line: row.line, reason: q.reason });
-      }
-      let db: DbReport | null = null;
-      if (valid.length) {
-        const { data, error } = await clientFor(authorization).rpc('import_questions', {
-          p_organization: input.organizationId,
-          p_rows: valid,
-          p_dry_run: input.mode === 'dry_run' || errors.length > 0,
-        });
-        if (error) throw dbError('import the questions', error);
-        db = data as DbReport;
-      }
-      const { status, body } = report(input.mode, table.rows.length + table.issues.length, errors, db, {
+      const table = readRows(input.csv, COLUMNS); // a 400/413 before any database call
+      const { total, errors, db } = await importRows(clientFor(authorization), input, table, toQuestion, {
+        name: 'import_questions',
+        action: 'import the questions',
+      });
+      const { status, body } = report(input.mode, total, errors, db, {
         imported: 0,
         question_ids: [],
       });

@@ -9,9 +9,9 @@
 // 403 not owner/admin of the organisation.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { corsHeaders, json } from '../_shared/cors.ts';
-import type { CsvIssue } from '../_shared/csv.ts';
-import { callerClient, dbError, errorResponse, requireUser } from '../_shared/request.ts';
-import { type DbReport, readImportRequest, readRows, report } from '../_shared/imports.ts';
+import type { CsvRow } from '../_shared/csv.ts';
+import { callerClient, errorResponse, requireUser } from '../_shared/request.ts';
+import { importRows, readImportRequest, readRows, report, type RowCheck } from '../_shared/imports.ts';
 import { COLUMNS, type PersonRow, toPerson } from './rows.ts';
 
 type ClientFor = (authorization: string) => SupabaseClient;
@@ -26,25 +26,17 @@ export function makeHandler(clientFor: ClientFor = callerClient) {
     try {
       const { authorization } = requireUser(req.headers.get('authorization'));
       const input = await readImportRequest(req);
-      const table = readRows(input.csv, COLUMNS);
-      const errors: CsvIssue[] = [...table.issues];
-      const valid: Omit<PersonRow, 'name'>[] = [];
-      for (const row of table.rows) {
+      const table = readRows(input.csv, COLUMNS); // a 400/413 before any database call
+      // the name is checked but not sent: invitees choose their own when they sign up
+      const invitee = (row: CsvRow): RowCheck<Omit<PersonRow, 'name'>> => {
         const p = toPerson(row);
-        if (p.ok) valid.push({ line: p.value.line, email: p.value.email, role: p.value.role });
-        else errors.push({ line: row.line, reason: p.reason });
-      }
-      let db: DbReport | null = null;
-      if (valid.length) {
-        const { data, error } = await clientFor(authorization).rpc('import_invitations', {
-          p_organization: input.organizationId,
-          p_rows: valid,
-          p_dry_run: input.mode === 'dry_run' || errors.length > 0,
-        });
-        if (error) throw dbError('invite the people of this file', error);
-        db = data as DbReport;
-      }
-      const { status, body } = report(input.mode, table.rows.length + table.issues.length, errors, db, {
+        return p.ok ? { ok: true, value: { line: p.value.line, email: p.value.email, role: p.value.role } } : p;
+      };
+      const { total, errors, db } = await importRows(clientFor(authorization), input, table, invitee, {
+        name: 'import_invitations',
+        action: 'invite the people of this file',
+      });
+      const { status, body } = report(input.mode, total, errors, db, {
         invited: 0,
         invitations: [],
       });

@@ -125,7 +125,7 @@ export function isCrossSite(headers: { secFetchSite: string | undefined; origin:
 }
 
 /** Headers of every sink answer: never cached, never framed, nothing loaded from elsewhere. */
-const PAGE_HEADERS = {
+const SINK_HEADERS = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
@@ -133,14 +133,17 @@ const PAGE_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 };
 
+/** Middleware of the local sinks (this one and the Resend sink): SINK_HEADERS on every answer. */
+export async function localSinkHeaders(c: Context<GatewayEnv>, next: Next): Promise<void> {
+  await next();
+  for (const [k, v] of Object.entries(SINK_HEADERS)) c.header(k, v);
+}
+
 /** `/mail/v1`: the sink's HTTP API and page, for this machine only (see the file comment). */
 export function mailService(ctx: GatewayContext, sink: MailSink = MailSink.forInstance(ctx.inst.dir)): Service {
   const app = new Hono<GatewayEnv>();
 
-  app.use('*', async (c: Context<GatewayEnv>, next: Next) => {
-    await next();
-    for (const [k, v] of Object.entries(PAGE_HEADERS)) c.header(k, v);
-  });
+  app.use('*', localSinkHeaders);
   app.use('*', async (c, next) => {
     if (!isLoopbackHost(c.req.header('host'))) return c.json({ message: 'The mail sink answers only on localhost / 127.0.0.1' }, 403);
     return next();

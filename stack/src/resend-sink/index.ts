@@ -13,7 +13,7 @@
 // make sends fail with `POST /resend/v1/sink/faults { to?, status, name?, message?, times? }`.
 import { Hono, type Context, type Next } from 'hono';
 import { z } from 'zod';
-import { escapeHtml, isCrossSite, isLoopbackHost } from '../auth/mailsink.ts';
+import { escapeHtml, isCrossSite, isLoopbackHost, localSinkHeaders } from '../auth/mailsink.ts';
 import type { GatewayContext } from '../gateway/context.ts';
 import type { GatewayEnv, Service } from '../gateway/service.ts';
 import { fingerprint, ResendStore, type SinkEmail } from './store.ts';
@@ -102,21 +102,11 @@ const FaultBody = z.object({
   times: z.number().int().min(1).max(10_000).default(1),
 });
 
-const PAGE_HEADERS = {
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
 
 export function resendSinkService(ctx: GatewayContext, store: ResendStore = ResendStore.forInstance(ctx.inst.dir)): Service {
   const app = new Hono<GatewayEnv>();
 
-  app.use('*', async (c, next) => {
-    await next();
-    for (const [k, v] of Object.entries(PAGE_HEADERS)) c.header(k, v);
-  });
+  app.use('*', localSinkHeaders);
   app.use('*', async (c, next) => {
     if (!isLoopbackHost(c.req.header('host'))) return resendError(c, 403, 'validation_error', 'The local Resend sink answers only on localhost / 127.0.0.1');
     return next();

@@ -3,7 +3,7 @@
 // none of it. axe on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { axeSerious, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -27,16 +27,6 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
-async function createUser(email: string, name: string): Promise<string> {
-  const res = await fetch(`${env.apiUrl}/auth/v1/admin/users`, {
-    method: 'POST',
-    headers: service,
-    body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: name } }),
-  });
-  if (!res.ok) throw new Error(`could not create ${email}: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
-}
-
 /** What an administrator (here the service role) does: a system message to one learner. */
 async function sendNotification(userId: string, title: string, body: string): Promise<void> {
   const res = await fetch(`${env.apiUrl}/rest/v1/rpc/send_notification`, {
@@ -52,13 +42,7 @@ const tokens = new Map<string, string>();
 async function tokenFor(email: string): Promise<string> {
   const cached = tokens.get(email);
   if (cached) return cached;
-  const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: env.anonKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
-  const token = ((await res.json()) as { access_token: string }).access_token;
+  const token = await accessTokenFor(email, password);
   tokens.set(email, token);
   return token;
 }
@@ -96,9 +80,9 @@ describe('a learner beyond the core loop', { concurrency: false }, () => {
     }
     [browser, people.ada.id, people.bob.id, people.olga.id] = await Promise.all([
       launchBrowser(),
-      createUser(people.ada.email, people.ada.name),
-      createUser(people.bob.email, people.bob.name),
-      createUser(people.olga.email, people.olga.name),
+      createConfirmedUser(people.ada.email, password, people.ada.name),
+      createConfirmedUser(people.bob.email, password, people.bob.name),
+      createConfirmedUser(people.olga.email, password, people.olga.name),
     ]);
     ada = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
     bob = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });

@@ -186,11 +186,23 @@ export async function refreshLeaderboards(): Promise<void> {
 }
 
 /** A confirmed account made through the auth admin API (for a second person in a test). */
-export async function createConfirmedUser(email: string, password: string, displayName: string): Promise<void> {
+export async function createConfirmedUser(email: string, password: string, displayName: string): Promise<string> {
   const res = await fetch(`${env.apiUrl}/auth/v1/admin/users`, {
     method: 'POST',
     headers: { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: displayName } }),
   });
   if (!res.ok) throw new Error(`could not create ${email}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** An access token for a password account (for RPCs a test makes as that person). */
+export async function accessTokenFor(email: string, password: string): Promise<string> {
+  const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
+    method: 'POST',
+    headers: { apikey: env.anonKey, 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }

@@ -3,7 +3,7 @@
 // form or controls; a learner gets "not found or no access". axe on the page; screenshots.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { axeSerious, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -17,26 +17,6 @@ const people = {
   learner: { email: `lena-${stamp}@example.com`, name: 'Lena Learner' },
 };
 const org = { name: `Orbit Academy ${stamp}`, slug: `orbit-${stamp}`, id: '' };
-const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
-
-async function createUser(email: string, name: string): Promise<void> {
-  const res = await fetch(`${env.apiUrl}/auth/v1/admin/users`, {
-    method: 'POST',
-    headers: service,
-    body: JSON.stringify({ email, password, email_confirm: true, user_metadata: { display_name: name } }),
-  });
-  if (!res.ok) throw new Error(`could not create ${email}: ${res.status} ${await res.text()}`);
-}
-
-async function tokenFor(email: string): Promise<string> {
-  const res = await fetch(`${env.apiUrl}/auth/v1/token?grant_type=password`, {
-    method: 'POST',
-    headers: { apikey: env.anonKey, 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 async function rpc<T>(token: string, name: string, body: unknown): Promise<T> {
   const res = await fetch(`${env.apiUrl}/rest/v1/rpc/${name}`, {
@@ -77,9 +57,9 @@ describe('organisation admin', { concurrency: false }, () => {
       app = await startApp();
       baseURL = app.url;
     }
-    [browser] = await Promise.all([launchBrowser(), ...Object.values(people).map((p) => createUser(p.email, p.name))]);
+    [browser] = await Promise.all([launchBrowser(), ...Object.values(people).map((p) => createConfirmedUser(p.email, password, p.name))]);
     // The scene: Olga's organisation, with Ivan already its instructor (invited and accepted).
-    const [ownerToken, instructorToken] = await Promise.all([tokenFor(people.owner.email), tokenFor(people.instructor.email)]);
+    const [ownerToken, instructorToken] = await Promise.all([accessTokenFor(people.owner.email, password), accessTokenFor(people.instructor.email, password)]);
     org.id = (await rpc<{ id: string }>(ownerToken, 'create_organization', { p_name: org.name, p_slug: org.slug })).id;
     const inv = await rpc<{ invitation_id: string }>(ownerToken, 'invite_to_organization', { p_organization: org.id, p_email: people.instructor.email, p_role: 'instructor' });
     await rpc(instructorToken, 'accept_invitation', { p_invitation: inv.invitation_id });
