@@ -23,6 +23,7 @@ const log = (msg: string) => console.error(`stack: ${msg}`);
 /** The benchmarks under tests/bench, each a script that prints its figures. */
 const BENCHES: Record<string, string> = {
   rest: 'tests/bench/rest.ts',
+  graphql: 'tests/bench/graphql.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
   ai: 'tests/bench/ai.ts',

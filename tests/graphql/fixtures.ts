@@ -146,7 +146,8 @@ export const b64 = (value: unknown) => Buffer.from(JSON.stringify(value).replace
 
 let lock: pg.Client | undefined;
 
-async function setup(): Promise<void> {
+/** Recreates the fixtures and waits for the GraphQL schema; held (advisory lock) until `releaseFixtures`. */
+export async function setupFixtures(): Promise<void> {
   lock = new pg.Client({ connectionString: env.DB_URL, application_name: 'graphql-tests-lock' });
   await lock.connect();
   await lock.query("select pg_advisory_lock(hashtext('graphql_fixtures'))");
@@ -161,11 +162,13 @@ async function setup(): Promise<void> {
   }
 }
 
-/** Fresh fixtures before the file's tests, held (advisory lock) until they end. */
+export async function releaseFixtures(): Promise<void> {
+  await lock?.end();
+  lock = undefined;
+}
+
+/** Fresh fixtures before the file's tests, held until they end. */
 export function useFixtures(): void {
-  before(setup);
-  after(async () => {
-    await lock?.end();
-    lock = undefined;
-  });
+  before(setupFixtures);
+  after(releaseFixtures);
 }

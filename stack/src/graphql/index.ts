@@ -15,6 +15,7 @@ import {
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
   type ValidationRule,
 } from 'graphql';
 import { z } from 'zod';
@@ -86,26 +87,43 @@ class SchemaRegistry {
   }
 }
 
+/** Parsed and validated documents per schema: clients send the same few queries again and again. */
+const documents = new WeakMap<BuiltSchema, Map<string, { document: DocumentNode } | { errors: { message: string }[] }>>();
+const DOCUMENTS_PER_SCHEMA = 500;
+
+function checkDocument(built: BuiltSchema, query: string): { document: DocumentNode } | { errors: { message: string }[] } {
+  let cache = documents.get(built);
+  if (!cache) documents.set(built, (cache = new Map()));
+  const hit = cache.get(query);
+  if (hit) return hit;
+  let result: { document: DocumentNode } | { errors: { message: string }[] };
+  try {
+    const document = parse(query);
+    const rules = built.model.introspection ? specifiedRules : [...specifiedRules, noIntrospection];
+    const invalid = validate(built.schema, document, rules);
+    result = invalid.length > 0 ? { errors: invalid.map((e) => ({ message: pgGraphqlMessage(e) })) } : { document };
+  } catch (e) {
+    result = { errors: [{ message: e instanceof GraphQLError ? e.message : String(e) }] };
+  }
+  // Oldest first out: a Map iterates in insertion order.
+  if (cache.size >= DOCUMENTS_PER_SCHEMA) cache.delete(cache.keys().next().value as string);
+  cache.set(query, result);
+  return result;
+}
+
 /** Runs one GraphQL request against a built schema; the caller ends the transaction. */
 export async function runGraphql(built: BuiltSchema, runner: Runner, body: z.infer<typeof Body>): Promise<GraphqlResponse> {
-  let document: DocumentNode;
-  try {
-    document = parse(body.query);
-  } catch (e) {
-    return failure(e instanceof GraphQLError ? e.message : String(e));
-  }
-  const rules = built.model.introspection ? specifiedRules : [...specifiedRules, noIntrospection];
-  const invalid = validate(built.schema, document, rules);
-  if (invalid.length > 0) return { data: null, errors: invalid.map((e) => ({ message: pgGraphqlMessage(e) })) };
+  const checked = checkDocument(built, body.query);
+  if ('errors' in checked) return { data: null, errors: checked.errors };
+  const document = checked.document;
 
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === 'FragmentDefinition') fragments[d.name.value] = d;
 
-  const resolver: GraphQLFieldResolver<unknown, unknown> = async (source, _args, _ctx, info) => {
-    const operation = info.operation.operation;
-    const isRoot = info.parentType === built.schema.getQueryType() || info.parentType === built.schema.getMutationType();
-    if (!isRoot) return (source as Record<string, unknown> | null)?.[info.path.key as string];
-    const field = (operation === 'mutation' ? built.mutation : built.query).get(info.fieldName);
+  const queryType = built.schema.getQueryType();
+  const mutationType = built.schema.getMutationType();
+  const resolveRoot = async (info: GraphQLResolveInfo): Promise<unknown> => {
+    const field = (info.operation.operation === 'mutation' ? built.mutation : built.query).get(info.fieldName);
     if (!field) throw new GraphqlError(`Unknown field "${info.fieldName}" on type ${info.parentType.name}`);
     const compiler = new Compiler({ schema: built.schema, model: built.model, fragments, variables: info.variableValues });
     const compiled = compiler.root(field, info.parentType.name, info.fieldNodes);
@@ -118,6 +136,12 @@ export async function runGraphql(built: BuiltSchema, runner: Runner, body: z.inf
     if (compiled.nodeType && value !== null) return { ...(value as Record<string, unknown>), [NODE_TYPE]: compiled.nodeType };
     return value;
   };
+  // Below the root every value is already in the JSON the root's statement returned, under its
+  // response key (alias or name); reading it synchronously spares a promise per field.
+  const resolver: GraphQLFieldResolver<unknown, unknown> = (source, _args, _ctx, info) =>
+    info.parentType === queryType || info.parentType === mutationType
+      ? resolveRoot(info)
+      : (source as Record<string, unknown> | null)?.[info.path.key as string];
 
   const result = await execute({
     schema: built.schema,
