@@ -3,6 +3,7 @@
 // leaderboard; each sees only their own attempts, anon none, the service role both.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { env } from '../support/env.ts';
@@ -119,5 +120,24 @@ describe('achievements and leaderboard', () => {
     const board = JSON.parse((await gql('ada', '{ get_leaderboard(p_board: xp, p_period: all_time, p_limit: 10) }')).get_leaderboard as string);
     assert.equal(board.board, 'xp');
     assert.ok(Array.isArray(board.entries));
+  });
+});
+
+describe("the README's GraphQL examples", () => {
+  it('run as written for a learner', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /\*\*GraphQL\*\*[\s\S]*?```graphql\n([\s\S]*?)```/.exec(readme)?.[1];
+    assert.ok(block, 'the README has a GraphQL block in its integrator section');
+    const documents = block
+      .split(/\n\s*\n/)
+      .map((d) => d.split('\n').filter((l) => !l.trim().startsWith('#')).join('\n').trim())
+      .filter((d) => d !== '');
+    assert.equal(documents.length, 3);
+    for (const doc of documents) {
+      const d = await gql('ada', doc);
+      assert.ok(Object.keys(d).length > 0, doc);
+    }
+    const history = await gql('ada', documents[1] ?? '');
+    assert.deepEqual(history.quiz_attemptsCollection.edges.map((e: { node: { id: string } }) => e.node.id), [attempts.ada]);
   });
 });
