@@ -211,6 +211,20 @@ describe('nodes and relationships', () => {
   });
 });
 
+describe('primary key queries', () => {
+  it('<table>ByPk returns the row, or null', async () => {
+    const d = await data('anon', '{ gql_blogByPk(id: 1) { id name description } missing: gql_blogByPk(id: 999) { id } }');
+    assert.deepEqual(d, { gql_blogByPk: { id: 1, name: 'A: Blog 1', description: 'a desc1' }, missing: null });
+  });
+
+  it('RLS applies: a learner cannot read another learner\'s draft by its key', async () => {
+    const q = '{ gql_blog_postByPk(id: "00000000-0000-4000-8000-000000000003") { title } }';
+    assert.deepEqual(await data('alice', q), { gql_blog_postByPk: { title: 'alice draft' } });
+    assert.deepEqual(await data('bob', q), { gql_blog_postByPk: null });
+    assert.match(await errorOf('anon', '{ gql_blogByPk { id } }'), /argument "id" of type "Int!" is required/);
+  });
+});
+
 describe('custom scalars', () => {
   it('BigInt and BigFloat are strings, JSON is serialized, Datetime and UUID as text', async () => {
     const d = await data('anon', '{ gql_blogCollection(first: 1) { edges { node { visits rating config created_at tags } } } gql_blog_postCollection(first: 1) { edges { node { id created_at } } } }');

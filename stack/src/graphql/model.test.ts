@@ -7,6 +7,7 @@ import { buildSchemaCache, type Column, type RawSchema, type TableRow } from '..
 import type { Catalog } from './catalog.ts';
 import { buildModel } from './model.ts';
 import { baseTypeName, commentDirective, foreignKeyFieldName } from './names.ts';
+import { runGraphql } from './index.ts';
 import { buildSchema } from './schema.ts';
 
 const TYPNAME: Record<string, string> = { integer: 'int4', bigint: 'int8', text: 'text', uuid: 'uuid', 'text[]': '_text' };
@@ -130,5 +131,21 @@ describe('the schema without inflection (the default)', () => {
     assert.match(schema, /insertIntoblog_postCollection\(objects: \[blog_postInsertInput!\]!\): blog_postInsertResponse/);
     assert.match(schema, /get_post_count\(p_blog_id: Int!\): Int/);
     assert.match(schema, /type blog implements Node \{[\s\S]*blog_postCollection\([\s\S]*blog_detail: blog_detail\n\}/);
+  });
+});
+
+describe('introspection directive', () => {
+  const run = async (comment: string | null, query: string) => {
+    const r = raw(comment);
+    const built = buildSchema(buildModel(buildSchemaCache(r, ['public']), catalog(r)));
+    const runner = { query: async () => { throw new Error('no database here'); } };
+    return runGraphql(built, runner, { query });
+  };
+
+  it('is off unless the schema opts in, as pg_graphql', async () => {
+    assert.deepEqual(await run(null, '{ __schema { queryType { name } } }'), { data: null, errors: [{ message: 'Unknown field "__schema" on type Query' }] });
+    assert.deepEqual(await run(null, '{ __type(name: "blog") { name } }'), { data: null, errors: [{ message: 'Unknown field "__type" on type Query' }] });
+    const on = await run('@graphql({"introspection": true})', '{ __schema { queryType { name } } }');
+    assert.deepEqual(JSON.parse(JSON.stringify(on)), { data: { __schema: { queryType: { name: 'Query' } } } });
   });
 });

@@ -207,7 +207,7 @@ export function buildModel(cache: SchemaCache, catalog: Catalog, schema = 'publi
   const fnCatalog = new Map<string, CatalogFunction>(catalog.functions.filter((f) => f.schema === schema).map((f) => [f.name, f]));
   const functions: GqlFunction[] = [];
   const rootNames = new Set<string>(['node']);
-  for (const t of tables.values()) rootNames.add(`${lowerFirst(t.base)}Collection`);
+  for (const t of tables.values()) rootNames.add(`${lowerFirst(t.base)}Collection`).add(`${lowerFirst(t.base)}ByPk`);
   for (const [key, overloads] of cache.routines) {
     if (!key.startsWith(`${schema}\u0000`) || overloads.length !== 1) continue;
     const routine = overloads[0];

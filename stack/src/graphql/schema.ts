@@ -30,6 +30,7 @@ import type { GqlFunction, GqlTable, Model, ScalarName, ValueType } from './mode
 /** What a root field is, for the SQL compiler. */
 export type RootField =
   | { kind: 'collection'; table: GqlTable }
+  | { kind: 'byPk'; table: GqlTable }
   | { kind: 'node' }
   | { kind: 'function'; fn: GqlFunction }
   | { kind: 'insert' | 'update' | 'delete'; table: GqlTable };
@@ -259,6 +260,15 @@ export function buildSchema(model: Model): BuiltSchema {
     const name = `${lowerFirst(t.base)}Collection`;
     queryFields[name] = { type: connectionType(t), args: collectionArgs(t), description: `A pagable collection of type \`${t.base}\`` };
     queryRoots.set(name, { kind: 'collection', table: t });
+    // `<table>ByPk`, where every key column is an Int, BigInt, UUID or String (pg_graphql's has_supported_pk_types_for_by_pk).
+    const keyColumns = t.pk.map((k) => t.columns.find((c) => c.column.name === k.name));
+    if (keyColumns.every((c) => c && !c.type.list && ['Int', 'BigInt', 'UUID', 'String'].includes(c.type.scalar ?? ''))) {
+      const byPk = `${lowerFirst(t.base)}ByPk`;
+      const args: GraphQLFieldConfigArgumentMap = {};
+      for (const c of keyColumns) if (c) args[c.field] = { type: new GraphQLNonNull(leafType(c.type)), description: `The record's \`${c.column.name}\` value` };
+      queryFields[byPk] = { type: nodeType(t), args, description: `Retrieve a record of type \`${t.base}\` by its primary key` };
+      queryRoots.set(byPk, { kind: 'byPk', table: t });
+    }
     if (t.canInsert) {
       const n = `insertInto${t.base}Collection`;
       mutationFields[n] = {

@@ -388,6 +388,18 @@ export class Compiler {
     switch (field.kind) {
       case 'collection':
         return { statement: done(`select ${this.connection(field.table, args, nodes, { from: tableRef(field.table), join: null })} as value`) };
+      case 'byPk': {
+        const t = field.table;
+        const b = this.block();
+        const match = t.pk
+          .map((k) => {
+            const c = t.columns.find((x) => x.column.name === k.name);
+            if (!c) throw new GraphqlError(`Missing primary key column(s): ${k.name}`);
+            return `${b}.${ident(k.name)} = ${this.param(args[c.field], k.type)}`;
+          })
+          .join(' and ');
+        return { statement: done(`select ${this.nodeObject(t, b, nodes)} as value from ${tableRef(t)} ${b} where ${match}`) };
+      }
       case 'node': {
         const parts = decodeArray(args.nodeId, 'node id');
         const [schema, table, ...keys] = parts;
