@@ -282,6 +282,20 @@ describe('errors', () => {
     assert.equal((await gql('anon', doc, undefined, { operationName: 'C' })).body.errors?.[0]?.message, 'Operation not found');
   });
 
+  it('as the PostgREST RPC it is on hosted Supabase: POST only, a JSON body', async () => {
+    const url = `${process.env.SUPABASE_URL}/graphql/v1`;
+    const headers = { apikey: process.env.ANON_KEY ?? '', 'Content-Type': 'application/json' };
+    const get = await fetch(`${url}?query={__typename}`, { headers });
+    assert.equal(get.status, 405);
+    assert.equal(((await get.json()) as { code: string }).code, 'PGRST101');
+    const bad = await fetch(url, { method: 'POST', headers, body: '{not json' });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { code: string }).code, 'PGRST102');
+    // Without any key or token the caller is anon, as for /rest/v1.
+    const keyless = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ gql_add_nums(a: 1, b: 2) }' }) });
+    assert.deepEqual(await keyless.json(), { data: { gql_add_nums: 3 } });
+  });
+
   it('a bad token is refused before GraphQL, like PostgREST', async () => {
     const r = await fetch(`${process.env.SUPABASE_URL}/graphql/v1`, {
       method: 'POST',

@@ -90,6 +90,8 @@ class SchemaRegistry {
 /** Parsed and validated documents per schema: clients send the same few queries again and again. */
 const documents = new WeakMap<BuiltSchema, Map<string, { document: DocumentNode } | { errors: { message: string }[] }>>();
 const DOCUMENTS_PER_SCHEMA = 500;
+/** Longer documents are checked every time: a client sending many large ones must not fill memory. */
+const CACHED_DOCUMENT_CHARS = 16_384;
 
 function checkDocument(built: BuiltSchema, query: string): { document: DocumentNode } | { errors: { message: string }[] } {
   let cache = documents.get(built);
@@ -105,6 +107,7 @@ function checkDocument(built: BuiltSchema, query: string): { document: DocumentN
   } catch (e) {
     result = { errors: [{ message: e instanceof GraphQLError ? e.message : String(e) }] };
   }
+  if (query.length > CACHED_DOCUMENT_CHARS) return result;
   // Oldest first out: a Map iterates in insertion order.
   if (cache.size >= DOCUMENTS_PER_SCHEMA) cache.delete(cache.keys().next().value as string);
   cache.set(query, result);
