@@ -37,6 +37,7 @@ describe('introspection', () => {
     assert.match(type('Mutation'), /updategql_blogCollection\([\s\S]*set: gql_blogUpdateInput![\s\S]*filter: gql_blogFilter[\s\S]*atMost: Int! = 1\n {2}\): gql_blogUpdateResponse!/);
     assert.match(type('Mutation'), /deleteFromgql_blogCollection\([\s\S]*atMost: Int! = 1\n {2}\): gql_blogDeleteResponse!/);
     assert.match(type('gql_blogDeleteResponse'), /affectedCount: Int![\s\S]*records: \[gql_blog!\]!/);
+    assert.match(type('Query'), /gql_blogCollection\([\s\S]*?\): gql_blogConnection!\n/);
     assert.match(type('Query'), /node\([\s\S]*nodeId: ID!\n {2}\): Node/);
     assert.match(type('Query'), /gql_add_nums\(a: Int!, b: Int!\): Int/);
     assert.match(type('Query'), /gql_add_nums_defaults\(a: Int, b: Int\): Int/);

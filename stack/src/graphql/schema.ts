@@ -258,7 +258,7 @@ export function buildSchema(model: Model): BuiltSchema {
 
   for (const t of model.tables.values()) {
     const name = `${lowerFirst(t.base)}Collection`;
-    queryFields[name] = { type: connectionType(t), args: collectionArgs(t), description: `A pagable collection of type \`${t.base}\`` };
+    queryFields[name] = { type: new GraphQLNonNull(connectionType(t)), args: collectionArgs(t), description: `A pagable collection of type \`${t.base}\`` };
     queryRoots.set(name, { kind: 'collection', table: t });
     // `<table>ByPk`, where every key column is an Int, BigInt, UUID or String (pg_graphql's has_supported_pk_types_for_by_pk).
     const keyColumns = t.pk.map((k) => t.columns.find((c) => c.column.name === k.name));
