@@ -30,6 +30,10 @@ test('the question form: trimmed values, one message per bad field', () => {
     correct_answer: 'Choose the correct answer',
     domain: 'Choose the exam domain',
   });
+  const empty = questionFormSchema.safeParse({ stem: '' });
+  const first = Object.fromEntries((empty.error?.issues ?? []).map((i) => [i.path[0], i.message]));
+  assert.equal(first.domain, 'Choose the exam domain', 'an unchosen select sends nothing: still a message in words');
+  assert.equal(first.correct_answer, 'Choose the correct answer');
 });
 
 test('savePayload: a new question of the organisation, or an edit by id', () => {

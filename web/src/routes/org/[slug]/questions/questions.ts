@@ -11,7 +11,7 @@ const text = (what: string, max: number) =>
   z.string().trim().min(1, `Enter ${what}`).max(max, `${what.charAt(0).toUpperCase()}${what.slice(1)} is longer than ${max} characters`);
 
 export const questionFormSchema = z.object({
-  domain: z.string().regex(/^[a-z0-9][a-z0-9_-]*\|\d{1,2}\.\d{1,2}$/, 'Choose the exam domain'),
+  domain: z.string('Choose the exam domain').regex(/^[a-z0-9][a-z0-9_-]*\|\d{1,2}\.\d{1,2}$/, 'Choose the exam domain'),
   stem: z.string().trim().min(10, 'The question needs at least 10 characters').max(4000, 'The question is longer than 4000 characters'),
   option_a: text('option A', 2000),
   option_b: text('option B', 2000),
@@ -23,7 +23,7 @@ export const questionFormSchema = z.object({
   explanation_c: text('why C is right or wrong', 2000),
   explanation_d: text('why D is right or wrong', 2000),
   reference: z.string().trim().max(500, 'The reference is longer than 500 characters').optional().default(''),
-  status: z.enum(QUESTION_STATUSES, 'Choose a status'),
+  status: z.enum(QUESTION_STATUSES, 'Choose a status').default('draft'),
 });
 export type QuestionForm = z.infer<typeof questionFormSchema>;
 
