@@ -58,6 +58,12 @@ async function signIn(email: string, width = 1280): Promise<Page> {
   return p;
 }
 
+/** A full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+async function shot(p: Page, name: string) {
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(p, name, { fullPage: true });
+}
+
 async function noSeriousAxe(p: Page, where: string) {
   const findings = await axeSerious(p);
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
@@ -112,7 +118,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     // No file: the message sits beside the field.
     await admin.getByRole('button', { name: 'Check the file' }).click();
     await admin.getByText('Choose a CSV file').waitFor();
-    await screenshot(admin, '86-imports-start', { fullPage: true });
+    await shot(admin, '86-imports-start');
 
     await admin.getByLabel('CSV file (UTF-8, at most 2 MB and 1,000 rows)', { exact: true }).setInputFiles({ name: 'questions.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await admin.getByRole('button', { name: 'Check the file' }).click();
@@ -124,7 +130,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     assert.equal(await rows.nth(1).getByRole('cell').first().innerText(), 'Line 3');
     assert.match(await rows.nth(1).getByRole('cell').nth(1).innerText(), /correct answer "E" must be A, B, C or D/);
     await noSeriousAxe(admin, 'the import report');
-    await screenshot(admin, '86-imports-report', { fullPage: true });
+    await shot(admin, '86-imports-report');
     // Nothing was written by the check.
     assert.deepEqual(await rest(tokens.admin, `questions?select=id&organization_id=eq.${org.id}`), []);
 
@@ -132,7 +138,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await admin.getByText('2 questions imported as drafts').waitFor();
     await admin.getByText('Skipped line 3, as you chose.').waitFor();
     await noSeriousAxe(admin, 'the import result');
-    await screenshot(admin, '86-imports-done', { fullPage: true });
+    await shot(admin, '86-imports-done');
     const stored = await rest<{ stem: string; status: string }[]>(tokens.admin, `questions?select=stem,status&organization_id=eq.${org.id}&order=id`);
     assert.deepEqual(stored.map((q) => q.status), ['draft', 'draft']);
     assert.deepEqual(stored.map((q) => q.stem.split('\n')[0]), [goodStem, secondStem]);
@@ -143,10 +149,27 @@ describe('organisation content admin', { concurrency: false }, () => {
     await list.getByRole('link', { name: goodStem }).waitFor();
     assert.equal(await list.getByRole('listitem').count(), 2);
     await noSeriousAxe(admin, 'the question bank');
-    await screenshot(admin, '86-questions-bank', { fullPage: true });
+    await shot(admin, '86-questions-bank');
+
+    // People: a dry run names the bad address by its line; nobody is invited by a check.
+    await admin.goto(`/org/${org.slug}/imports`);
+    await admin.getByRole('navigation', { name: 'What to import' }).getByRole('link', { name: 'People' }).click();
+    await admin.getByRole('heading', { name: 'People from a CSV file' }).waitFor();
+    const peopleCsv = `email,name,role\nnew-${stamp}@example.com,New One,learner\nnot-an-address,Bad One,learner\n`;
+    await admin.getByLabel('CSV file (UTF-8, at most 2 MB and 1,000 rows)', { exact: true }).setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(peopleCsv) });
+    await admin.getByRole('button', { name: 'Check the file' }).click();
+    await admin.getByText('2 rows checked: 1 ready to import, 1 with a problem.').waitFor();
+    const bad = admin.getByRole('table', { name: 'Rows with problems' }).getByRole('row').nth(1);
+    assert.equal(await bad.getByRole('cell').first().innerText(), 'Line 3');
+    assert.match(await bad.getByRole('cell').nth(1).innerText(), /"not-an-address" is not an e-mail address/);
+    await admin.getByRole('button', { name: 'Import the 1 good row, skip line 3' }).waitFor();
+    await noSeriousAxe(admin, 'the people import report');
+    await shot(admin, '86-imports-people-report');
+    assert.deepEqual(await rest(tokens.admin, `organization_invitations?select=email&organization_id=eq.${org.id}&email=eq.new-${stamp}@example.com`), []);
   });
 
   it('authoring: publishing and fixing a question makes new versions, listed with what changed', async () => {
+    await admin.goto(`/org/${org.slug}/questions`);
     await admin.getByRole('list', { name: 'Questions' }).getByRole('link', { name: goodStem }).click();
     await admin.getByRole('heading', { name: 'Edit question' }).waitFor();
     questionId = Number(/\/questions\/(\d+)/.exec(admin.url())![1]);
@@ -167,7 +190,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await history.getByText('Option C · Status draft → published').waitFor();
     await history.getByText('Version 1', { exact: true }).waitFor();
     await noSeriousAxe(admin, 'the question editor');
-    await screenshot(admin, '86-question-version-2', { fullPage: true });
+    await shot(admin, '86-question-version-2');
     const [q] = await rest<{ version: number; status: string }[]>(tokens.admin, `questions?select=version,status&id=eq.${questionId}`);
     assert.deepEqual(q, { version: 2, status: 'published' });
 
@@ -199,7 +222,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await item.getByText('“Option C mentions SSH, is that a hint?”').waitFor();
     await item.getByText(people.learner.name, { exact: false }).waitFor();
     await noSeriousAxe(admin, 'the moderation queue');
-    await screenshot(admin, '86-moderation-queue', { fullPage: true });
+    await shot(admin, '86-moderation-queue');
 
     // Edit the question from the report, then resolve it with a note the reporter reads.
     await item.getByRole('link', { name: 'Edit the question' }).click();
@@ -218,7 +241,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await admin.getByText('Nothing to moderate').waitFor();
     await admin.getByRole('link', { name: 'Handled' }).click();
     await admin.getByRole('list', { name: 'Handled reports' }).getByText('Note: Thanks, the hint is gone.').waitFor();
-    await screenshot(admin, '86-moderation-handled', { fullPage: true });
+    await shot(admin, '86-moderation-handled');
     // What Leo sees of his own report.
     assert.deepEqual(await rest(tokens.learner, `question_reports?select=status,moderator_note&id=eq.${reportId}`), [{ status: 'resolved', moderator_note: 'Thanks, the hint is gone.' }]);
   });
@@ -241,7 +264,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await ines.getByText('Submitted for review').first().waitFor();
     await ines.getByText('Waiting for an owner or admin to review it.').waitFor();
     await noSeriousAxe(ines, 'a lesson in review');
-    await screenshot(ines, '86-lesson-in-review', { fullPage: true });
+    await shot(ines, '86-lesson-in-review');
     // A learner cannot read it yet.
     assert.deepEqual(await rest(tokens.learner, `lesson_versions?select=title&organization_id=eq.${org.id}`), []);
 
@@ -254,7 +277,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await admin.getByText('Published: learners of the organisation can read it now').first().waitFor();
     await admin.getByText('version 1 is what learners read').waitFor();
     await noSeriousAxe(admin, 'a published lesson');
-    await screenshot(admin, '86-lesson-published', { fullPage: true });
+    await shot(admin, '86-lesson-published');
     assert.deepEqual(await rest(tokens.learner, `lesson_versions?select=title,status&organization_id=eq.${org.id}`), [{ title, status: 'published' }]);
   });
 
@@ -275,7 +298,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     assert.match(secret, /^whsec_[0-9a-f]{48}$/);
     await admin.getByRole('list', { name: 'Endpoints' }).getByText(`secret …${secret.slice(-4)}`).waitFor();
     await noSeriousAxe(admin, 'the webhooks page with a new secret');
-    await screenshot(admin, '86-webhook-created', { fullPage: true });
+    await shot(admin, '86-webhook-created');
     // Shown once: a reload does not show it again.
     await admin.reload();
     await admin.getByRole('list', { name: 'Endpoints' }).getByText('LMS sync').waitFor();
@@ -290,14 +313,14 @@ describe('organisation content admin', { concurrency: false }, () => {
     await deliveries.getByText('ping', { exact: true }).waitFor();
     await deliveries.getByText(/attempt 1 of 6/).waitFor();
     await noSeriousAxe(admin, 'the endpoint page');
-    await screenshot(admin, '86-webhook-endpoint', { fullPage: true });
+    await shot(admin, '86-webhook-endpoint');
 
     await admin.setViewportSize({ width: 360, height: 800 });
     await noSidewaysScroll(admin, 'the endpoint page');
-    await screenshot(admin, '86-webhook-endpoint-360', { fullPage: true });
+    await shot(admin, '86-webhook-endpoint-360');
     await admin.goto(`/org/${org.slug}/questions`);
     await noSidewaysScroll(admin, 'the question bank');
-    await screenshot(admin, '86-questions-360', { fullPage: true });
+    await shot(admin, '86-questions-360');
     await admin.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -311,7 +334,7 @@ describe('organisation content admin', { concurrency: false }, () => {
       assert.equal(await leo.getByText(goodStem).count(), 0);
     }
     await noSeriousAxe(leo, 'the no-permission page');
-    await screenshot(leo, '86-no-permission', { fullPage: true });
+    await shot(leo, '86-no-permission');
     // Someone outside the organisation learns nothing about it.
     const res = await leo.goto(`/org/not-${org.slug}/questions`);
     assert.equal(res?.status(), 404);
