@@ -117,7 +117,8 @@ describe('organisation content admin', { concurrency: false }, () => {
 
     // No file: the message sits beside the field.
     await admin.getByRole('button', { name: 'Check the file' }).click();
-    await admin.getByText('Choose a CSV file').waitFor();
+    await admin.getByText('Choose the CSV file to check').waitFor();
+    assert.equal(await admin.getByLabel('CSV file (UTF-8, at most 2 MB and 1,000 rows)', { exact: true }).getAttribute('aria-invalid'), 'true');
     await shot(admin, '86-imports-start');
 
     await admin.getByLabel('CSV file (UTF-8, at most 2 MB and 1,000 rows)', { exact: true }).setInputFiles({ name: 'questions.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
@@ -272,7 +273,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await admin.getByText('1 lesson waits for review.').waitFor();
     await admin.getByRole('link', { name: title }).click();
     await admin.getByRole('button', { name: 'Approve' }).click();
-    await admin.getByText('Approved', { exact: true }).first().waitFor();
+    await admin.getByRole('status').filter({ hasText: 'Approved' }).waitFor();
     await admin.getByRole('button', { name: 'Publish' }).click();
     await admin.getByText('Published: learners of the organisation can read it now').first().waitFor();
     await admin.getByText('version 1 is what learners read').waitFor();

@@ -46,7 +46,7 @@ export const actions: Actions = {
     const kind = kindField.safeParse(form.get('kind'));
     if (!kind.success || !KIND[kind.data].roles.includes(role)) return fail(403, { stage: 'check', message: 'You cannot run this import.' });
     const file = form.get('file');
-    if (!(file instanceof File) || file.size === 0) return fail(400, { stage: 'check', kind: kind.data, fileError: 'Choose a CSV file' });
+    if (!(file instanceof File) || file.size === 0) return fail(400, { stage: 'check', kind: kind.data, fileError: 'Choose the CSV file to check' });
     if (file.size > MAX_BYTES) return fail(413, { stage: 'check', kind: kind.data, fileError: 'The file is over 2 MB: split it and import the parts' });
     const csv = await file.text();
     const out = await runImport(event, kind.data, org.id, new File([csv], file.name, { type: 'text/csv' }), 'dry_run', []);
