@@ -323,6 +323,14 @@ describe('organisation content admin', { concurrency: false }, () => {
     await noSidewaysScroll(admin, 'the question bank');
     await shot(admin, '86-questions-360');
     await admin.setViewportSize({ width: 1280, height: 900 });
+
+    // Dark mode keeps its contrast on the busiest of these pages.
+    await admin.emulateMedia({ colorScheme: 'dark' });
+    await admin.goto(`/org/${org.slug}/questions/${questionId}`);
+    await admin.getByRole('heading', { name: 'Edit question' }).waitFor();
+    await noSeriousAxe(admin, 'the question editor in dark mode');
+    await shot(admin, '86-question-dark');
+    await admin.emulateMedia({ colorScheme: 'light' });
   });
 
   it('a learner of the organisation gets the no-permission page on each of them; an instructor on webhooks and people imports', async () => {
