@@ -188,16 +188,10 @@ export function buildModel(cache: SchemaCache, catalog: Catalog, schema = 'publi
       if (c.type === 'm2m') continue;
       const target = tables.get(qiKey(r.foreignTable));
       if (!target) continue;
-      // Only columns this role may read can join.
-      if (!c.columns.every(([own, other]) => t.table.columnMap.has(own) && target.byField.size > 0 && target.table.columnMap.has(other))) continue;
-      const forward = c.type === 'm2o' || (c.type === 'o2o' && !c.isParent);
       const many = c.type === 'o2m';
-      const field = foreignKeyFieldName({
-        targetTypeBase: target.base,
-        columns: forward ? c.columns.map(([own]) => own) : c.columns.map(([own]) => own),
-        inflect,
-        unique: !many,
-      });
+      // Named from this side's columns: the key's own columns going forward (blog_post.blog_id →
+      // `blog`), the referenced ones going back (blog.id → `blog_postCollection`).
+      const field = foreignKeyFieldName({ targetTypeBase: target.base, columns: c.columns.map(([own]) => own), inflect, unique: !many });
       if (used.has(field) || !isValidName(field)) continue;
       used.add(field);
       t.relations.push({ field, target: target.key, many, pairs: c.columns });

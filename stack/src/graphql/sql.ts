@@ -14,6 +14,7 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { GqlColumn, GqlFunction, GqlTable, Model, ValueType } from './model.ts';
@@ -125,7 +126,8 @@ export class Compiler {
     return out;
   }
 
-  private included(sel: { directives?: readonly unknown[] } & Parameters<typeof getDirectiveValues>[1]): boolean {
+  /** @skip / @include, evaluated with the request's variables. */
+  private included(sel: SelectionNode): boolean {
     const skip = getDirectiveValues(GraphQLSkipDirective, sel, this.input.variables);
     if (skip?.if === true) return false;
     const include = getDirectiveValues(GraphQLIncludeDirective, sel, this.input.variables);
