@@ -55,7 +55,8 @@ describe('introspection', () => {
     // Generated and identity-always columns are not inputs; RLS-protected tables stay writable to learners.
     assert.ok(alice.getType('gql_blog_postInsertInput'));
     assert.equal(anon.getType('gql_blog_postInsertInput'), undefined);
-    assert.equal(anon.getMutationType() ?? null, null);
+    assert.equal(anon.getMutationType()?.getFields().gql_add_blog, undefined);
+    assert.ok(alice.getMutationType()?.getFields().gql_add_blog);
     assert.ok(alice.getQueryType()?.getFields().gql_whoami);
     assert.equal(alice.getQueryType()?.getFields().gql_secret_count, undefined);
   });

@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import { printSchema } from 'graphql';
 import { baseTypeName, commentDirective, foreignKeyFieldName } from './names.ts';
 import { runGraphql } from './index.ts';
-import { builtSchema } from './test-fixtures.ts';
+import { buildSchemaCache } from '../rest/schema-cache.ts';
+import { buildModel } from './model.ts';
+import { buildSchema } from './schema.ts';
+import { builtSchema, catalog, raw } from './test-fixtures.ts';
 
 function sdl(schemaComment: string | null): string {
   return printSchema(builtSchema(schemaComment).schema);
@@ -73,6 +76,17 @@ describe('the schema without inflection (the default)', () => {
     assert.match(schema, /insertIntoblog_postCollection\(objects: \[blog_postInsertInput!\]!\): blog_postInsertResponse/);
     assert.match(schema, /get_post_count\(p_blog_id: Int!\): Int/);
     assert.match(schema, /type blog implements Node \{[\s\S]*blog_postCollection\([\s\S]*blog_detail: blog_detail\n\}/);
+  });
+});
+
+describe('a role that may write nothing', () => {
+  it('has no Mutation type, as in pg_graphql', () => {
+    const r = raw(null);
+    const readOnly = catalog(r);
+    readOnly.tables = readOnly.tables.map((t) => ({ ...t, insert: false, update: false, delete: false, columns: t.columns.map((c) => ({ ...c, insert: false, update: false })) }));
+    readOnly.functions = readOnly.functions.filter((f) => f.name !== 'add_post');
+    const built = buildSchema(buildModel(buildSchemaCache(r, ['public']), readOnly));
+    assert.equal(built.schema.getMutationType(), undefined);
   });
 });
 
