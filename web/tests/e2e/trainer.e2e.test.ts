@@ -332,4 +332,34 @@ describe('AI trainer', { concurrency: false }, () => {
     await noSeriousAxe(other, 'the trainer start page (360 px, dark)');
     await screenshot(other, '89-trainer-other-empty-360-dark', { fullPage: true });
   });
+  it('when the clock runs out the composer closes, and ending needs no confirmation', async () => {
+    // The page's clock, fast-forwarded: the server's own clock is not moved (its 410 for a late
+    // line is proven in tests/functions/ai-trainer.test.ts).
+    await learner.clock.install();
+    await learner.goto('/app/trainer');
+    await learner.getByRole('radio', { name: /General Sales/ }).check();
+    await learner.getByRole('radio', { name: '5 min', exact: true }).check();
+    await learner.getByRole('button', { name: 'Start session' }).click();
+    await learner.waitForURL(/\/app\/trainer\/[0-9a-f-]{36}$/);
+    const id = learner.url().split('/').at(-1)!;
+    assert.notEqual(id, sessionId);
+    await learner.getByLabel('Your reply').waitFor();
+    await learner.clock.fastForward('05:01');
+    await learner.getByRole('timer', { name: 'Time left: Time is up' }).waitFor();
+    await learner.getByText('End the session to get your report.', { exact: true }).waitFor();
+    // …and a screen reader hears it once, from the live region.
+    assert.equal(await learner.getByText('Time is up. End the session to get your report.').count(), 1);
+    assert.equal(await learner.getByLabel('Your reply').count(), 0, 'no composer once time is up');
+    await noSeriousAxe(learner, 'a session whose time is up');
+    await screenshot(learner, '8a-trainer-time-up');
+    let asked = false;
+    learner.once('dialog', (d) => {
+      asked = true;
+      void d.dismiss();
+    });
+    await learner.getByRole('button', { name: 'End session' }).click();
+    await learner.waitForURL(`**/app/trainer/reports/${id}`);
+    assert.equal(asked, false, 'no "are you sure" when time is up');
+    await learner.getByText('No XP earned').waitFor();
+  });
 });
