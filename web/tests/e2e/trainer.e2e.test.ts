@@ -211,8 +211,19 @@ describe('AI trainer', { concurrency: false }, () => {
     await screenshot(learner, '81-trainer-streamed', { fullPage: true });
   });
 
-  it('a reload in the middle of a reply resumes the conversation, the reply and the clock', async () => {
+  it('a provider refusal shows what failed and gives the line back to send again', async () => {
+    fake.failNext({ status: 429, message: 'Rate limit reached for requests' });
     await learner.getByLabel('Your reply').fill(ANSWER);
+    await learner.getByRole('button', { name: 'Send' }).click();
+    await learner.getByRole('alert').filter({ hasText: 'The AI customer is busy right now. Wait a moment and send it again.' }).waitFor();
+    assert.equal(await learner.getByLabel('Your reply').inputValue(), ANSWER, 'the line is back in the composer');
+    assert.equal(await learner.getByLabel('Your reply').getAttribute('aria-invalid'), 'true');
+    assert.equal(await learner.getByRole('list', { name: 'Conversation' }).getByText(ANSWER).count(), 0, 'nothing was stored');
+    await noSeriousAxe(learner, 'a refused reply');
+    await screenshot(learner, '81b-trainer-provider-refused');
+  });
+
+  it('a reload in the middle of a reply resumes the conversation, the reply and the clock', async () => {
     await learner.getByRole('button', { name: 'Send' }).click();
     const bubble = learner.locator('ol[aria-label="Conversation"] [aria-busy="true"]');
     await bubble.getByText(/Five years/).waitFor();
@@ -240,6 +251,14 @@ describe('AI trainer', { concurrency: false }, () => {
   });
 
   it('ending the session produces the report with its rubric, XP and a PDF', async () => {
+    // The provider fails the first time: the learner is told, the conversation stays, ending again works.
+    fake.failNext({ status: 500, message: 'The server had an error while processing your request.' });
+    learner.once('dialog', (d) => void d.accept());
+    await learner.getByRole('button', { name: 'End session' }).click();
+    await learner.getByRole('alert').filter({ hasText: 'The report could not be written: the AI service failed. Your conversation is saved: try again.' }).waitFor();
+    assert.match(learner.url(), new RegExp(`/app/trainer/${sessionId}$`));
+    await learner.getByRole('list', { name: 'Conversation' }).getByText(SECOND_REPLY).waitFor();
+    await screenshot(learner, '83b-trainer-end-failed');
     learner.once('dialog', (d) => void d.accept());
     await learner.getByRole('button', { name: 'End session' }).click();
     await learner.waitForURL(`**/app/trainer/reports/${sessionId}`);

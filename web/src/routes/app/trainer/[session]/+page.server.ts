@@ -4,7 +4,7 @@ import { callTrainer, readSession, readTranscript, trainerError } from '$lib/ser
 import { remainingSeconds } from '$lib/trainer/clock.ts';
 import { trainerEvents } from '$lib/trainer/sse.ts';
 import { sessionIdSchema } from '$lib/trainer/trainer.ts';
-import { sayBody } from './chat.ts';
+import { endProblem, replyProblem, sayBody } from './chat.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const NOT_FOUND = { message: 'Training session not found', hint: 'It does not exist or is not yours. Your sessions are listed on the trainer page.' };
@@ -31,9 +31,9 @@ export const actions: Actions = {
     const parsed = sayBody.safeParse(formObject(await event.request.formData()));
     if (!parsed.success) return fail(400, { say: parsed.error.issues[0]?.message ?? 'Say something first' });
     const res = await callTrainer(event.locals, `/sessions/${s.id}/messages`, { body: parsed.data });
-    if (!res.ok || !res.body) return fail(res.status === 410 ? 410 : 503, { say: await trainerError(res), content: parsed.data.content });
+    if (!res.ok || !res.body) return fail(res.status === 410 ? 410 : 503, { say: replyProblem(res.status, await trainerError(res)), content: parsed.data.content });
     for await (const e of trainerEvents(res.body)) {
-      if (e.type === 'error') return fail(503, { say: e.message });
+      if (e.type === 'error') return fail(503, { say: replyProblem(e.status, e.message) });
     }
     return { said: true };
   },
@@ -41,7 +41,7 @@ export const actions: Actions = {
   end: async (event) => {
     const s = await ownSession(event);
     const res = await callTrainer(event.locals, `/sessions/${s.id}/end`, { method: 'POST' });
-    if (!res.ok) return fail(res.status >= 500 ? 503 : 409, { end: await trainerError(res) });
+    if (!res.ok) return fail(res.status >= 500 ? 503 : 409, { end: endProblem(res.status, await trainerError(res)) });
     redirect(303, `/app/trainer/reports/${s.id}`);
   },
 };
