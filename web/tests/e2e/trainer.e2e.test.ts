@@ -248,6 +248,10 @@ describe('AI trainer', { concurrency: false }, () => {
     assert.equal(await conversation.getByText(SECOND_REPLY).count(), 1, 'the reply is there once');
     await noSeriousAxe(learner, 'the resumed conversation');
     await screenshot(learner, '83-trainer-resumed', { fullPage: true });
+    await learner.setViewportSize({ width: 360, height: 740 });
+    await noSidewaysScroll(learner, 'the conversation at 360 px');
+    await screenshot(learner, '83a-trainer-conversation-360');
+    await learner.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('ending the session produces the report with its rubric, XP and a PDF', async () => {
