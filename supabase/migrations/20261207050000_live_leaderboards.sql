@@ -565,31 +565,34 @@ end;
 $$;
 comment on function private.leaderboard_forget_profile() is 'Before a profile is deleted: its leaderboard rows leave the boards and the histogram.';
 
+-- Each table: a *_leaderboard_mark row trigger notes the learner, and a deferred *_leaderboard_sync
+-- constraint trigger syncs at commit (the names sort mark before sync, for callers who make the
+-- constraints immediate).
 create trigger xp_events_leaderboard_mark after insert or update or delete on public.xp_events
   for each row execute function private.leaderboard_mark_user();
-create constraint trigger xp_events_leaderboard_flush after insert or update or delete on public.xp_events
+create constraint trigger xp_events_leaderboard_sync after insert or update or delete on public.xp_events
   deferrable initially deferred for each row execute function private.leaderboard_flush_at_commit();
 
 
 create trigger quiz_attempts_leaderboard_mark after update on public.quiz_attempts
   for each row when (old.status = 'submitted' or new.status = 'submitted') execute function private.leaderboard_mark_user();
-create constraint trigger quiz_attempts_leaderboard_flush after update on public.quiz_attempts
+create constraint trigger quiz_attempts_leaderboard_sync after update on public.quiz_attempts
   deferrable initially deferred
   for each row when (old.status = 'submitted' or new.status = 'submitted') execute function private.leaderboard_flush_at_commit();
 create trigger quiz_attempts_leaderboard_mark_delete after delete on public.quiz_attempts
   for each row when (old.status = 'submitted') execute function private.leaderboard_mark_user();
-create constraint trigger quiz_attempts_leaderboard_flush_delete after delete on public.quiz_attempts
+create constraint trigger quiz_attempts_leaderboard_sync_delete after delete on public.quiz_attempts
   deferrable initially deferred
   for each row when (old.status = 'submitted') execute function private.leaderboard_flush_at_commit();
 
 create trigger learner_exam_stats_leaderboard_mark after insert or update or delete on public.learner_exam_stats
   for each row execute function private.leaderboard_mark_user();
-create constraint trigger learner_exam_stats_leaderboard_flush after insert or update or delete on public.learner_exam_stats
+create constraint trigger learner_exam_stats_leaderboard_sync after insert or update or delete on public.learner_exam_stats
   deferrable initially deferred for each row execute function private.leaderboard_flush_at_commit();
 
 create trigger organization_members_leaderboard_mark after insert or update or delete on public.organization_members
   for each row execute function private.leaderboard_mark_user();
-create constraint trigger organization_members_leaderboard_flush after insert or update or delete on public.organization_members
+create constraint trigger organization_members_leaderboard_sync after insert or update or delete on public.organization_members
   deferrable initially deferred for each row execute function private.leaderboard_flush_at_commit();
 
 create trigger profiles_leaderboard_mark
@@ -597,7 +600,7 @@ create trigger profiles_leaderboard_mark
     last_activity_at, last_activity_date, streak_time_zone, pending_time_zone, pending_time_zone_from, show_on_leaderboards
   on public.profiles
   for each row execute function private.leaderboard_mark_profile();
-create constraint trigger profiles_leaderboard_flush
+create constraint trigger profiles_leaderboard_sync
   after update of xp, quizzes_completed, correct_answers, questions_answered, current_streak, longest_streak,
     last_activity_at, last_activity_date, streak_time_zone, pending_time_zone, pending_time_zone_from, show_on_leaderboards
   on public.profiles

@@ -10,9 +10,9 @@ select plan(17);
 
 -- Deferred constraint triggers fire at the end of each statement instead of at commit: the same
 -- code path as a commit, visible inside this test's transaction.
-set constraints public.xp_events_leaderboard_flush, public.quiz_attempts_leaderboard_flush,
-  public.quiz_attempts_leaderboard_flush_delete, public.learner_exam_stats_leaderboard_flush,
-  public.organization_members_leaderboard_flush, public.profiles_leaderboard_flush immediate;
+set constraints public.xp_events_leaderboard_sync, public.quiz_attempts_leaderboard_sync,
+  public.quiz_attempts_leaderboard_sync_delete, public.learner_exam_stats_leaderboard_sync,
+  public.organization_members_leaderboard_sync, public.profiles_leaderboard_sync immediate;
 
 select tests.create_actors();
 select tests.create_test_exam(50);
