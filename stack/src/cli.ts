@@ -25,6 +25,7 @@ const BENCHES: Record<string, string> = {
   rest: 'tests/bench/rest.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
+  leaderboards: 'tests/bench/leaderboards/bench.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
 };
