@@ -126,88 +126,94 @@ comment on function private.leaderboard_streak_expiry(public.profiles, timestamp
 create function private.leaderboard_user_scores(p_user uuid)
 returns table (scope uuid, board public.leaderboard_board, period public.leaderboard_period, period_start timestamptz,
                exam_id text, score numeric, volume bigint, expires_at timestamptz)
-language sql
+language plpgsql
 stable
 set search_path = ''
+-- plpgsql keeps the plan for the session (a SQL function with SET is planned on every call)
+set plan_cache_mode = force_generic_plan
 as $$
-  with p as (
-    select pr.* from public.profiles pr where pr.id = p_user and pr.show_on_leaderboards
-  ),
-  periods as (
-    select 'all_time'::public.leaderboard_period as period, '-infinity'::timestamptz as since
-    union all select 'monthly', private.period_start('monthly')
-    union all select 'weekly', private.period_start('weekly')
-  ),
-  scopes as (
-    select '00000000-0000-0000-0000-000000000000'::uuid as scope, null::uuid as org from p
+#variable_conflict use_column
+begin
+  return query
+    with p as (
+      select pr.* from public.profiles pr where pr.id = p_user and pr.show_on_leaderboards
+    ),
+    periods as (
+      select 'all_time'::public.leaderboard_period as period, '-infinity'::timestamptz as since
+      union all select 'monthly', private.period_start('monthly')
+      union all select 'weekly', private.period_start('weekly')
+    ),
+    scopes as (
+      select '00000000-0000-0000-0000-000000000000'::uuid as scope, null::uuid as org from p
+      union all
+      select m.organization_id, m.organization_id from public.organization_members m join p on p.id = m.user_id
+    ),
+    -- Submitted attempts counting on a scope: global ones everywhere, an organisation's own on its boards.
+    att as (
+      select s.scope, s.org, a.exam_id, a.submitted_at, a.question_count, a.correct_count, a.xp_earned
+      from scopes s
+      join public.quiz_attempts a on a.user_id = p_user and a.status = 'submitted'
+        and (a.organization_id is null or a.organization_id = s.org)
+    ),
+    -- (scope, period) pairs computed from attempts: global all_time comes from the profile counters.
+    att_periods as (
+      select t.*, pr.period, pr.since
+      from att t cross join periods pr
+      where t.submitted_at >= pr.since and (t.org is not null or pr.period <> 'all_time')
+    )
+    -- xp, all time: global XP, plus the organisation's own XP on its boards
+    select s.scope, 'xp'::public.leaderboard_board, 'all_time'::public.leaderboard_period, '-infinity'::timestamptz, '',
+           (p.xp + coalesce((select sum(e.amount) from public.xp_events e where e.user_id = p_user and e.organization_id = s.org), 0))::numeric,
+           0::bigint, null::timestamptz
+    from p cross join scopes s
+    where p.xp + coalesce((select sum(e.amount) from public.xp_events e where e.user_id = p_user and e.organization_id = s.org), 0) > 0
     union all
-    select m.organization_id, m.organization_id from public.organization_members m join p on p.id = m.user_id
-  ),
-  -- Submitted attempts counting on a scope: global ones everywhere, an organisation's own on its boards.
-  att as (
-    select s.scope, s.org, a.exam_id, a.submitted_at, a.question_count, a.correct_count, a.xp_earned
-    from scopes s
-    join public.quiz_attempts a on a.user_id = p_user and a.status = 'submitted'
-      and (a.organization_id is null or a.organization_id = s.org)
-  ),
-  -- (scope, period) pairs computed from attempts: global all_time comes from the profile counters.
-  att_periods as (
-    select t.*, pr.period, pr.since
-    from att t cross join periods pr
-    where t.submitted_at >= pr.since and (t.org is not null or pr.period <> 'all_time')
-  )
-  -- xp, all time: global XP, plus the organisation's own XP on its boards
-  select s.scope, 'xp'::public.leaderboard_board, 'all_time'::public.leaderboard_period, '-infinity'::timestamptz, '',
-         (p.xp + coalesce((select sum(e.amount) from public.xp_events e where e.user_id = p_user and e.organization_id = s.org), 0))::numeric,
-         0::bigint, null::timestamptz
-  from p cross join scopes s
-  where p.xp + coalesce((select sum(e.amount) from public.xp_events e where e.user_id = p_user and e.organization_id = s.org), 0) > 0
-  union all
-  -- xp, monthly and weekly: the ledger
-  select s.scope, 'xp', pr.period, pr.since, '', sum(e.amount)::numeric, 0, null
-  from scopes s cross join periods pr
-  join public.xp_events e on e.user_id = p_user and e.created_at >= pr.since
-    and (e.organization_id is null or e.organization_id = s.org)
-  where pr.period <> 'all_time'
-  group by s.scope, pr.period, pr.since
-  having sum(e.amount) > 0
-  union all
-  -- quiz_count and accuracy, global all time: the profile counters
-  select '00000000-0000-0000-0000-000000000000', 'quiz_count', 'all_time', '-infinity', '', p.quizzes_completed::numeric, 0, null
-  from p where p.quizzes_completed > 0
-  union all
-  select '00000000-0000-0000-0000-000000000000', 'accuracy', 'all_time', '-infinity', '',
-         round(p.correct_answers * 100.0 / p.questions_answered, 2), p.questions_answered::bigint, null
-  from p where p.quizzes_completed >= 10 and p.questions_answered > 0
-  union all
-  -- quiz_count and accuracy from qualifying attempts
-  select t.scope, 'quiz_count', t.period, t.since, '', count(*)::numeric, 0, null
-  from att_periods t
-  where t.question_count >= private.min_qualifying_quiz_size()
-  group by t.scope, t.period, t.since
-  union all
-  select t.scope, 'accuracy', t.period, t.since, '', round(sum(t.correct_count) * 100.0 / sum(t.question_count), 2),
-         sum(t.question_count)::bigint, null
-  from att_periods t
-  where t.question_count >= private.min_qualifying_quiz_size()
-  group by t.scope, t.period, t.since
-  having count(*) >= 10
-  union all
-  -- streak: live streaks, every scope
-  select s.scope, 'streak', 'all_time', '-infinity', '', p.current_streak::numeric, p.longest_streak::bigint, x.expires_at
-  from p cross join scopes s
-  cross join lateral (select private.leaderboard_streak_expiry(p, private.clock()) as expires_at) x
-  where x.expires_at is not null
-  union all
-  -- exam: global all time from the per-exam stats, the rest from attempts
-  select '00000000-0000-0000-0000-000000000000', 'exam', 'all_time', '-infinity', st.exam_id, st.xp_earned::numeric, 0, null
-  from p join public.learner_exam_stats st on st.user_id = p.id
-  where st.xp_earned > 0
-  union all
-  select t.scope, 'exam', t.period, t.since, t.exam_id, sum(t.xp_earned)::numeric, 0, null
-  from att_periods t
-  group by t.scope, t.period, t.since, t.exam_id
-  having sum(t.xp_earned) > 0
+    -- xp, monthly and weekly: the ledger
+    select s.scope, 'xp', pr.period, pr.since, '', sum(e.amount)::numeric, 0, null
+    from scopes s cross join periods pr
+    join public.xp_events e on e.user_id = p_user and e.created_at >= pr.since
+      and (e.organization_id is null or e.organization_id = s.org)
+    where pr.period <> 'all_time'
+    group by s.scope, pr.period, pr.since
+    having sum(e.amount) > 0
+    union all
+    -- quiz_count and accuracy, global all time: the profile counters
+    select '00000000-0000-0000-0000-000000000000', 'quiz_count', 'all_time', '-infinity', '', p.quizzes_completed::numeric, 0, null
+    from p where p.quizzes_completed > 0
+    union all
+    select '00000000-0000-0000-0000-000000000000', 'accuracy', 'all_time', '-infinity', '',
+           round(p.correct_answers * 100.0 / p.questions_answered, 2), p.questions_answered::bigint, null
+    from p where p.quizzes_completed >= 10 and p.questions_answered > 0
+    union all
+    -- quiz_count and accuracy from qualifying attempts
+    select t.scope, 'quiz_count', t.period, t.since, '', count(*)::numeric, 0, null
+    from att_periods t
+    where t.question_count >= private.min_qualifying_quiz_size()
+    group by t.scope, t.period, t.since
+    union all
+    select t.scope, 'accuracy', t.period, t.since, '', round(sum(t.correct_count) * 100.0 / sum(t.question_count), 2),
+           sum(t.question_count)::bigint, null
+    from att_periods t
+    where t.question_count >= private.min_qualifying_quiz_size()
+    group by t.scope, t.period, t.since
+    having count(*) >= 10
+    union all
+    -- streak: live streaks, every scope
+    select s.scope, 'streak', 'all_time', '-infinity', '', p.current_streak::numeric, p.longest_streak::bigint, x.expires_at
+    from p cross join scopes s
+    cross join lateral (select private.leaderboard_streak_expiry(p, private.clock()) as expires_at) x
+    where x.expires_at is not null
+    union all
+    -- exam: global all time from the per-exam stats, the rest from attempts
+    select '00000000-0000-0000-0000-000000000000', 'exam', 'all_time', '-infinity', st.exam_id, st.xp_earned::numeric, 0, null
+    from p join public.learner_exam_stats st on st.user_id = p.id
+    where st.xp_earned > 0
+    union all
+    select t.scope, 'exam', t.period, t.since, t.exam_id, sum(t.xp_earned)::numeric, 0, null
+    from att_periods t
+    group by t.scope, t.period, t.since, t.exam_id
+    having sum(t.xp_earned) > 0;
+end;
 $$;
 comment on function private.leaderboard_user_scores(uuid) is
   'Every leaderboard row of one learner for the current periods (global and each organisation they belong to), computed from their own history; none when they opted out.';
@@ -342,73 +348,76 @@ revoke all on private.leaderboard_full_scores from public, anon, authenticated, 
 
 create function private.leaderboard_sync(p_users uuid[], p_gone boolean default false)
 returns void
-language sql
+language plpgsql
 volatile
 security definer
 set search_path = ''
+set plan_cache_mode = force_generic_plan
 as $$
-  with fresh as (
-    select u.user_id, f.*
-    from unnest(p_users) u (user_id)
-    cross join lateral private.leaderboard_user_scores(u.user_id) f
-    where not p_gone
-  ),
-  current_rows as (
-    select s.* from private.leaderboard_scores s where s.user_id = any (p_users)
-  ),
-  removed as (
-    delete from private.leaderboard_scores s
-    where s.user_id = any (p_users)
-      and not exists (select 1 from fresh f
-                      where f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
-                        and f.period_start = s.period_start and f.exam_id = s.exam_id)
-    returning s.scope, s.board, s.period, s.period_start, s.exam_id, s.bucket, -1 as n
-  ),
-  changed as (
-    update private.leaderboard_scores s
-       set score = f.score, volume = f.volume, expires_at = f.expires_at
+begin
+    with fresh as (
+      select u.user_id, f.*
+      from unnest(p_users) u (user_id)
+      cross join lateral private.leaderboard_user_scores(u.user_id) f
+      where not p_gone
+    ),
+    current_rows as (
+      select s.* from private.leaderboard_scores s where s.user_id = any (p_users)
+    ),
+    removed as (
+      delete from private.leaderboard_scores s
+      where s.user_id = any (p_users)
+        and not exists (select 1 from fresh f
+                        where f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
+                          and f.period_start = s.period_start and f.exam_id = s.exam_id)
+      returning s.scope, s.board, s.period, s.period_start, s.exam_id, s.bucket, -1 as n
+    ),
+    changed as (
+      update private.leaderboard_scores s
+         set score = f.score, volume = f.volume, expires_at = f.expires_at
+        from fresh f
+       where f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
+         and f.period_start = s.period_start and f.exam_id = s.exam_id
+         and (f.score, f.volume, f.expires_at) is distinct from (s.score, s.volume, s.expires_at)
+      returning s.user_id, s.scope, s.board, s.period, s.period_start, s.exam_id, s.bucket
+    ),
+    added as (
+      insert into private.leaderboard_scores (scope, board, period, period_start, exam_id, user_id, score, volume, expires_at)
+      select f.scope, f.board, f.period, f.period_start, f.exam_id, f.user_id, f.score, f.volume, f.expires_at
       from fresh f
-     where f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
-       and f.period_start = s.period_start and f.exam_id = s.exam_id
-       and (f.score, f.volume, f.expires_at) is distinct from (s.score, s.volume, s.expires_at)
-    returning s.user_id, s.scope, s.board, s.period, s.period_start, s.exam_id, s.bucket
-  ),
-  added as (
-    insert into private.leaderboard_scores (scope, board, period, period_start, exam_id, user_id, score, volume, expires_at)
-    select f.scope, f.board, f.period, f.period_start, f.exam_id, f.user_id, f.score, f.volume, f.expires_at
-    from fresh f
-    where not exists (select 1 from current_rows c
-                      where c.user_id = f.user_id and c.scope = f.scope and c.board = f.board and c.period = f.period
-                        and c.period_start = f.period_start and c.exam_id = f.exam_id)
-    returning scope, board, period, period_start, exam_id, bucket, 1 as n
-  ),
-  deltas as (
-    select r.scope, r.board, r.period, r.period_start, r.exam_id, r.bucket, r.n from removed r
-    union all
-    select a.scope, a.board, a.period, a.period_start, a.exam_id, a.bucket, a.n from added a
-    union all
-    select c.scope, c.board, c.period, c.period_start, c.exam_id, c.bucket, 1 from changed c
-    union all
-    -- the bucket a changed row left (the statement's snapshot still shows the old row)
-    select o.scope, o.board, o.period, o.period_start, o.exam_id, o.bucket, -1
-    from changed c join current_rows o on o.user_id = c.user_id and o.scope = c.scope and o.board = c.board
-      and o.period = c.period and o.period_start = c.period_start and o.exam_id = c.exam_id
-  ),
-  dirty as (
-    insert into private.leaderboard_dirty_boards (board, period, exam_id)
-    select distinct d.board, d.period, d.exam_id from deltas d
-    where d.scope = '00000000-0000-0000-0000-000000000000'
-    order by 1, 2, 3
-    on conflict do nothing
-  )
-  -- Key order: two transactions never wait for each other's histogram rows in opposite orders.
-  insert into private.leaderboard_histogram as h (scope, board, period, period_start, exam_id, bucket, n)
-  select d.scope, d.board, d.period, d.period_start, d.exam_id, d.bucket, sum(d.n)
-  from deltas d
-  group by d.scope, d.board, d.period, d.period_start, d.exam_id, d.bucket
-  having sum(d.n) <> 0
-  order by 1, 2, 3, 4, 5, 6
-  on conflict (scope, board, period, period_start, exam_id, bucket) do update set n = h.n + excluded.n
+      where not exists (select 1 from current_rows c
+                        where c.user_id = f.user_id and c.scope = f.scope and c.board = f.board and c.period = f.period
+                          and c.period_start = f.period_start and c.exam_id = f.exam_id)
+      returning scope, board, period, period_start, exam_id, bucket, 1 as n
+    ),
+    deltas as (
+      select r.scope, r.board, r.period, r.period_start, r.exam_id, r.bucket, r.n from removed r
+      union all
+      select a.scope, a.board, a.period, a.period_start, a.exam_id, a.bucket, a.n from added a
+      union all
+      select c.scope, c.board, c.period, c.period_start, c.exam_id, c.bucket, 1 from changed c
+      union all
+      -- the bucket a changed row left (the statement's snapshot still shows the old row)
+      select o.scope, o.board, o.period, o.period_start, o.exam_id, o.bucket, -1
+      from changed c join current_rows o on o.user_id = c.user_id and o.scope = c.scope and o.board = c.board
+        and o.period = c.period and o.period_start = c.period_start and o.exam_id = c.exam_id
+    ),
+    dirty as (
+      insert into private.leaderboard_dirty_boards (board, period, exam_id)
+      select distinct d.board, d.period, d.exam_id from deltas d
+      where d.scope = '00000000-0000-0000-0000-000000000000'
+      order by 1, 2, 3
+      on conflict do nothing
+    )
+    -- Key order: two transactions never wait for each other's histogram rows in opposite orders.
+    insert into private.leaderboard_histogram as h (scope, board, period, period_start, exam_id, bucket, n)
+    select d.scope, d.board, d.period, d.period_start, d.exam_id, d.bucket, sum(d.n)
+    from deltas d
+    group by d.scope, d.board, d.period, d.period_start, d.exam_id, d.bucket
+    having sum(d.n) <> 0
+    order by 1, 2, 3, 4, 5, 6
+    on conflict (scope, board, period, period_start, exam_id, bucket) do update set n = h.n + excluded.n;
+end;
 $$;
 comment on function private.leaderboard_sync(uuid[], boolean) is
   'Brings these learners'' leaderboard rows (all boards, periods and scopes) up to date from their history, adjusting the histogram and queueing the changed global boards for announcement; p_gone removes them (account erasure).';
