@@ -26,6 +26,7 @@ const BENCHES: Record<string, string> = {
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
   leaderboards: 'tests/bench/leaderboards/bench.ts',
+  load: 'tests/bench/load.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
 };

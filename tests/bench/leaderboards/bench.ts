@@ -273,7 +273,10 @@ async function freshness(db: pg.Client, size: number) {
   const samples: number[] = [];
   try {
     for (const p of prepared) {
-      const org = (await db.query<{ o: string | null }>('select (select organization_id::text from public.organization_members where user_id = $1 limit 1) as o', [p.uid])).rows[0]!.o;
+      const { o: org, shown } = (await db.query<{ o: string | null; shown: boolean }>(
+        `select (select organization_id::text from public.organization_members where user_id = $1 limit 1) as o,
+                (select show_on_leaderboards from public.profiles where id = $1) as shown`, [p.uid])).rows[0]!;
+      if (!shown) continue; // opted out: on no board
       const read = async () => {
         const r = await asLearner<{ a: number | null; w: number | null; o: number | null }>(db, p.uid, `
           select (public.get_leaderboard('xp', 'all_time') -> 'current_user_entry' ->> 'score')::numeric as a,
