@@ -376,7 +376,8 @@ begin
       update private.leaderboard_scores s
          set score = f.score, volume = f.volume, expires_at = f.expires_at
         from fresh f
-       where f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
+       where s.user_id = any (p_users) -- the primary key, never a scan of every board
+         and f.user_id = s.user_id and f.scope = s.scope and f.board = s.board and f.period = s.period
          and f.period_start = s.period_start and f.exam_id = s.exam_id
          and (f.score, f.volume, f.expires_at) is distinct from (s.score, s.volume, s.expires_at)
       returning s.user_id, s.scope, s.board, s.period, s.period_start, s.exam_id, s.bucket
