@@ -12,9 +12,9 @@
 //      5-minute cadence plus one refresh;
 //   3. background cost: the old refresh job vs the new minute job, plus the sync work added to
 //      each submission, as % of one core at 100 submissions/s;
-//   4. submit_quiz throughput with 1 and 16 clients, with live maintenance (triggers on) and
-//      without it (the triggers disabled: submission as it was), alternating, BENCH_RUNS times;
-//      medians of the runs.
+//   4. submit_quiz throughput with 1 and 16 clients: now; now without live maintenance (its
+//      triggers disabled); and as it was before (old grading from its migrations' text, no live
+//      boards), alternating, BENCH_RUNS times; medians of the runs.
 // The pg_cron upkeep job is paused during the run (its cost is measured explicitly).
 // Knobs: BENCH_SIZES (10000,100000), BENCH_CALLERS (150), BENCH_FRESH (20), BENCH_RUNS (3),
 // BENCH_SUBMITS_SINGLE (100), BENCH_SUBMITS_PER_CLIENT (25), BENCH_CLIENTS (16), BENCH_DB_URL / BENCH_ADMIN_URL.
@@ -35,6 +35,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SUBMITS_SINGLE = Number(process.env.BENCH_SUBMITS_SINGLE ?? 100);
 const SUBMITS_PER_CLIENT = Number(process.env.BENCH_SUBMITS_PER_CLIENT ?? 25);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+// BENCH_PARTS: which parts to run (reads,freshness,submit); all by default.
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'reads,freshness,submit').split(',').map((p) => p.trim()));
 const EXAMS = ['security', 'network', 'a1101', 'a1102'] as const;
 const GENERATOR = readFileSync(join(here, '..', 'learning', 'generate.sql'), 'utf8');
 const MIGRATIONS = join(here, '..', '..', '..', 'supabase', 'migrations');
@@ -240,27 +242,62 @@ async function setTriggers(db: pg.Client, enabled: boolean): Promise<void> {
   }
 }
 
+/** submit_quiz's grading as it was (four UPDATEs, one review-card trigger call per row), from its migrations' text. */
+function oldGradingSql(): string {
+  const fair = readFileSync(join(MIGRATIONS, '20261206000300_fair_scoring.sql'), 'utf8');
+  const study = readFileSync(join(MIGRATIONS, '20261206200000_create_study_tools.sql'), 'utf8');
+  const cut = (src: string, from: string, to: string) => {
+    const a = src.indexOf(from);
+    const b = src.indexOf(to, src.indexOf('as $$', a)) + to.length;
+    if (a < 0 || b < to.length) throw new Error(`old grading: cannot find ${from}`);
+    return src.slice(a, b);
+  };
+  return `${cut(fair, 'create or replace function private.finalize_attempt(', '$$;')}
+    drop trigger if exists quiz_attempt_items_review_cards on public.quiz_attempt_items;
+    ${cut(study, 'create function private.card_from_wrong_answer()', '$$;').replace('create function', 'create or replace function')}
+    create trigger quiz_attempt_items_review_card after update of is_correct on public.quiz_attempt_items
+      for each row when (old.is_correct is null and new.is_correct is false) execute function private.card_from_wrong_answer();`;
+}
+
+/** The current grading, from the current migrations' text. */
+function newGradingSql(): string {
+  const one = readFileSync(join(MIGRATIONS, '20261207050100_single_pass_grading.sql'), 'utf8');
+  const cards = readFileSync(join(MIGRATIONS, '20261207050200_review_cards_per_statement.sql'), 'utf8')
+    .replace('create function private.cards_from_wrong_answers()', 'create or replace function private.cards_from_wrong_answers()')
+    .replace('drop trigger quiz_attempt_items_review_card on', 'drop trigger if exists quiz_attempt_items_review_card on')
+    .replace('create trigger quiz_attempt_items_review_cards', 'drop trigger if exists quiz_attempt_items_review_cards on public.quiz_attempt_items;\ncreate trigger quiz_attempt_items_review_cards')
+    .replace('drop function private.card_from_wrong_answer();', 'drop function if exists private.card_from_wrong_answer();');
+  return one + cards;
+}
+
+type Variant = 'now' | 'now, no live boards' | 'before (old grading, no live boards)';
+async function install(db: pg.Client, v: Variant): Promise<void> {
+  await db.query(v === 'before (old grading, no live boards)' ? oldGradingSql() : newGradingSql());
+  await setTriggers(db, v === 'now');
+}
+
 async function submissions(db: pg.Client, size: number) {
+  const variants: Variant[] = ['now', 'now, no live boards', 'before (old grading, no live boards)'];
   const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[] }> = {};
   const add = (key: string, r: { perSecond: number; stats: Stats }) => {
     const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [] });
     e.perSecond.push(r.perSecond); e.p50.push(r.stats.p50); e.p95.push(r.stats.p95); e.p99.push(r.stats.p99); e.mean.push(r.stats.mean);
   };
-  for (let run = 0; run < RUNS; run++) {
-    for (const live of [true, false]) {
-      await setTriggers(db, live);
-      try {
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      for (const v of variants) {
+        await install(db, v);
         const one = await submitRun(1, SUBMITS_SINGLE, size);
         const many = await submitRun(CLIENTS, SUBMITS_PER_CLIENT, size);
-        add(`${live ? 'live' : 'old'}-1`, one);
-        add(`${live ? 'live' : 'old'}-${CLIENTS}`, many);
-        if (!live) await db.query('select private.leaderboard_sync($1::uuid[])', [[...one.uids, ...many.uids]]);
-      } finally {
-        await setTriggers(db, true);
+        add(`${v}|1`, one);
+        add(`${v}|${CLIENTS}`, many);
+        if (v !== 'now') await db.query('select private.leaderboard_sync($1::uuid[])', [[...one.uids, ...many.uids]]);
       }
     }
+  } finally {
+    await install(db, 'now');
   }
-  return res;
+  return { res, variants };
 }
 
 // ---------------------------------------------------------------------------
@@ -327,33 +364,32 @@ async function main(): Promise<void> {
       console.log(`  generated in ${(genMs / 1000).toFixed(1)} s; live boards rebuilt from scratch in ${(rebuildMs / 1000).toFixed(1)} s ` +
         `(${int(Number(rebuilt.rows[0]!.n))} rows); old views built in ${(baseMs / 1000).toFixed(1)} s`);
 
-      const r = await reads(db);
-      console.log(`\n  get_leaderboard, top 100 + caller's rank + total, ${r.callers} callers spread over the board (ms, p50 / p95 / p99)`);
-      table(['board', 'live', 'old views', 'old/live (mean)', 'calls'], r.rows);
-      console.log(`  live and old agree on total and caller rank: ${r.disagreements === 0 ? 'every call' : `${r.disagreements} calls differ`}`);
+      const r = PARTS.has('reads') ? await reads(db) : { rows: BOARDS.map((b) => [b.label, '-', '-', '-', '0']), disagreements: 0, callers: 0 };
+      if (PARTS.has('reads')) console.log(`\n  get_leaderboard, top 100 + caller's rank + total, ${r.callers} callers spread over the board (ms, p50 / p95 / p99)`);
+      if (PARTS.has('reads')) table(['board', 'live', 'old views', 'old/live (mean)', 'calls'], r.rows);
+      if (PARTS.has('reads')) console.log(`  live and old agree on total and caller rank: ${r.disagreements === 0 ? 'every call' : `${r.disagreements} calls differ`}`);
 
-      const fresh = await freshness(db, size);
+      const fresh = PARTS.has('freshness') ? await freshness(db, size) : stats([]);
       const oldR = median(oldRefresh);
-      console.log(`\n  freshness: submission commit -> new score on the learner's global all-time, weekly and organisation boards`);
-      table(['', 'live', 'old views (5-minute cadence + one refresh)'], [
+      if (PARTS.has('freshness')) console.log(`\n  freshness: submission commit -> new score on the learner's global all-time, weekly and organisation boards`);
+      if (PARTS.has('freshness')) table(['', 'live', 'old views (5-minute cadence + one refresh)'], [
         ['p50', `${f2(fresh.p50)} ms`, `${((150_000 + oldR) / 1000).toFixed(1)} s (expected)`],
         ['p99 / worst', `${f2(fresh.p99)} ms`, `${((300_000 + oldR) / 1000).toFixed(1)} s`],
       ]);
 
-      const subs = await submissions(db, size);
+      if (!PARTS.has('submit')) continue;
+      const { res: subs, variants } = await submissions(db, size);
       const k1 = (k: string) => subs[k]!;
-      const row = (label: string, k: string) => [label, `${median(k1(k).perSecond).toFixed(0)}/s`,
-        `${f2(median(k1(k).p50))} / ${f2(median(k1(k).p95))} / ${f2(median(k1(k).p99))} ms`];
       console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating)`);
-      table(['', 'throughput', 'p50 / p95 / p99'], [
-        row('1 client, live boards', 'live-1'), row('1 client, without (old)', 'old-1'),
-        row(`${CLIENTS} clients, live boards`, `live-${CLIENTS}`), row(`${CLIENTS} clients, without (old)`, `old-${CLIENTS}`),
-      ]);
+      table(['', 'clients', 'throughput', 'p50 / p95 / p99'], variants.flatMap((v) => [1, CLIENTS].map((c) => {
+        const e = k1(`${v}|${c}`);
+        return [v, String(c), `${median(e.perSecond).toFixed(0)}/s`, `${f2(median(e.p50))} / ${f2(median(e.p95))} / ${f2(median(e.p99))} ms`];
+      })));
 
       // Background cost.
       const jobRuns: number[] = [];
       for (let i = 0; i < 3; i++) jobRuns.push((await timed(() => db.query('select private.refresh_leaderboards()')))[1]);
-      const syncMs = Math.max(0, median(k1('live-1').mean) - median(k1('old-1').mean));
+      const syncMs = Math.max(0, median(k1('now|1').mean) - median(k1('now, no live boards|1').mean));
       const livePct = (100 * syncMs) / 1000 + (100 * median(jobRuns)) / 60_000;
       const oldPct = (100 * oldR) / 300_000;
       console.log(`\n  background cost of keeping boards current, % of one core at 100 submissions/s`);
@@ -364,7 +400,7 @@ async function main(): Promise<void> {
       ]);
       summary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!,
         `${f2(fresh.p50)} ms`, `${livePct.toFixed(2)}% / ${oldPct.toFixed(2)}%`,
-        `${median(k1(`live-${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`old-${CLIENTS}`).perSecond).toFixed(0)}/s`]);
+        `${median(k1(`now|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`before (old grading, no live boards)|${CLIENTS}`).perSecond).toFixed(0)}/s`]);
     }
   } finally {
     await setTriggers(db, true).catch(() => undefined);
