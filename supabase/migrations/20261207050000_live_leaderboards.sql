@@ -355,6 +355,11 @@ set search_path = ''
 set plan_cache_mode = force_generic_plan
 as $$
 begin
+  -- One sync per learner at a time, each from a snapshot taken after the previous one committed
+  -- (a submission already holds its learner's row; this matters for membership changes and the
+  -- like racing with it). In id order, so two multi-learner syncs never wait for each other in a cycle.
+  perform 1 from public.profiles p where p.id = any (p_users) order by p.id for update;
+
     with fresh as (
       select u.user_id, f.*
       from unnest(p_users) u (user_id)
