@@ -18,9 +18,10 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { z } from 'zod';
+import { testClient } from '../support/client.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -121,10 +122,7 @@ let realtimeMessages = 0;
 async function learner(i: number, stopAt: () => number, clients: SupabaseClient[]): Promise<void> {
   const token = await call('POST /auth/v1/token (sign in)', () => signIn(i));
   if (!token) return;
-  const sb = createClient(env.SUPABASE_URL, env.ANON_KEY, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    global: { headers: { Authorization: `Bearer ${token}` } },
-  });
+  const sb = testClient(env.ANON_KEY, token);
   clients.push(sb);
   await sb.realtime.setAuth(token);
   await new Promise<void>((resolve) => {
