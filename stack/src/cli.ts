@@ -26,6 +26,8 @@ const BENCHES: Record<string, string> = {
   graphql: 'tests/bench/graphql.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
+  leaderboards: 'tests/bench/leaderboards/bench.ts',
+  load: 'tests/bench/load.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
 };
