@@ -8,7 +8,7 @@ export const load: PageServerLoad = async ({ locals }) => {
     // RLS: the caller's own sets and the sets shared in their organisations.
     locals.supabase
       .from('study_sets')
-      .select('id, name, description, shared, owner_id, updated_at, organizations(name), study_set_items(count)')
+      .select('id, name, description, shared, owner_id, updated_at, organizations(name), study_set_items(question_id)')
       .order('updated_at', { ascending: false })
       .limit(200),
     locals.supabase.from('organization_members').select('organizations(id, name)').eq('user_id', locals.user!.id),
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals }) => {
     description: s.description,
     shared: s.shared,
     organization: s.organizations?.name ?? null,
-    questions: s.study_set_items[0]?.count ?? 0,
+    questions: s.study_set_items.length,
     updated_at: s.updated_at,
     mine: s.owner_id === me,
   }));
