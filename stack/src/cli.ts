@@ -27,6 +27,7 @@ const BENCHES: Record<string, string> = {
   learning: 'tests/bench/learning/bench.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
+  web: 'tests/bench/web.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>
