@@ -16,7 +16,8 @@
 //      (> 50 ms) by then + 500 ms of quiet. Median, p95 and p99 per page and cache state.
 //
 // Run against a running instance: npm run bench -- web
-// Knobs: BENCH_LOADS (default 15), BENCH_CPU (4), BENCH_RTT (60), BENCH_MBPS (9), BENCH_DAYS (365).
+// Knobs: BENCH_LOADS (default 15), BENCH_CPU (4), BENCH_RTT (60), BENCH_MBPS (9), BENCH_DAYS (365),
+// BENCH_BUILD=reuse (measure the build already in web/build instead of building again).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -191,7 +192,7 @@ function row(label: string, xs: number[]): string {
 
 // ---------------------------------------------------------------------------
 
-build();
+if (process.env.BENCH_BUILD !== 'reuse') build();
 const sizes = routeSizes();
 const kb = (b: number) => (b / 1024).toFixed(1).padStart(7);
 console.log(`\nclient JavaScript per route (static imports, gzip -9), largest first:`);
