@@ -168,7 +168,7 @@ async function load(page: Page, path: string, cold: boolean): Promise<Load> {
   // Quiet: 500 ms without a long task after hydration (capped at 10 s).
   // (Polled in the page: waitForFunction evaluates strings with eval, which the CSP forbids.)
   const result = (await page.evaluate(`(async () => {
-    const giveUp = performance.now() + 30000;
+    const giveUp = performance.now() + 60000;
     while (performance.getEntriesByName('ascend:hydrated').length === 0) {
       if (performance.now() > giveUp) throw new Error('the page never hydrated');
       await new Promise((r) => setTimeout(r, 20));
@@ -211,6 +211,7 @@ console.log(`\nlearner with a year of history: ${learner.quizzes} quizzes${learn
 const app = await startApp();
 const browser = await launchBrowser();
 const results: Record<string, number[]> = {};
+const failures: string[] = [];
 try {
   const ctx = await browser.newContext({ baseURL: app.url, viewport: { width: 412, height: 915 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const signIn = await ctx.newPage();
@@ -230,10 +231,16 @@ try {
     for (const cold of [true, false]) {
       for (const [name, path] of [['landing /', '/'], ['dashboard /app', '/app']] as const) {
         const p = await ctx.newPage();
-        const r = await load(p, path, cold);
-        await p.close();
         const key = `${name} (${cold ? 'cold' : 'warm'})`;
-        for (const m of ['ttfb', 'hydrated', 'interactive'] as const) (results[`${key} ${m}`] ??= []).push(r[m]);
+        try {
+          const r = await load(p, path, cold);
+          for (const m of ['ttfb', 'hydrated', 'interactive'] as const) (results[`${key} ${m}`] ??= []).push(r[m]);
+        } catch (e) {
+          // Counted and shown, not hidden: a load that never became interactive within a minute.
+          failures.push(`${key}: ${(e as Error).message.split('\n')[0]}`);
+        } finally {
+          await p.close();
+        }
       }
     }
   }
@@ -246,6 +253,7 @@ console.log(`\ntime to interactive, ${LOADS} loads each, phone profile: CPU ÷${
 console.log(`${''.padEnd(40)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`);
 for (const [k, v] of Object.entries(results)) console.log(row(k, v));
 
+if (failures.length) console.log(`\n${failures.length} load(s) failed:\n  ${failures.join('\n  ')}`);
 const median = (k: string) => percentile([...(results[k] ?? [])].sort((a, b) => a - b), 50);
 const p95 = (k: string) => percentile([...(results[k] ?? [])].sort((a, b) => a - b), 95);
 console.log(`\nsummary`);
