@@ -30,6 +30,7 @@ const BENCHES: Record<string, string> = {
   load: 'tests/bench/load.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
+  web: 'tests/bench/web.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>

@@ -1546,7 +1546,7 @@ isOneToOne: false
 { Args: { "p_username": string }; Returns: Json
                            },
 "get_quiz_history":
-{ Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_to"?: string }; Returns: Json
+{ Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_outcome"?: string,"p_to"?: string }; Returns: Json
                            },
 "get_review_queue":
 { Args: { "p_exam"?: string,"p_limit"?: number }; Returns: {
