@@ -1,25 +1,15 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
-import { assignableRoles, canEditMember, canManage, invitationSchema, inviteSchema, isStaff, memberSchema, roleSchema, sortInvitations, sortMembers } from '$lib/organisation.ts';
+import { assignableRoles, canEditMember, canManage, invitationSchema, inviteSchema, memberSchema, roleSchema, sortInvitations, sortMembers } from '$lib/organisation.ts';
+import { orgContext } from '$lib/server/org-context.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-const NO_ACCESS = { message: 'Organisation not found or no access', hint: 'Its staff (owners, admins and instructors) see this page. Check the address, or ask an owner for access.' };
-
-/** The organisation by slug and my role in it; anyone who is not staff gets the same 404. */
-async function context({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) {
-  const me = locals.user?.id;
-  if (!me) error(404, NO_ACCESS);
-  const { data: org, error: e } = await locals.supabase.from('organizations').select('id, name, slug, description').eq('slug', params.slug).maybeSingle();
-  if (e) error(503, { message: 'This organisation could not be loaded.', hint: 'Reload the page in a moment.' });
-  if (!org) error(404, NO_ACCESS);
-  const { data: mine } = await locals.supabase.from('organization_members').select('role').eq('organization_id', org.id).eq('user_id', me).maybeSingle();
-  if (!isStaff(mine?.role)) error(404, NO_ACCESS);
-  return { org, me, role: mine.role };
-}
+/** The organisation and my role in it (staff only); actions run it again, as loads do. */
+const context = ({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) => orgContext(locals, params.slug);
 
 export const load: PageServerLoad = async (event) => {
   event.depends('app:organisation');
-  const { org, me, role } = await context(event);
+  const { org, me, role } = await event.parent();
   const { supabase } = event.locals;
   const [members, invitations] = await Promise.all([
     supabase.from('organization_members').select('user_id, role, joined_at, profiles(display_name, username)').eq('organization_id', org.id),
@@ -40,9 +30,6 @@ export const load: PageServerLoad = async (event) => {
         })),
       );
   return {
-    org,
-    me,
-    role,
     canManage: canManage(role),
     roles: assignableRoles(role),
     members: memberRows,
