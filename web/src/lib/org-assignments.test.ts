@@ -39,6 +39,13 @@ describe('assignmentSchema', () => {
     assert.deepEqual(drill.kind === 'quiz' ? drill.domain_codes : 'not a quiz', ['1.0', '2.0'], 'chosen domains restrict the quiz');
   });
 
+  it('takes the form as the browser sends it: only the chosen kind\'s fields', () => {
+    const { lesson: _l, instructions: _i, domains: _d, ...sent } = quiz;
+    assert.equal(schema.parse(sent).kind, 'quiz');
+    const lessonOnly = { title: 'Read', kind: 'lesson', lesson, target: `team:${team}`, due: '2026-06-17T18:00' };
+    assert.equal(schema.parse(lessonOnly).kind, 'lesson');
+  });
+
   it('a lesson needs only the lesson', () => {
     const parsed = schema.parse({ ...quiz, kind: 'lesson', exam: '', question_count: '', pass_mark: '', lesson });
     assert.equal(parsed.kind, 'lesson');

@@ -56,13 +56,14 @@ export function assignmentSchema(now: Date, timeZone: string) {
   return z
     .object({
       title: z.string().trim().min(1, 'Enter a title').max(200, 'At most 200 characters'),
-      instructions: z.string().trim().max(2000, 'At most 2000 characters').transform((s) => s || null),
+      instructions: z.string().trim().max(2000, 'At most 2000 characters').default('').transform((s) => s || null),
       kind: z.enum(['quiz', 'lesson'], 'Choose a quiz or a lesson'),
-      exam: z.string().trim(),
+      // The form sends only the fields of the chosen kind.
+      exam: z.string().trim().default(''),
       domains: z.array(z.string().trim().min(1)).default([]),
-      question_count: z.string(),
-      pass_mark: z.string(),
-      lesson: z.string(),
+      question_count: z.string().default(''),
+      pass_mark: z.string().default(''),
+      lesson: z.string().default(''),
       target: targetSchema,
       due: z.string().trim().min(1, 'Choose a due date'),
     })

@@ -3,6 +3,7 @@
 // reacts by reloading its data through the server (RLS as the user), a burst settling into one
 // reload; every (re)join reloads too, so a dropped connection never leaves stale numbers.
 import { invalidate } from '$app/navigation';
+import { navigating } from '$app/state';
 import { browserClient } from './supabase.ts';
 
 export const ORG_LIVE = 'app:org-live';
@@ -24,7 +25,9 @@ export function watchOrganisation(orgId: string, opts: { onEvent?: (e: OrgLiveEv
   const reloadSoon = () => {
     clearTimeout(settle);
     settle = setTimeout(() => {
-      if (!stopped) invalidate(ORG_LIVE);
+      // Never during a navigation: SvelteKit lets a later invalidate supersede it, which would
+      // keep the person on this page after they clicked away. The next page loads fresh anyway.
+      if (!stopped && !navigating.to) invalidate(ORG_LIVE);
     }, 250);
   };
   const on = (event: OrgLiveEvent['event']) => (msg: { payload?: unknown }) => {
