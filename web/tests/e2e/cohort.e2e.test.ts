@@ -52,6 +52,13 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
+/** Reads rows with the service role (what is really in the database, whatever the page says). */
+async function serviceSelect<T = unknown>(query: string): Promise<T[]> {
+  const res = await fetch(`${env.apiUrl}/rest/v1/${query}`, { headers: { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}` } });
+  if (!res.ok) throw new Error(`${query} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T[];
+}
+
 /** Marks the document, to prove later that the page was updated in place, not reloaded. */
 async function markDocument(p: Page) {
   await p.evaluate(() => ((window as unknown as { __stillHere: boolean }).__stillHere = true));
@@ -282,6 +289,16 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     }
     await noSeriousAxe(learner, 'the no-access page');
     await screenshot(learner, '80-org-learner-no-access');
+
+    // Posting the forms directly (same origin, their own session) does no better.
+    const post = (path: string, form: Record<string, string>) =>
+      learner.context().request.post(`/org/${org.slug}${path}`, { form, headers: { origin: baseURL }, maxRedirects: 0 });
+    const teamId = await serviceSelect<{ id: string }>(`teams?select=id&organization_id=eq.${org.id}&name=eq.Cohort%20A`);
+    const sneaky = await post('/assignments?/create', { title: 'Sneaky', kind: 'quiz', exam: 'security', question_count: '5', pass_mark: '0', target: `team:${teamId[0]!.id}`, due: '2099-01-01T09:00' });
+    assert.equal(sneaky.status(), 404, 'a learner cannot assign work');
+    assert.equal((await post('/teams?/createTeam', { name: 'Sneaky team', kind: 'team', department: '', description: '' })).status(), 404, 'nor create a team');
+    assert.deepEqual(await serviceSelect(`assignments?select=id&organization_id=eq.${org.id}&title=eq.Sneaky`), [], 'no assignment was created');
+    assert.deepEqual(await serviceSelect(`teams?select=id&organization_id=eq.${org.id}&name=eq.Sneaky%20team`), [], 'no team was created');
   });
 
   it('the overview works on a 360 px phone in dark mode', async () => {
