@@ -106,7 +106,7 @@ describe('organisation content admin', { concurrency: false }, () => {
     await admin.goto(`/org/${org.slug}`);
     await admin.getByRole('navigation', { name: 'Organisation' }).getByRole('link', { name: 'Imports' }).click();
     await admin.waitForURL(`**/org/${org.slug}/imports`);
-    await admin.getByRole('heading', { name: 'Imports', level: 1 }).waitFor();
+    await admin.getByRole('heading', { name: 'Imports', level: 2 }).waitFor();
     await noSeriousAxe(admin, 'the imports page');
 
     // The sample downloads as a CSV with the columns the import reads.

@@ -312,7 +312,7 @@ describe('AI trainer', { concurrency: false }, () => {
     await screenshot(instructor, '86-org-trainer-reports', { fullPage: true });
 
     await instructor.getByRole('link', { name: `Open the report of ${people.learner.name}: Sales Objections` }).click();
-    await instructor.getByRole('heading', { name: `${people.learner.name}: Sales Objections`, level: 1 }).waitFor();
+    await instructor.getByRole('heading', { name: `${people.learner.name}: Sales Objections`, level: 2 }).waitFor();
     assert.equal(await instructor.getByRole('list', { name: 'Rubric scores' }).getByRole('listitem').count(), 6);
     await instructor.getByRole('button', { name: 'Add note' }).click();
     await instructor.getByText('Write a note first').waitFor();
