@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { StackError } from './errors.ts';
-import { storageConfigSchema } from './storage/config-schema.ts';
+import { storageConfigSchema } from './config-storage.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { StackError } from '../src/errors.ts';
-import { installPlan, localExtensionFiles } from '../src/system.ts';
+import { installPlan, localExtensionFiles } from '../src/instance/system-install.ts';
 
 test('nothing missing: nothing to do', () => {
   assert.deepEqual(installPlan([], { root: false, apt: false }), []);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import pg from 'pg';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoContent } from '../../stack/src/demo.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoContent } from '../../stack/src/instance/demo.ts';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { instance } from '../../stack/src/config.ts';
-import { gatewayLog } from '../../stack/src/gateway-process.ts';
+import { gatewayLog } from '../../stack/src/instance/gateway-process.ts';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';
 

@@ -119,7 +119,7 @@ describe('clear errors', () => {
   });
 
   test('a broken migration is one line naming the migration and the database error; nothing applied', async () => {
-    const { migrate } = await import('../../stack/src/database.ts');
+    const { migrate } = await import('../../stack/src/instance/database.ts');
     const { instance } = await import('../../stack/src/config.ts');
     const work = mkdtempSync(join(tmpdir(), 'broken-migration-'));
     // The project's migrations (already applied) plus one broken one on top.

@@ -14,9 +14,9 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { instance } from '../../stack/src/config.ts';
-import { gatewayPid } from '../../stack/src/gateway-process.ts';
-import { isRunning, reloadServerSettings } from '../../stack/src/postgres.ts';
-import { start } from '../../stack/src/stack.ts';
+import { gatewayPid } from '../../stack/src/instance/gateway-process.ts';
+import { isRunning, reloadServerSettings } from '../../stack/src/instance/cluster.ts';
+import { start } from '../../stack/src/instance/lifecycle.ts';
 // realtime-js's 10 s timers, unref'd there, would otherwise hold this file open after its test.
 import '../realtime/support.ts';
 import { testClient } from '../support/client.ts';

@@ -4,8 +4,8 @@
 import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { edge } from '../gateway/forwarded.ts';
-import type { GatewayEnv } from '../gateway/service.ts';
+import { edge } from '../kit/forwarded.ts';
+import type { GatewayEnv } from '../kit/service.ts';
 import type { AuthSettings } from './config.ts';
 import { AuthError, badRequest, ErrorCode } from './errors.ts';
 import type { GrantInfo } from './tokens.ts';

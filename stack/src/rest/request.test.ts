@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import { RestError } from './errors.ts';
 import {
   decodeMediaType,
+  type HttpRequest,
   parseAccept,
   parseCsv,
   parsePrefer,
@@ -12,9 +13,8 @@ import {
   readTxEnd,
   TX_END_VALUES,
   txAllowOverride,
-  txRollbackAll,
-  type HttpRequest,
   type TxEnd,
+  txRollbackAll,
 } from './request.ts';
 
 function req(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): HttpRequest {

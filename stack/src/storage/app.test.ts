@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Hono } from 'hono';
 import type pg from 'pg';
-import type { GatewayEnv } from '../gateway/service.ts';
+import type { GatewayEnv } from '../kit/service.ts';
 import { FileBackend } from './backend.ts';
 import { StorageHttp } from './http.ts';
 import { storageApp } from './index.ts';
