@@ -139,7 +139,7 @@ export interface Instance {
   jwtSecret: string;
   /**
    * Rebuilt by every test run, so it trades durability for speed (fsync, synchronous_commit and
-   * full_page_writes off; see postgres.ts). Every instance but `dev`.
+   * full_page_writes off; see instance/cluster.ts). Every instance but `dev`.
    */
   disposable: boolean;
 }

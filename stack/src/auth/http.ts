@@ -85,7 +85,7 @@ export async function readBody<S extends z.ZodType>(c: Ctx, schema: S, goType: s
 
 /**
  * The client address, as the edge determined it: the connection's peer, or, behind a trusted
- * proxy (STACK_TRUSTED_PROXIES), the address that proxy forwarded (gateway/forwarded.ts). A
+ * proxy (STACK_TRUSTED_PROXIES), the address that proxy forwarded (kit/forwarded.ts). A
  * client-sent X-Forwarded-For from anyone else is ignored.
  */
 export function clientIp(c: Ctx): string {

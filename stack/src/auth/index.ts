@@ -11,7 +11,7 @@
 // Settings come from `[auth]` in supabase/config.toml; AUTH_<TOML PATH> variables override them
 // for one process (AUTH_RATE_LIMIT_EMAIL_SENT=2, AUTH_EMAIL_ENABLE_CONFIRMATIONS=false,
 // AUTH_HOOK_CUSTOM_ACCESS_TOKEN_URI=pg-functions://postgres/<schema>/<fn>, …; see config.ts).
-// serve.ts runs this service alone on another port with such overrides, for tests.
+// gateway/auth-only.ts runs this service alone on another port with such overrides, for tests.
 import { Hono } from 'hono';
 import type { GatewayContext } from '../kit/context.ts';
 import { isConnectionFailure } from '../kit/db-errors.ts';

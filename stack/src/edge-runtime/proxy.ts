@@ -31,7 +31,7 @@ export type ForwardResult =
 /** Headers a proxy writes itself; a client's own are believed only from a trusted proxy. */
 const PROXY_HEADERS = /^(x-forwarded-|forwarded$|x-real-ip$)/;
 
-/** How the gateway sees the caller (gateway/forwarded.ts); untrusted with no chain by default. */
+/** How the gateway sees the caller (kit/forwarded.ts); untrusted with no chain by default. */
 export interface ForwardedFrom {
   /** The peer is a trusted proxy: its X-Forwarded-* are passed on. */
   trusted: boolean;

@@ -1,5 +1,5 @@
 // The gateway: Supabase's HTTP edge (Kong in the self-hosted stack) in one Hono app. It answers
-// CORS, handles API keys as the CLI's gateway does (api-key.ts), verifies the bearer token once,
+// CORS, handles API keys as the CLI's gateway does (kit/api-keys.ts), verifies the bearer token once,
 // logs one JSON line per request and hands each prefix to its service.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
