@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll as after, test } from 'vitest';
 import { projectRoot } from '../src/config.ts';
 import { checkImportRules } from './import-rules.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../src/config.ts';
 import { apiKeys } from '../src/kit/api-keys.ts';

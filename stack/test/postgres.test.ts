@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { instance, readConfig } from '../src/config.ts';
 import { serverSettings } from '../src/instance/cluster.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { tally } from '../src/instance/tap.ts';
 
 test('counts pg_prove verbose output (not its per-file verdicts), failures with their descriptions', () => {

@@ -3,7 +3,7 @@
 // again. Restarts only the gateway of the test instance, never its database.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { instance } from '../../stack/src/config.ts';
 import { gatewayPid, startGateway, stopGateway } from '../../stack/src/instance/gateway-process.ts';
 import { useFixtures } from './fixtures.ts';

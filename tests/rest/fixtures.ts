@@ -3,7 +3,7 @@
 // many-to-many embedding, and RPCs (volatile, stable, set-returning, single JSON argument).
 // Rebuilt from scratch by every test file's `before` (idempotent), then `notify pgrst`.
 // Users are minted as GoTrue would (HS256 JWTs with its claims); no dependency on /auth/v1.
-import { after, before } from 'node:test';
+import { afterAll as after, beforeAll as before } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { testClient } from '../support/client.ts';

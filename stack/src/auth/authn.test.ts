@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { verifyJwt } from '../kit/jwt.ts';
 import { jwtFailureReason } from './authn.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { escapeHtml, isCrossSite, isLoopbackHost } from '../kit/local-sinks.ts';
 import { MailSink } from './mailsink.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { jwtRefusal } from './auth.ts';
 import { FUNCTION_ERRORS, functionError, unauthorized } from './errors.ts';
 

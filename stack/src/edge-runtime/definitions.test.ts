@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { importMapFlag, resolveFunctions, sameDefinition } from './definitions.ts';
 
 const fn = (over: Record<string, unknown> = {}) => ({ enabled: true, verify_jwt: true, static_files: [], ...over });

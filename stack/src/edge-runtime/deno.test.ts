@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { denoBinary, denoEnv, denoVersion, runtimePermissions } from './deno.ts';
 
 test('denoBinary finds the npm package binary, or honours DENO_BIN', () => {

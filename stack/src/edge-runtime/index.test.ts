@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { afterAll as after, test } from 'vitest';
 import { SignJWT } from 'jose';
 import { DEFAULT_JWT_SECRET, readConfig, type Instance } from '../config.ts';
 import { createApp } from '../gateway/app.ts';

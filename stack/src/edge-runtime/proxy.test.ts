@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { forward, forwardedHeaders, responseHeaders, type ForwardOptions } from './proxy.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,4 +1,4 @@
-// Counting results in TAP output (pg_prove --verbose, node --test --test-reporter=tap).
+// Counting results in TAP output (pg_prove --verbose, vitest --reporter=tap-flat, deno test --reporter=tap).
 
 export interface Tally {
   passed: number;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SignJWT } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../config.ts';
 import { apiKeys, legacyJwtOf, opaqueKey, resolveApiKey } from './api-keys.ts';

@@ -1,6 +1,6 @@
 // The client address as the edge determines it: the peer, unless the peer is a trusted proxy.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { clientAddress, forwardedFor, parseTrustedProxies } from './forwarded.ts';
 
 describe('client address', () => {

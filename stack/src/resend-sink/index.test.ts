@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DEFAULT_JWT_SECRET, readConfig, type Instance } from '../config.ts';
 import { createApp } from '../gateway/app.ts';
 import { createContext } from '../kit/context.ts';

@@ -1,6 +1,6 @@
 // The error catalog: SQLSTATE → HTTP, RAISE PGRST, JWT wording, response shape.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { DatabaseUnavailable } from '../kit/db-errors.ts';
 import { errorResponse, Errors, fromPgError, jwtError, statusForSqlState, toRestError } from './errors.ts';
 

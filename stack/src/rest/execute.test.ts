@@ -1,6 +1,6 @@
 // The in-transaction checks, with a fake runner: singular results, max-affected, PUT, rollback.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
 import { execute, type Runner } from './execute.ts';
 import { renderPlan } from './render.ts';

@@ -1,7 +1,7 @@
 // Rendering plans to SQL: the statement's shape, and that request text only ever travels as
 // bound parameters while identifiers are quoted.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { arrayLiteral, type RenderedPlan, renderPlan } from './render.ts';
 import { type HttpRequest, parseRequest } from './request.ts';
 import { testCache } from './test-fixtures.ts';

@@ -1,6 +1,6 @@
 // The HTTP side of parsing: actions, schemas, Prefer, Accept, ranges and bodies.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
 import {
   decodeMediaType,

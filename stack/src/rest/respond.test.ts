@@ -1,6 +1,6 @@
 // Status codes and headers PostgREST derives from a result row.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
 import { type HttpRequest, parseRequest } from './request.ts';
 import { contentRange, rangeStatus, respond, type ResultRow, tableTotalFor } from './respond.ts';

@@ -1,6 +1,6 @@
 // The query-string grammar, checked against PostgREST's own doctests (QueryParams.hs).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from '../errors.ts';
 import { haskellShow } from './cursor.ts';
 import { parseFilter, parseLogic, parseTreePath } from './filter.ts';

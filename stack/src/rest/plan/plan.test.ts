@@ -1,6 +1,6 @@
 // Planning against the schema cache: what is found, what is refused, and with which error.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from '../errors.ts';
 import { type HttpRequest, parseRequest } from '../request.ts';
 import { testCache } from '../test-fixtures.ts';

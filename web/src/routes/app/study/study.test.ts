@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { mergeKept, noteSchema } from './study.ts';
 
 test('bookmarks and notes merge by question, latest first', () => {
