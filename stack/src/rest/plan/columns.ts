@@ -5,7 +5,6 @@ import type { SchemaCache, Table } from '../schema-cache.ts';
 import type { Field, OpExpr } from '../parse/ast.ts';
 import type { ResolvedField } from './types.ts';
 
-
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -40,7 +39,6 @@ export function resolveCast(cast: string, cache: SchemaCache): string {
   if (t) return `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
   throw Errors.undefinedType(cast.trim());
 }
-
 
 export interface ColumnInfo {
   name: string;

@@ -3,7 +3,6 @@ import { Errors } from '../errors.ts';
 import type { MediaType } from '../request.ts';
 import type { ResponseMedia } from './types.ts';
 
-
 export function negotiate(accept: MediaType[], opts: { rpcScalar?: boolean }): ResponseMedia {
   for (const mt of accept) {
     switch (mt.kind) {

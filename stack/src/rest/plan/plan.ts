@@ -377,4 +377,3 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: PlanCon
   return planned;
 }
 
-

@@ -9,7 +9,6 @@ import type { Condition, Embed, OrderItem, PlanConfig, ReadNode, SelectField } f
 import { lastJsonKey, type NodeContext, resolveCast, resolveField, tableContext } from './columns.ts';
 import { findRelationship } from './relationships.ts';
 
-
 export interface BuildState {
   cache: SchemaCache;
   schema: string;

@@ -3,7 +3,6 @@
 import { Errors } from '../errors.ts';
 import { closest, qiKey, type Relationship, type SchemaCache } from '../schema-cache.ts';
 
-
 function matchFKSingleCol(hint: string, r: Relationship): boolean {
   const c = r.cardinality;
   return c.type !== 'm2m' && c.columns.length === 1 && c.columns[0]?.[0] === hint;
