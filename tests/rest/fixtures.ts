@@ -211,7 +211,7 @@ let lockHolder: pg.Client | undefined;
 
 /**
  * Recreates the fixtures for this test file (process) and waits for the REST schema cache.
- * Test files may run in parallel (node --test without --test-concurrency=1): a session advisory
+ * Test files may run in parallel (vitest with fileParallelism): a session advisory
  * lock, held until `releaseFixtures()`, makes them take turns on the shared fixtures.
  */
 export function setupFixtures(): Promise<void> {
