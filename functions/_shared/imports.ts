@@ -4,7 +4,10 @@
 //        text/csv with ?organization_id=…&mode=…
 //   mode: "dry_run" (default: validate every row, write nothing) or "commit" (write every row,
 //   or nothing at all if any row is bad).
-// The report: {mode, committed, total, valid, errors: [{line, reason}], ...what was written}.
+//   skip_lines (optional): CSV lines to leave out, e.g. the bad rows a dry run named ("4,9" in a
+//   form or the query, [4, 9] in JSON), so the other rows can be committed with their own lines.
+// The report: {mode, committed, total, valid, skipped: [line], errors: [{line, reason}], ...what
+// was written}; total counts the rows not skipped.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import { CsvError, type CsvIssue, type CsvRow, parseCsv } from './csv.ts';
@@ -13,15 +16,24 @@ import { dbError, HttpError, readLimited, readUpload } from './request.ts';
 export const MAX_CSV_BYTES = 2 * 1024 * 1024;
 export const MAX_ROWS = 1000;
 
+const SKIP_LINES = `skip_lines must be at most ${MAX_ROWS} CSV line numbers (2 or more), e.g. "4,9"`;
+
 const request = z.object({
   organization_id: z.uuid({ error: 'organization_id must be the id (uuid) of your organisation' }),
   mode: z.enum(['dry_run', 'commit'], { error: 'mode must be dry_run (the default) or commit' }).default('dry_run'),
+  skip_lines: z
+    .union([z.array(z.unknown()), z.string()], { error: SKIP_LINES })
+    .optional()
+    .transform((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : (v ?? [])))
+    .pipe(z.array(z.coerce.number({ error: SKIP_LINES }).int({ error: SKIP_LINES }).min(2, { error: SKIP_LINES })).max(MAX_ROWS, { error: SKIP_LINES })),
 });
 
 export interface ImportRequest {
   organizationId: string;
   mode: 'dry_run' | 'commit';
   csv: string;
+  /** CSV lines left out of the import (sorted, no duplicates). */
+  skipLines: number[];
 }
 
 function decodeUtf8(bytes: Uint8Array): string {
@@ -51,14 +63,15 @@ export async function readImportRequest(req: Request): Promise<ImportRequest> {
     fields = upload.fields;
     csv = upload.file ? decodeUtf8(upload.file.bytes) : undefined;
   }
-  const parsed = request.safeParse({ organization_id: fields.organization_id, mode: fields.mode || undefined });
+  const parsed = request.safeParse({ organization_id: fields.organization_id, mode: fields.mode || undefined, skip_lines: fields.skip_lines || undefined });
   if (!parsed.success) {
     throw new HttpError(400, parsed.error.issues.map((i) => i.message).join('; '), 'invalid_request');
   }
   if (csv === undefined || csv.trim() === '') {
     throw new HttpError(400, 'no CSV: send a `file` field (multipart/form-data), `csv` (JSON) or the CSV as the body', 'missing_file');
   }
-  return { organizationId: parsed.data.organization_id, mode: parsed.data.mode, csv };
+  const skipLines = [...new Set(parsed.data.skip_lines)].sort((a, b) => a - b);
+  return { organizationId: parsed.data.organization_id, mode: parsed.data.mode, csv, skipLines };
 }
 
 /** The CSV's rows, with a 400 naming the line of a file that cannot be read or lacks columns. */
@@ -120,11 +133,12 @@ export function report(
   localErrors: CsvIssue[],
   db: DbReport | null,
   empty: Record<string, unknown>,
+  skipped: number[] = [],
 ): { status: number; body: Record<string, unknown> } {
   const errors = [...localErrors, ...(db?.errors ?? [])].sort(byLine);
   const committed = Boolean(db?.committed) && errors.length === 0;
   const written = committed && db ? Object.fromEntries(Object.keys(empty).map((k) => [k, db[k]])) : empty;
-  const body = { mode, committed, total, valid: total - errors.length, ...written, errors };
+  const body = { mode, committed, total, valid: total - errors.length, skipped, ...written, errors };
   return { status: mode === 'dry_run' ? 200 : committed ? 201 : 422, body };
 }
 
@@ -142,10 +156,13 @@ export async function importRows<T>(
   table: { rows: CsvRow[]; issues: CsvIssue[] },
   check: (row: CsvRow) => RowCheck<T>,
   rpc: { name: string; action: string },
-): Promise<{ total: number; errors: CsvIssue[]; db: DbReport | null }> {
-  const errors: CsvIssue[] = [...table.issues];
+): Promise<{ total: number; errors: CsvIssue[]; db: DbReport | null; skipped: number[] }> {
+  const skip = new Set(input.skipLines);
+  const skipped = [...table.rows, ...table.issues].map((r) => r.line).filter((line) => skip.has(line)).sort((a, b) => a - b);
+  const errors: CsvIssue[] = table.issues.filter((i) => !skip.has(i.line));
   const valid: T[] = [];
   for (const row of table.rows) {
+    if (skip.has(row.line)) continue;
     const c = check(row);
     if (c.ok) valid.push(c.value);
     else errors.push({ line: row.line, reason: c.reason });
@@ -160,5 +177,5 @@ export async function importRows<T>(
     if (error) throw dbError(rpc.action, error);
     db = data as DbReport;
   }
-  return { total: table.rows.length + table.issues.length, errors, db };
+  return { total: table.rows.length + table.issues.length - skipped.length, errors, db, skipped };
 }

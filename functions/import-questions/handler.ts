@@ -26,14 +26,14 @@ export function makeHandler(clientFor: ClientFor = callerClient) {
       const { authorization } = requireUser(req.headers.get('authorization'));
       const input = await readImportRequest(req);
       const table = readRows(input.csv, COLUMNS); // a 400/413 before any database call
-      const { total, errors, db } = await importRows(clientFor(authorization), input, table, toQuestion, {
+      const { total, errors, db, skipped } = await importRows(clientFor(authorization), input, table, toQuestion, {
         name: 'import_questions',
         action: 'import the questions',
       });
       const { status, body } = report(input.mode, total, errors, db, {
         imported: 0,
         question_ids: [],
-      });
+      }, skipped);
       return json(body, status);
     } catch (e) {
       await req.body?.cancel().catch(() => {});

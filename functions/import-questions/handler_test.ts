@@ -37,6 +37,7 @@ Deno.test('dry run: rows failing zod and rows the database refuses are reported 
     mode: 'dry_run',
     committed: false,
     total: 4,
+    skipped: [],
     valid: 1,
     imported: 0,
     question_ids: [],
@@ -67,7 +68,7 @@ Deno.test('commit of good rows: 201 with the new question ids', async () => {
   const { clientFor, calls } = fake(() => ({ data: { committed: true, errors: [], imported: 2, question_ids: [7, 8] }, error: null }));
   const res = await makeHandler(clientFor)(post({ organization_id: ORG, csv: [HEADER, GOOD(1), GOOD(2)].join('\r\n'), mode: 'commit' }));
   assert.equal(res.status, 201);
-  assert.deepEqual(await res.json(), { mode: 'commit', committed: true, total: 2, valid: 2, imported: 2, question_ids: [7, 8], errors: [] });
+  assert.deepEqual(await res.json(), { mode: 'commit', committed: true, total: 2, valid: 2, skipped: [], imported: 2, question_ids: [7, 8], errors: [] });
   assert.equal(calls[0]!.p_dry_run, false);
   assert.equal(calls[0]!.p_organization, ORG);
 });

@@ -32,14 +32,14 @@ export function makeHandler(clientFor: ClientFor = callerClient) {
         const p = toPerson(row);
         return p.ok ? { ok: true, value: { line: p.value.line, email: p.value.email, role: p.value.role } } : p;
       };
-      const { total, errors, db } = await importRows(clientFor(authorization), input, table, invitee, {
+      const { total, errors, db, skipped } = await importRows(clientFor(authorization), input, table, invitee, {
         name: 'import_invitations',
         action: 'invite the people of this file',
       });
       const { status, body } = report(input.mode, total, errors, db, {
         invited: 0,
         invitations: [],
-      });
+      }, skipped);
       return json({ ...body, renewed: db?.renewed ?? [] }, status);
     } catch (e) {
       await req.body?.cancel().catch(() => {});

@@ -26,7 +26,7 @@ Deno.test('dry run: malformed rows from zod and duplicates from the database, by
   const res = await makeHandler(clientFor)(post({ organization_id: ORG, csv }));
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), {
-    mode: 'dry_run', committed: false, total: 3, valid: 1, invited: 0, invitations: [],
+    mode: 'dry_run', committed: false, total: 3, valid: 1, skipped: [], invited: 0, invitations: [],
     errors: [
       { line: 3, reason: '"nope" is not an e-mail address' },
       { line: 4, reason: 'duplicate: ana@example.com is already on line 2' },

@@ -3,7 +3,8 @@
 // caller (their JWT, so RLS and the SQL functions decide):
 //   upload-avatar      a disguised SVG is refused (415); a real PNG lands in the caller's folder
 //   import-questions   bad rows reported by line, nothing imported on dry run nor on a refused
-//                      commit; a good file imports everything as drafts; a learner is refused
+//                      commit; a good file imports everything as drafts; skip_lines commits the
+//                      good rows of a file with bad ones; a learner is refused
 //   import-users       rows become invitations, never memberships; duplicates reported by line
 //   training-material  a PDF is extracted and chunked; members find it with search_training_material
 import assert from 'node:assert/strict';
@@ -145,7 +146,7 @@ describe('import-questions', () => {
   test('a dry run names each bad row with its line and reason, and imports nothing', async () => {
     const r = await call('import-questions', owner, JSON.stringify({ organization_id: orgId, csv: bad }), { 'Content-Type': 'application/json' });
     assert.equal(r.status, 200);
-    assert.deepEqual({ ...r.body, errors: undefined }, { mode: 'dry_run', committed: false, total: 6, valid: 1, imported: 0, question_ids: [], errors: undefined });
+    assert.deepEqual({ ...r.body, errors: undefined }, { mode: 'dry_run', committed: false, total: 6, valid: 1, skipped: [], imported: 0, question_ids: [], errors: undefined });
     assert.deepEqual(r.body.errors.map((e: { line: number }) => e.line), [3, 4, 5, 6, 7]);
     assert.equal(r.body.errors[0].reason, 'the question text must hold at least 10 characters');
     assert.match(r.body.errors[1].reason, /^unknown exam 'cooking'/);
@@ -178,7 +179,7 @@ describe('import-questions', () => {
     });
     const body = await ok.json();
     assert.equal(ok.status, 201, JSON.stringify(body));
-    assert.deepEqual({ ...body, question_ids: body.question_ids.length }, { mode: 'commit', committed: true, total: 3, valid: 3, imported: 3, question_ids: 3, errors: [] });
+    assert.deepEqual({ ...body, question_ids: body.question_ids.length }, { mode: 'commit', committed: true, total: 3, valid: 3, skipped: [], imported: 3, question_ids: 3, errors: [] });
     assert.deepEqual(await orgQuestions(), [{ status: 'draft' }, { status: 'draft' }, { status: 'draft' }]);
   });
 
@@ -188,6 +189,21 @@ describe('import-questions', () => {
     assert.match(r.body.error, /^Cannot import the questions: only owners, admins and instructors of this organisation/);
     assert.equal(r.body.code, '42501');
     assert.equal((await orgQuestions()).length, 3);
+  });
+
+  test('skip_lines leaves the bad rows a dry run named out: the good rows are committed, the report lists what was skipped', async () => {
+    const csv = [HEADER, good(11), 'security,1.0,"A question whose answer is not a letter?",a,b,c,d,E,w,x,y,z', good(12)].join('\n');
+    const dry = await call('import-questions', owner, JSON.stringify({ organization_id: orgId, csv }), { 'Content-Type': 'application/json' });
+    assert.deepEqual(dry.body.errors.map((e: { line: number }) => e.line), [3]);
+    const form = new FormData();
+    form.append('organization_id', orgId);
+    form.append('mode', 'commit');
+    form.append('skip_lines', '3');
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'questions.csv');
+    const r = await call('import-questions', owner, form);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.deepEqual({ ...r.body, question_ids: r.body.question_ids.length }, { mode: 'commit', committed: true, total: 2, valid: 2, skipped: [3], imported: 2, question_ids: 2, errors: [] });
+    assert.equal((await orgQuestions()).length, 5);
   });
 });
 

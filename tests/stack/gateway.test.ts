@@ -15,7 +15,7 @@ test('GET /health reports every component', async () => {
   const ok = { status: 'ok' };
   assert.deepEqual(await res.json(), {
     status: 'ok',
-    components: { db: ok, auth: ok, mail: ok, rest: ok, functions: ok, storage: ok, realtime: ok, pg_net: ok, resend: ok },
+    components: { db: ok, auth: ok, mail: ok, rest: ok, graphql: ok, functions: ok, storage: ok, realtime: ok, pg_net: ok, resend: ok },
   });
 });
 

@@ -1,6 +1,7 @@
 // The services the gateway mounts, in one list.
 import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../edge-runtime/index.ts';
+import { graphqlService } from '../graphql/index.ts';
 import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { resendSinkService } from '../resend-sink/index.ts';
@@ -25,5 +26,5 @@ function databaseService(ctx: GatewayContext): Service {
 }
 
 export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
+  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), graphqlService(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
 }

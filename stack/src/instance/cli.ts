@@ -22,10 +22,14 @@ const log = (msg: string) => console.error(`stack: ${msg}`);
 /** The benchmarks under tests/bench, each a script that prints its figures. */
 const BENCHES: Record<string, string> = {
   rest: 'tests/bench/rest.ts',
+  graphql: 'tests/bench/graphql.ts',
   realtime: 'tests/bench/realtime.ts',
   learning: 'tests/bench/learning/bench.ts',
+  leaderboards: 'tests/bench/leaderboards/bench.ts',
+  load: 'tests/bench/load.ts',
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
+  web: 'tests/bench/web.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>

@@ -33,7 +33,7 @@ interface Caller {
 }
 
 /** The role and claims of the request: the verified bearer, else the apikey, else anon. */
-function resolveCaller(c: Context<GatewayEnv>): Caller {
+export function resolveCaller(c: Context<GatewayEnv>): Caller {
   const authorization = c.req.header('authorization');
   const jwt = c.get('jwt');
   if (jwt && !jwt.ok) throw jwtError(bearerToken(authorization), jwt.reason);
@@ -56,7 +56,7 @@ function resolveCaller(c: Context<GatewayEnv>): Caller {
   return { role, claims };
 }
 
-function parseCookies(header: string | undefined): Record<string, string> {
+export function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
     const i = part.indexOf('=');

@@ -1546,7 +1546,7 @@ isOneToOne: false
 { Args: { "p_username": string }; Returns: Json
                            },
 "get_quiz_history":
-{ Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_to"?: string }; Returns: Json
+{ Args: { "p_exam"?: string,"p_from"?: string,"p_limit"?: number,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_offset"?: number,"p_outcome"?: string,"p_to"?: string }; Returns: Json
                            },
 "get_review_queue":
 { Args: { "p_exam"?: string,"p_limit"?: number }; Returns: {
@@ -1588,6 +1588,30 @@ isOneToOne: false
 "restore_tasks":
 { Args: { "p_ids": (number)[] }; Returns: number
                            },
+"retry_webhook_delivery":
+{ Args: { "p_delivery": number }; Returns: {
+              "attempts": number,
+"completed_at": string | null,
+"created_at": string,
+"endpoint_id": string,
+"event_id": string,
+"event_type": string,
+"id": number,
+"last_error": string | null,
+"last_request_id": number | null,
+"last_status_code": number | null,
+"max_attempts": number,
+"next_attempt_at": string | null,
+"organization_id": string,
+"payload": NonNullable<Json>,
+"status": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "webhook_deliveries"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "review_card":
 { Args: { "p_grade": number,"p_question": number }; Returns: {
               "created_at": string,

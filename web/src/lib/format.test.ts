@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { formatClock, formatDuration, formatPercent, localDate, plural, relativeTime, streakState } from './format.ts';
+import { formatClock, formatDateTime, preferredLocale, formatDuration, formatPercent, localDate, plural, relativeTime, streakState } from './format.ts';
 
 test('a clock reads m:ss, and h:mm:ss past an hour', () => {
   assert.deepEqual([0, 45, 65, 725, 3723].map(formatClock), ['0:00', '0:45', '1:05', '12:05', '1:02:03']);
@@ -46,4 +46,21 @@ test('a streak is safe after a quiz today, at risk the day after, lost after a m
 test('the streak day is the learner\'s own: 02:00 UTC is still yesterday in New York', () => {
   const now = new Date('2026-12-06T02:00:00Z');
   assert.deepEqual(streakState(2, '2026-12-05', now, 'America/New_York'), { kind: 'safe', days: 2 });
+});
+
+test('dates in the reader\'s locale and time zone', () => {
+  const t = '2026-12-06T02:30:00Z';
+  assert.equal(formatDateTime(t, { locale: 'en-GB', timeZone: 'UTC' }), '6 Dec 2026');
+  assert.equal(formatDateTime(t, { locale: 'en-GB', timeZone: 'America/New_York' }), '5 Dec 2026');
+  assert.equal(formatDateTime(t, { locale: 'en-GB', timeZone: 'UTC', time: true }), '6 Dec 2026, 02:30');
+  assert.equal(formatDateTime(t, { locale: 'de-DE', timeZone: 'Europe/Berlin' }), '6. Dez. 2026');
+  assert.equal(formatDateTime(t, { locale: 'en-GB', timeZone: 'Not/AZone' }), '6 Dec 2026');
+});
+
+test('the reader\'s locale comes from Accept-Language', () => {
+  assert.equal(preferredLocale('de-CH,de;q=0.9,en;q=0.8'), 'de-CH');
+  assert.equal(preferredLocale('fr'), 'fr');
+  assert.equal(preferredLocale(''), 'en');
+  assert.equal(preferredLocale('*'), 'en');
+  assert.equal(preferredLocale('not a locale!!'), 'en');
 });

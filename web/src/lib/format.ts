@@ -74,3 +74,30 @@ export function streakState(current: number, lastActivityDate: string | null, no
   if (gap === 1) return { kind: 'at_risk', days: current };
   return { kind: 'lost', days: 0 };
 }
+
+/** The reader's first language from an Accept-Language header ("de-CH,de;q=0.9" → "de-CH"); en otherwise. */
+export function preferredLocale(acceptLanguage: string | null | undefined): string {
+  const first = acceptLanguage?.split(',')[0]?.split(';')[0]?.trim();
+  if (!first || first === '*') return 'en';
+  try {
+    return Intl.getCanonicalLocales(first)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** A date (and time) in the reader's locale and time zone: "6 Dec 2026, 14:05". */
+export function formatDateTime(date: string | Date, opts: { locale?: string; timeZone?: string; time?: boolean } = {}): string {
+  const d = typeof date === 'string' ? new Date(date) : date;
+  const options: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric', ...(opts.time ? { hour: '2-digit', minute: '2-digit' } : {}) };
+  try {
+    return new Intl.DateTimeFormat(opts.locale ?? 'en', { ...options, timeZone: opts.timeZone }).format(d);
+  } catch {
+    // An unknown zone (or locale): UTC in the reader's locale, else plain English.
+    try {
+      return new Intl.DateTimeFormat(opts.locale ?? 'en', { ...options, timeZone: 'UTC' }).format(d);
+    } catch {
+      return new Intl.DateTimeFormat('en', { ...options, timeZone: 'UTC' }).format(d);
+    }
+  }
+}

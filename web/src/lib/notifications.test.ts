@@ -56,4 +56,7 @@ test('each kind leads to its screen', () => {
   assert.equal(notificationHref({ type: 'achievement', data: {} }), '/app/achievements');
   assert.equal(notificationHref({ type: 'assignment_due', data: {} }), '/app/assignments');
   assert.equal(notificationHref({ type: 'system', data: {} }), null);
+  const session = '0b9c3a52-6f0e-4d43-9a43-1f6f5a1c2d3e';
+  assert.equal(notificationHref({ type: 'report_ready', data: { session_id: session } }), `/app/trainer/reports/${session}`);
+  assert.equal(notificationHref({ type: 'report_ready', data: { session_id: '../../evil' } }), '/app/trainer', 'only a session id makes a path');
 });

@@ -84,6 +84,8 @@ export function notificationHref(n: Pick<Notification, 'type' | 'data'>): string
       return '/app/assignments';
     case 'invitation':
       return '/app/invitations';
+    case 'report_ready':
+      return typeof n.data?.session_id === 'string' && /^[0-9a-f-]{36}$/i.test(n.data.session_id) ? `/app/trainer/reports/${n.data.session_id}` : '/app/trainer';
     default:
       return null;
   }

@@ -41,3 +41,15 @@ export function mergeKept(bookmarks: BookmarkRow[], notes: NoteRow[]): Kept[] {
   const touched = (k: Kept) => Math.max(Date.parse(k.bookmarked_at ?? '') || 0, Date.parse(k.note?.updated_at ?? '') || 0);
   return [...byQ.values()].sort((a, b) => touched(b) - touched(a));
 }
+
+/** A study set as its form sends it: shared only inside an organisation (the table says so too). */
+export const setSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Give the set a name').max(100, 'Keep the name under 100 characters'),
+    description: z.string().trim().max(1000, 'Keep the description under 1,000 characters').transform((d) => d || null),
+    organization_id: z.union([z.literal(''), z.uuid()]).transform((o) => o || null),
+    shared: z.literal('on').optional().transform((s) => s === 'on'),
+  })
+  .refine((s) => !s.shared || s.organization_id, { path: ['shared'], message: 'Choose an organisation to share the set with' });
+
+export const setItemSchema = z.object({ set: z.uuid(), question_id: z.coerce.number().int().positive() });
