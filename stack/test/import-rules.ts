@@ -47,12 +47,6 @@ export function importsOf(file: string): string[] {
   return [...new Set(importedFiles.map((i) => i.fileName).filter((s) => s.startsWith('.')).map((s) => resolve(dirname(file), s)))];
 }
 
-/**
- * Imports between services that are allowed on purpose, each with its reason. graphql/ answers
- * through REST's schema cache, database access and error bodies (the lead decides whether that
- * engine moves to kit/; until then the dependency is named here rather than hidden).
- */
-const SERVICE_EXCEPTIONS: Record<string, string[]> = { graphql: ['rest'] };
 
 /** Why `from` (in folder `a`) may not import `to` (in folder `b`), or undefined when it may. */
 function layerViolation(a: string, b: string): string | undefined {
@@ -63,7 +57,7 @@ function layerViolation(a: string, b: string): string | undefined {
   if (la === 'kit' && lb !== 'base' && lb !== 'kit') return `kit/ imports ${name(b)}`;
   if (la === 'service') {
     if (lb === 'gateway' || lb === 'instance') return `service ${a}/ imports ${name(b)}`;
-    if (lb === 'service' && a !== b && !SERVICE_EXCEPTIONS[a]?.includes(b)) return `service ${a}/ imports service ${b}/`;
+    if (lb === 'service' && a !== b) return `service ${a}/ imports service ${b}/`;
   }
   if (la === 'gateway' && lb === 'instance') return 'gateway/ imports instance/';
   if (la === 'instance' && lb === 'gateway') return 'instance/ imports gateway/ (start it as a process)';

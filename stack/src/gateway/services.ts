@@ -1,7 +1,7 @@
 // The services the gateway mounts, in one list.
 import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../edge-runtime/index.ts';
-import { graphqlService } from '../graphql/index.ts';
+import { graphqlService } from '../rest/graphql/index.ts';
 import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { resendSinkService } from '../resend-sink/index.ts';

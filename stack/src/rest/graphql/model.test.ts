@@ -5,7 +5,7 @@ import { describe, it } from 'vitest';
 import { printSchema } from 'graphql';
 import { baseTypeName, commentDirective, foreignKeyFieldName } from './names.ts';
 import { runGraphql } from './index.ts';
-import { buildSchemaCache } from '../rest/schema-cache.ts';
+import { buildSchemaCache } from '../schema-cache.ts';
 import { buildModel } from './model.ts';
 import { buildSchema } from './schema.ts';
 import { builtSchema, catalog, raw } from './test-fixtures.ts';

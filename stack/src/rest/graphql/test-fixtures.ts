@@ -1,7 +1,7 @@
 // A small schema for the GraphQL modules' unit tests (no database): blog ← blog_post (one-to-many),
 // blog ← blog_detail (one-to-one), a table without a key, a view keyed by directive, a table the
 // role may not read, and three functions (a query, a mutation, one without EXECUTE).
-import { buildSchemaCache, type Column, type RawSchema, type TableRow } from '../rest/schema-cache.ts';
+import { buildSchemaCache, type Column, type RawSchema, type TableRow } from '../schema-cache.ts';
 import type { Catalog } from './catalog.ts';
 import { buildModel } from './model.ts';
 import { buildSchema, type BuiltSchema } from './schema.ts';

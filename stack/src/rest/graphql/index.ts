@@ -19,17 +19,17 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { z } from 'zod';
-import type { GatewayContext } from '../kit/context.ts';
-import { isConnectionFailure } from '../kit/db-errors.ts';
-import type { RequestScope } from '../kit/db-scope.ts';
-import { edge } from '../kit/forwarded.ts';
-import type { GatewayEnv, Service } from '../kit/service.ts';
-import { RestDatabase } from '../rest/db.ts';
-import { errorResponse, Errors, RestError, toRestError } from '../rest/errors.ts';
-import type { Runner } from '../rest/execute.ts';
-import { MAX_BODY_BYTES, parseCookies, resolveCaller } from '../rest/index.ts';
-import type { SqlStatement } from '../rest/render.ts';
-import type { SchemaCache } from '../rest/schema-cache.ts';
+import type { GatewayContext } from '../../kit/context.ts';
+import { isConnectionFailure } from '../../kit/db-errors.ts';
+import type { RequestScope } from '../../kit/db-scope.ts';
+import { edge } from '../../kit/forwarded.ts';
+import type { GatewayEnv, Service } from '../../kit/service.ts';
+import { RestDatabase } from '../db.ts';
+import { errorResponse, Errors, RestError, toRestError } from '../errors.ts';
+import type { Runner } from '../execute.ts';
+import { MAX_BODY_BYTES, parseCookies, resolveCaller } from '../index.ts';
+import type { SqlStatement } from '../render.ts';
+import type { SchemaCache } from '../schema-cache.ts';
 import { loadCatalog } from './catalog.ts';
 import { buildModel } from './model.ts';
 import { buildSchema, NODE_TYPE, type BuiltSchema } from './schema.ts';

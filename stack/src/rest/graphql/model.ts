@@ -2,7 +2,7 @@
 // cache and the role's catalog (catalog.ts) with pg_graphql's rules: a table needs a primary key
 // (a view one from its `primary_key_columns` directive) and a selectable column; names follow
 // the schema's `inflect_names` directive; `totalCount` and `max_rows` follow table directives.
-import { qiKey, type Column, type Routine, type SchemaCache, type Table } from '../rest/schema-cache.ts';
+import { qiKey, type Column, type Routine, type SchemaCache, type Table } from '../schema-cache.ts';
 import type { Catalog, CatalogFunction } from './catalog.ts';
 import { argumentName, baseTypeName, columnFieldName, commentDirective, foreignKeyFieldName, functionFieldName, isValidName, lowerFirst } from './names.ts';
 
