@@ -138,7 +138,7 @@ async function up(inst: Instance): Promise<number> {
   if (outcome === 'already running') log(`the ${inst.name} stack was already running; it will be stopped on exit`);
   const vars = await statusVars(inst);
   if (inst.name === 'dev' && (await ensureDemoContent({ apiUrl: vars.API_URL, anonKey: vars.ANON_KEY, serviceRoleKey: vars.SERVICE_ROLE_KEY }))) {
-    // pg_cron refreshes the boards every few minutes; show the demo history at once
+    // the boards are live; the minutely job's pass (lapsed streaks, announcements) runs once now
     await psql(inst, { sql: 'select private.refresh_leaderboards()' });
     log(`demo content: sign in as ${DEMO_ACCOUNTS.map((a) => a.email).join(', ')} with the password ${DEMO_PASSWORD}`);
   }
