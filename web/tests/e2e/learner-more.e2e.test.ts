@@ -1,0 +1,156 @@
+// More of the learner's app, as a learner uses it: the dashboard's streamed cards (readiness and
+// achievements arrive after the first paint, behind skeletons), and reporting a question from the
+// per-question review of a result (errors beside the fields, a thank-you toast, one open report
+// per question; another learner cannot report a question she never met). axe on every screen;
+// screenshots are artifacts.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+
+let app: App | null = null;
+let browser: Browser;
+let ada: BrowserContext;
+let page: Page;
+const stamp = Date.now().toString(36);
+const password = 'correct-horse-42';
+const people = {
+  ada: { email: `ada-more-${stamp}@example.com`, name: 'Ada More', id: '' },
+  bob: { email: `bob-more-${stamp}@example.com`, name: 'Bob More', id: '' },
+};
+let results = '';
+let reportedQuestion = 0;
+const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
+
+async function api<T>(token: string | null, path: string, body?: unknown, method = 'POST'): Promise<{ status: number; body: T }> {
+  const headers = token ? { apikey: env.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' } : service;
+  const res = await fetch(`${env.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+async function ok<T>(token: string | null, path: string, body?: unknown, method = 'POST'): Promise<T> {
+  const r = await api<T>(token, path, body, method);
+  if (r.status >= 300) throw new Error(`${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** A quiz taken through the API, as the app would, with `correct` right answers. */
+async function takeQuiz(token: string, exam: string, count: number, correct: number): Promise<{ attempt: string; questions: number[] }> {
+  const quiz = await ok<{ attempt_id: string; questions: { question_id: number }[] }>(token, '/rest/v1/rpc/start_quiz', { p_exam: exam, p_count: count });
+  const ids = quiz.questions.map((q) => q.question_id);
+  const keys = await ok<{ id: number; question_keys: { correct_answer: string } | { correct_answer: string }[] }[]>(null, `/rest/v1/questions?select=id,question_keys(correct_answer)&id=in.(${ids.join(',')})`, undefined, 'GET');
+  const key = new Map(keys.map((r) => [r.id, (Array.isArray(r.question_keys) ? r.question_keys[0] : r.question_keys)?.correct_answer]));
+  const answers = ids.map((id, i) => ({ question_id: id, answer: i < correct ? key.get(id) : ['A', 'B', 'C', 'D'].find((l) => l !== key.get(id)) }));
+  await ok(token, '/rest/v1/rpc/submit_quiz', { p_attempt: quiz.attempt_id, p_answers: answers });
+  return { attempt: quiz.attempt_id, questions: ids };
+}
+
+async function noSeriousAxe(p: Page, where: string) {
+  const findings = await axeSerious(p);
+  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
+}
+
+describe('more of the learner app: streamed dashboard, reporting a question', { concurrency: false }, () => {
+  before(async () => {
+    let baseURL = process.env.WEB_E2E_URL ?? '';
+    if (!baseURL) {
+      ensureBuild();
+      app = await startApp();
+      baseURL = app.url;
+    }
+    const make = (p: { email: string; name: string }) => createConfirmedUser(p.email, password, p.name);
+    [browser, people.ada.id, people.bob.id] = await Promise.all([launchBrowser(), make(people.ada), make(people.bob)]);
+    const token = await accessTokenFor(people.ada.email, password);
+    const quiz = await takeQuiz(token, 'security', 10, 7);
+    results = quiz.attempt;
+    reportedQuestion = quiz.questions[0] as number;
+    ada = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    ada.setDefaultTimeout(10_000);
+    page = await ada.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(people.ada.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/app$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the dashboard at once and streams in readiness and achievements', async () => {
+    await page.goto('/app');
+    await page.getByRole('heading', { name: 'Hi Ada More', level: 1 }).waitFor();
+    // The streamed cards: her Security+ readiness and the badge of her first quiz.
+    await page.getByRole('progressbar', { name: /readiness$/ }).first().waitFor();
+    const achievements = page.locator('[aria-labelledby="achievements-title"]');
+    await achievements.getByText(/^[1-9]\d* earned$/).waitFor();
+    await achievements.getByText('Opening Move').waitFor();
+    assert.equal(await page.getByRole('status').filter({ hasText: /^Loading/ }).count(), 0, 'no skeleton left once the data arrived');
+    await noSeriousAxe(page, 'the dashboard');
+    await screenshot(page, '95-dashboard-streamed', { fullPage: true });
+
+    // Server-rendered without JavaScript: the streamed parts arrive in the same response.
+    const html = await (await page.request.get('/app')).text();
+    assert.match(html, /readiness/i);
+  });
+
+  it('reports a question from the review: errors beside the fields, then a thank-you', async () => {
+    await page.goto(`/app/results/${results}`);
+    await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
+    await page.getByText('Report a problem with question 1', { exact: true }).click();
+    const reason = page.getByLabel('What is wrong?').first();
+    const note = page.getByLabel(/^Note/).first();
+    await page.getByRole('button', { name: 'Send report' }).first().click();
+    await page.getByText('Choose a reason.').waitFor();
+    assert.equal(await reason.getAttribute('aria-invalid'), 'true');
+    assert.match((await reason.getAttribute('aria-describedby')) ?? '', /reason-error/);
+
+    await reason.selectOption({ label: 'Something else' });
+    await page.getByRole('button', { name: 'Send report' }).first().click();
+    await page.getByText('Tell us what is wrong.').waitFor();
+    assert.equal(await note.getAttribute('aria-invalid'), 'true');
+    await noSeriousAxe(page, 'the report form with errors');
+    await screenshot(page, '95-report-errors');
+
+    await note.fill('The explanation contradicts the marked answer.');
+    await page.getByRole('button', { name: 'Send report' }).first().click();
+    await page.getByText("Thanks for the report. The question's authors will review it.").waitFor();
+    await page.getByText(/^Reported\./).waitFor();
+    await screenshot(page, '95-report-sent');
+
+    const rows = await ok<{ reason: string; details: string; status: string }[]>(null, `/rest/v1/question_reports?select=reason,details,status&reporter_id=eq.${people.ada.id}&question_id=eq.${reportedQuestion}`, undefined, 'GET');
+    assert.deepEqual(rows, [{ reason: 'other', details: 'The explanation contradicts the marked answer.', status: 'open' }]);
+
+    // A second open report on the same question is refused with a clear message.
+    await page.reload();
+    await page.getByText('Report a problem with question 1', { exact: true }).click();
+    await page.getByLabel('What is wrong?').first().selectOption({ label: 'Typo or formatting' });
+    await page.getByRole('button', { name: 'Send report' }).first().click();
+    await page.getByText('You already reported this question.', { exact: false }).waitFor();
+  });
+
+  it('is keyboard usable and fits a 360 px phone', async () => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(`/app/results/${results}`);
+    const second = page.locator('details', { hasText: 'Report a problem with question 2' });
+    await second.getByText('Report a problem with question 2', { exact: true }).focus();
+    await page.keyboard.press('Enter');
+    const reason = second.getByLabel('What is wrong?');
+    await reason.waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await reason.evaluate((el) => el === document.activeElement), true, 'Tab moves from the summary to the reason');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+    await reason.scrollIntoViewIfNeeded();
+    await screenshot(page, '95-report-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('refuses a report from a learner who never met the question', async () => {
+    const token = await accessTokenFor(people.bob.email, password);
+    const r = await api(token, '/rest/v1/question_reports', { question_id: reportedQuestion, reason: 'typo' });
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+  });
+});
