@@ -1765,6 +1765,9 @@ isOneToOne: false
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
                            },
+"start_study_set_quiz":
+{ Args: { "p_count"?: number,"p_set": string }; Returns: Json
+                           },
 "submit_quiz":
 { Args: { "p_answers"?: Json,"p_attempt": string }; Returns: Json
                            },

@@ -21,11 +21,24 @@ export const load: PageServerLoad = async ({ locals, params, cookies, parent }) 
   const flash = readFlash(cookies.get(FLASH_COOKIE), params.attempt);
   if (flash) cookies.delete(FLASH_COOKIE, { path: '/app/results' });
 
-  const [{ profile }, exam] = await Promise.all([
+  const [{ profile }, exam, reports] = await Promise.all([
     parent(),
     locals.supabase.from('exams').select('id, name, code, passing_percent').eq('id', review.data.attempt.exam_id).maybeSingle(),
+    // The learner's open reports on these questions: those show as reported, not as a form.
+    locals.supabase
+      .from('question_reports')
+      .select('question_id')
+      .eq('status', 'open')
+      .eq('reporter_id', locals.user?.id ?? '')
+      .in('question_id', review.data.questions.map((q) => q.question_id)),
   ]);
-  return { review: review.data, flash, profile, exam: exam.data ?? { id: review.data.attempt.exam_id, name: review.data.attempt.exam_id, code: '', passing_percent: 75 } };
+  return {
+    review: review.data,
+    flash,
+    profile,
+    exam: exam.data ?? { id: review.data.attempt.exam_id, name: review.data.attempt.exam_id, code: '', passing_percent: 75 },
+    reported: (reports.data ?? []).map((r) => r.question_id),
+  };
 };
 
 export const actions: Actions = {
