@@ -1,8 +1,9 @@
 // More of the learner's app, as a learner uses it: the dashboard's streamed cards (readiness and
 // achievements arrive after the first paint, behind skeletons), and reporting a question from the
 // per-question review of a result (errors beside the fields, a thank-you toast, one open report
-// per question; another learner cannot report a question she never met). axe on every screen;
-// screenshots are artifacts.
+// per question; another learner cannot report a question she never met), practising a study set
+// (another learner's private set is refused), and a lesson nobody assigned remembered as done.
+// axe on every screen; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
@@ -16,6 +17,8 @@ const password = 'correct-horse-42';
 const people = {
   ada: { email: `ada-more-${stamp}@example.com`, name: 'Ada More', id: '' },
   bob: { email: `bob-more-${stamp}@example.com`, name: 'Bob More', id: '' },
+  olga: { email: `olga-more-${stamp}@example.com`, name: 'Olga Owner', id: '' },
+  adam: { email: `adam-more-${stamp}@example.com`, name: 'Adam Admin', id: '' },
 };
 let results = '';
 let reportedQuestion = 0;
@@ -52,7 +55,7 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
-describe('more of the learner app: streamed dashboard, reporting a question', { concurrency: false }, () => {
+describe('more of the learner app: streamed dashboard, reports, study set practice, lessons done', { concurrency: false }, () => {
   before(async () => {
     let baseURL = process.env.WEB_E2E_URL ?? '';
     if (!baseURL) {
@@ -61,7 +64,7 @@ describe('more of the learner app: streamed dashboard, reporting a question', { 
       baseURL = app.url;
     }
     const make = (p: { email: string; name: string }) => createConfirmedUser(p.email, password, p.name);
-    [browser, people.ada.id, people.bob.id] = await Promise.all([launchBrowser(), make(people.ada), make(people.bob)]);
+    [browser, people.ada.id, people.bob.id, people.olga.id, people.adam.id] = await Promise.all([launchBrowser(), make(people.ada), make(people.bob), make(people.olga), make(people.adam)]);
     const token = await accessTokenFor(people.ada.email, password);
     const quiz = await takeQuiz(token, 'security', 10, 7);
     results = quiz.attempt;
@@ -183,5 +186,40 @@ describe('more of the learner app: streamed dashboard, reporting a question', { 
     const r = await api<{ code: string }>(token, '/rest/v1/rpc/start_study_set_quiz', { p_set: setId });
     assert.equal(r.status, 404, JSON.stringify(r.body));
     assert.equal(r.body.code, 'PT404');
+  });
+
+  it('remembers a lesson nobody assigned as done, in the list too', async () => {
+    const [olga, adam, adaToken] = await Promise.all([people.olga, people.adam, people.ada].map((p) => accessTokenFor(p.email, password)));
+    const org = await ok<{ id: string }>(olga!, '/rest/v1/rpc/create_organization', { p_name: 'Quay Academy', p_slug: `quay-${stamp}` });
+    for (const [token, who, role] of [[adaToken!, people.ada, 'learner'], [adam!, people.adam, 'admin']] as const) {
+      const inv = await ok<{ invitation_id: string }>(olga!, '/rest/v1/rpc/invite_to_organization', { p_organization: org.id, p_email: who.email, p_role: role });
+      await ok(token, '/rest/v1/rpc/accept_invitation', { p_invitation: inv.invitation_id });
+    }
+    const v = await ok<{ lesson_id: string }>(olga!, '/rest/v1/rpc/create_lesson', { p_organization: org.id, p_title: 'Hashing in five minutes', p_body: '# Hashes\nA hash is one-way.\n\n- SHA-256\n- bcrypt for passwords' });
+    await ok(olga!, '/rest/v1/rpc/set_lesson_status', { p_lesson: v.lesson_id, p_version: 1, p_status: 'in_review' });
+    await ok(adam!, '/rest/v1/rpc/set_lesson_status', { p_lesson: v.lesson_id, p_version: 1, p_status: 'approved' });
+    await ok(adam!, '/rest/v1/rpc/set_lesson_status', { p_lesson: v.lesson_id, p_version: 1, p_status: 'published' });
+
+    await page.goto('/app/lessons');
+    const list = page.getByRole('list', { name: 'Published lessons' });
+    await list.getByText('Hashing in five minutes').waitFor();
+    assert.equal(await list.getByText('Done', { exact: true }).count(), 0, 'not done yet, and not assigned');
+    await list.getByRole('link', { name: /Hashing in five minutes/ }).click();
+    await page.getByRole('heading', { name: 'Hashing in five minutes', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Mark as done' }).click();
+    await page.getByText('Lesson done').waitFor();
+    await page.reload();
+    await page.getByText('Lesson done').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Mark as done' }).count(), 0, 'remembered after a reload');
+    await page.goto('/app/lessons');
+    await list.getByText('Done', { exact: true }).waitFor();
+    await noSeriousAxe(page, 'the lessons list with a done lesson');
+    await screenshot(page, '96-lessons-done');
+
+    // Olga (the owner) reads Ada's completion; Bob (not a member) reads nothing.
+    const seen = await ok<{ user_id: string }[]>(olga!, `/rest/v1/lesson_completions?select=user_id&lesson_id=eq.${v.lesson_id}`, undefined, 'GET');
+    assert.deepEqual(seen, [{ user_id: people.ada.id }]);
+    const bob = await accessTokenFor(people.bob.email, password);
+    assert.deepEqual(await ok(bob, `/rest/v1/lesson_completions?select=user_id&lesson_id=eq.${v.lesson_id}`, undefined, 'GET'), []);
   });
 });

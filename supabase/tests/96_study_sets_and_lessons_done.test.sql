@@ -1,8 +1,11 @@
--- start_study_set_quiz: a learner practises a study set she may read (her own, or one shared in
--- her organisation), in set order, under start_quiz's scoring rules; another learner's private
--- set, a set of another organisation and anonymous callers are refused.
+-- 1. start_study_set_quiz: a learner practises a study set she may read (her own, or one shared
+--    in her organisation), in set order, under start_quiz's scoring rules; another learner's
+--    private set, a set of another organisation and anonymous callers are refused.
+-- 2. lesson_completions: complete_lesson() remembers a lesson as done without an assignment; a
+--    learner reads her own rows, staff of the lesson's organisation read their members', nobody
+--    else, and nobody writes the table directly.
 begin;
-select plan(17);
+select plan(30);
 
 select tests.create_actors();
 select tests.create_test_exam(10);
@@ -65,6 +68,45 @@ select tests.authenticate_as('learner_b');
 insert into public.study_sets (name) values ('Empty');
 select throws_ok(format($$ select public.start_study_set_quiz(%L) $$, (select id from public.study_sets where name = 'Empty')), 'PT404', null,
   'an empty set has nothing to practise');
+
+-- ---------------------------------------------------------------------------
+-- 2. Lesson completions
+-- ---------------------------------------------------------------------------
+select tests.authenticate_as('instructor_1');
+select set_config('test.lesson', (public.create_lesson(tests.org_id('org-one'), 'Ports', 'Port 22 is SSH')).lesson_id::text, true);
+select set_config('test.draft', (public.create_lesson(tests.org_id('org-one'), 'Draft', 'Not yet')).lesson_id::text, true);
+select tests.clear_authentication();
+-- Published as the review workflow would leave it (the workflow itself is 42_lessons' subject).
+update public.lesson_versions set status = 'published', published_at = now() where lesson_id = current_setting('test.lesson')::uuid;
+update public.lessons set published_version = 1 where id = current_setting('test.lesson')::uuid;
+
+select tests.authenticate_as('learner_a');
+select is(public.complete_lesson(current_setting('test.lesson')::uuid), 0, 'learner A marks an unassigned lesson as done (no assignment completed)');
+select is((select (user_id, organization_id, lesson_version) from public.lesson_completions),
+  row(tests.get_user_id('learner_a'), tests.org_id('org-one'), 1), 'and it is remembered, with the version she read');
+select lives_ok($$ select public.complete_lesson(current_setting('test.lesson')::uuid) $$, 'marking it again is harmless');
+select is((select count(*)::int from public.lesson_completions), 1, 'still one row');
+select throws_ok($$ select public.complete_lesson(current_setting('test.draft')::uuid) $$, 'PT409', null, 'an unpublished lesson cannot be done');
+select throws_ok(format($$ insert into public.lesson_completions (user_id, lesson_id, organization_id, lesson_version) values (%L, %L, %L, 1) $$,
+                        tests.get_user_id('learner_b'), current_setting('test.lesson'), tests.org_id('org-one')),
+  '42501', null, 'nobody writes completions directly (here: in another learner''s name)');
+select throws_ok($$ delete from public.lesson_completions $$, '42501', null, 'nor deletes them');
+
+select tests.authenticate_as('learner_b');
+select is_empty($$ select 1 from public.lesson_completions $$, 'learner B does not see learner A''s completion');
+select tests.authenticate_as('learner_d');
+select throws_ok($$ select public.complete_lesson(current_setting('test.lesson')::uuid) $$, 'PT404', null, 'a learner of org-two cannot complete org-one''s lesson');
+select tests.authenticate_as('instructor_1');
+select is((select array_agg(user_id) from public.lesson_completions), array[tests.get_user_id('learner_a')], 'org-one''s instructor reads her learners'' completions');
+select tests.authenticate_as('admin_2');
+select is_empty($$ select 1 from public.lesson_completions $$, 'the admin of org-two does not');
+select tests.authenticate_as_anon();
+select throws_ok($$ select 1 from public.lesson_completions $$, '42501', null, 'anonymous callers cannot read the table');
+-- A learner who leaves the organisation keeps her own row, hidden from its staff.
+select tests.clear_authentication();
+delete from public.organization_members where user_id = tests.get_user_id('learner_a') and organization_id = tests.org_id('org-one');
+select tests.authenticate_as('instructor_1');
+select is_empty($$ select 1 from public.lesson_completions $$, 'staff no longer read a former member''s completions');
 
 select * from finish();
 rollback;
