@@ -24,6 +24,7 @@ let results = '';
 let reportedQuestion = 0;
 let quizQuestions: number[] = [];
 let setId = '';
+let publicBase = '';
 const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
 
 async function api<T>(token: string | null, path: string, body?: unknown, method = 'POST'): Promise<{ status: number; body: T }> {
@@ -63,6 +64,7 @@ describe('more of the learner app: streamed dashboard, reports, study set practi
       app = await startApp();
       baseURL = app.url;
     }
+    publicBase = baseURL;
     const make = (p: { email: string; name: string }) => createConfirmedUser(p.email, password, p.name);
     [browser, people.ada.id, people.bob.id, people.olga.id, people.adam.id] = await Promise.all([launchBrowser(), make(people.ada), make(people.bob), make(people.olga), make(people.adam)]);
     const token = await accessTokenFor(people.ada.email, password);
@@ -221,5 +223,46 @@ describe('more of the learner app: streamed dashboard, reports, study set practi
     assert.deepEqual(seen, [{ user_id: people.ada.id }]);
     const bob = await accessTokenFor(people.bob.email, password);
     assert.deepEqual(await ok(bob, `/rest/v1/lesson_completions?select=user_id&lesson_id=eq.${v.lesson_id}`, undefined, 'GET'), []);
+  });
+
+  it('shows a public profile to anyone, server-rendered, and nothing but "private" once hidden', async () => {
+    const [{ username }] = await ok<{ username: string }[]>(null, `/rest/v1/profiles?select=username&id=eq.${people.ada.id}`, undefined, 'GET');
+    const guest = await browser.newContext({ baseURL: publicBase, viewport: { width: 360, height: 780 }, locale: 'en-GB' });
+    guest.setDefaultTimeout(10_000);
+    const g = await guest.newPage();
+    // Server-rendered: the HTML itself carries the profile.
+    const html = await (await g.request.get(`/u/${username}`)).text();
+    assert.match(html, /Ada More/);
+    assert.match(html, /Opening Move/);
+    await g.goto(`/u/${username}`);
+    await g.getByRole('heading', { name: 'Ada More', level: 1 }).waitFor();
+    await g.getByText(/^Level \d+$/).waitFor();
+    await g.getByText('Opening Move').waitFor();
+    await g.getByText(/· wears /).waitFor();
+    const overflow = await g.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+    await noSeriousAxe(g, 'a public profile');
+    await screenshot(g, '96-public-profile-phone', { fullPage: true });
+
+    // Ada makes her profile private: a guest and Bob see only the private state, Ada still sees hers.
+    const token = await accessTokenFor(people.ada.email, password);
+    const r = await fetch(`${env.apiUrl}/rest/v1/profiles?id=eq.${people.ada.id}`, { method: 'PATCH', headers: { apikey: env.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile_visibility: 'private' }) });
+    assert.equal(r.status, 204);
+    await g.reload();
+    await g.getByRole('heading', { name: 'This profile is private', level: 1 }).waitFor();
+    assert.equal(await g.getByText('Ada More').count(), 0, 'no name');
+    assert.equal(await g.getByText('Opening Move').count(), 0, 'no achievements');
+    const hiddenHtml = await (await g.request.get(`/u/${username}`)).text();
+    assert.doesNotMatch(hiddenHtml, /Ada More|Opening Move|XP/);
+    await noSeriousAxe(g, 'a private profile');
+    await screenshot(g, '96-public-profile-private');
+    // A username nobody has reads exactly the same.
+    await g.goto('/u/nobody-by-this-name');
+    await g.getByRole('heading', { name: 'This profile is private', level: 1 }).waitFor();
+    await guest.close();
+
+    await page.goto(`/u/${username}`);
+    await page.getByRole('heading', { name: 'Ada More', level: 1 }).waitFor();
+    await screenshot(page, '96-public-profile-own');
   });
 });
