@@ -4,8 +4,10 @@
 -- 2. lesson_completions: complete_lesson() remembers a lesson as done without an assignment; a
 --    learner reads her own rows, staff of the lesson's organisation read their members', nobody
 --    else, and nobody writes the table directly.
+-- 3. get_public_profile (the /u/[username] page): the equipped avatar for anyone allowed, PT404
+--    once the profile is private.
 begin;
-select plan(30);
+select plan(33);
 
 select tests.create_actors();
 select tests.create_test_exam(10);
@@ -107,6 +109,22 @@ select tests.clear_authentication();
 delete from public.organization_members where user_id = tests.get_user_id('learner_a') and organization_id = tests.org_id('org-one');
 select tests.authenticate_as('instructor_1');
 select is_empty($$ select 1 from public.lesson_completions $$, 'staff no longer read a former member''s completions');
+
+-- ---------------------------------------------------------------------------
+-- 3. Public profile: equipped avatar, and nothing once private
+-- ---------------------------------------------------------------------------
+select tests.clear_authentication();
+update public.profiles set selected_avatar_id = (select id from public.avatars where is_default order by position limit 1)
+ where id = tests.get_user_id('learner_b');
+select tests.authenticate_as_anon();
+select is(public.get_public_profile('learner_b') -> 'avatar' ->> 'name',
+  (select name from public.avatars where is_default order by position limit 1), 'anyone sees a public profile''s equipped avatar');
+select tests.authenticate_as('learner_b');
+update public.profiles set profile_visibility = 'private' where id = auth.uid();
+select tests.authenticate_as_anon();
+select throws_ok($$ select public.get_public_profile('learner_b') $$, 'PT404', null, 'a private profile is not found by a visitor');
+select tests.authenticate_as('learner_d');
+select throws_ok($$ select public.get_public_profile('learner_b') $$, 'PT404', null, 'nor by a signed-in learner of another organisation');
 
 select * from finish();
 rollback;

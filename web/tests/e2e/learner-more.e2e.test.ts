@@ -253,7 +253,7 @@ describe('more of the learner app: streamed dashboard, reports, study set practi
     assert.equal(await g.getByText('Ada More').count(), 0, 'no name');
     assert.equal(await g.getByText('Opening Move').count(), 0, 'no achievements');
     const hiddenHtml = await (await g.request.get(`/u/${username}`)).text();
-    assert.doesNotMatch(hiddenHtml, /Ada More|Opening Move|XP/);
+    assert.doesNotMatch(hiddenHtml, /Ada More|Opening Move|Level \d/);
     await noSeriousAxe(g, 'a private profile');
     await screenshot(g, '96-public-profile-private');
     // A username nobody has reads exactly the same.
