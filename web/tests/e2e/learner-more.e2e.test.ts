@@ -226,7 +226,8 @@ describe('more of the learner app: streamed dashboard, reports, study set practi
   });
 
   it('shows a public profile to anyone, server-rendered, and nothing but "private" once hidden', async () => {
-    const [{ username }] = await ok<{ username: string }[]>(null, `/rest/v1/profiles?select=username&id=eq.${people.ada.id}`, undefined, 'GET');
+    const rows = await ok<{ username: string }[]>(null, `/rest/v1/profiles?select=username&id=eq.${people.ada.id}`, undefined, 'GET');
+    const username = rows[0]?.username ?? assert.fail('Ada has a username');
     const guest = await browser.newContext({ baseURL: publicBase, viewport: { width: 360, height: 780 }, locale: 'en-GB' });
     guest.setDefaultTimeout(10_000);
     const g = await guest.newPage();
