@@ -1,8 +1,8 @@
-// Organisation admin (issue 11): an owner invites a learner from /org/[slug], the learner accepts
+// Organisation admin (issue 11): an owner invites a learner from /org/[slug]/members, the learner accepts
 // on /app/invitations and shows up as a member; an instructor sees the members but no invite
 // form or controls; a learner gets "not found or no access". axe on the page; screenshots.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -47,7 +47,7 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
-describe('organisation admin', { concurrency: false }, () => {
+describe('organisation admin', { sequential: true }, () => {
   let owner: Page;
 
   before(async () => {
@@ -77,6 +77,8 @@ describe('organisation admin', { concurrency: false }, () => {
     await owner.getByRole('menuitem', { name: org.name }).click();
     await owner.waitForURL(`**/org/${org.slug}`);
     await owner.getByRole('heading', { name: org.name, level: 1 }).waitFor();
+    await owner.getByRole('navigation', { name: 'Organisation' }).getByRole('link', { name: 'Members' }).click();
+    await owner.waitForURL(`**/org/${org.slug}/members`);
     const members = owner.getByRole('list', { name: 'Members' });
     await members.getByText(people.instructor.name).waitFor();
     await noSeriousAxe(owner, 'the organisation page');
@@ -136,7 +138,7 @@ describe('organisation admin', { concurrency: false }, () => {
     await owner.setViewportSize({ width: 1280, height: 860 });
 
     // A learner has no access: the same page as for an organisation that does not exist.
-    await learner.goto(`/org/${org.slug}`);
+    await learner.goto(`/org/${org.slug}/members`);
     await learner.getByText('Organisation not found or no access').waitFor();
     await learner.goto('/org/no-such-organisation');
     await learner.getByText('Organisation not found or no access').waitFor();
@@ -145,7 +147,7 @@ describe('organisation admin', { concurrency: false }, () => {
 
   it('an instructor sees the members at 360 px in dark mode, without the invite form or controls', async () => {
     const instructor = await signIn(people.instructor.email, { width: 360, dark: true });
-    await instructor.goto(`/org/${org.slug}`);
+    await instructor.goto(`/org/${org.slug}/members`);
     await instructor.getByRole('heading', { name: org.name, level: 1 }).waitFor();
     await instructor.getByRole('list', { name: 'Members' }).getByText(people.learner.name).waitFor();
     assert.equal(await instructor.getByRole('heading', { name: 'Invite' }).count(), 0);

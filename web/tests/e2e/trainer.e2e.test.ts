@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { startFakeProvider, type FakeChatRequest, type FakeProvider } from '../../../functions/_shared/ai/fake_provider.ts';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
@@ -133,7 +133,7 @@ function watchReply(p: Page, reply: string): Promise<string[]> {
   return p.evaluate(`(${WATCH_REPLY})(${JSON.stringify(reply)})`) as Promise<string[]>;
 }
 
-describe('AI trainer', { concurrency: false }, () => {
+describe('AI trainer', { sequential: true }, () => {
   let learner: Page;
   let sessionId = '';
 
@@ -312,7 +312,7 @@ describe('AI trainer', { concurrency: false }, () => {
     await screenshot(instructor, '86-org-trainer-reports', { fullPage: true });
 
     await instructor.getByRole('link', { name: `Open the report of ${people.learner.name}: Sales Objections` }).click();
-    await instructor.getByRole('heading', { name: `${people.learner.name}: Sales Objections`, level: 1 }).waitFor();
+    await instructor.getByRole('heading', { name: `${people.learner.name}: Sales Objections`, level: 2 }).waitFor();
     assert.equal(await instructor.getByRole('list', { name: 'Rubric scores' }).getByRole('listitem').count(), 6);
     await instructor.getByRole('button', { name: 'Add note' }).click();
     await instructor.getByText('Write a note first').waitFor();

@@ -1,110 +1,45 @@
-import { error, fail } from '@sveltejs/kit';
-import { fieldErrors, formObject } from '$lib/forms.ts';
-import { assignableRoles, canEditMember, canManage, invitationSchema, inviteSchema, isStaff, memberSchema, roleSchema, sortInvitations, sortMembers } from '$lib/organisation.ts';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { z } from 'zod';
+import { cohortLearners, cohortRowSchema, summarise } from '$lib/cohort.ts';
+import { localDate } from '$lib/format.ts';
+import { ORG_LIVE } from '$lib/org-live.ts';
+import type { PageServerLoad } from './$types';
 
-const NO_ACCESS = { message: 'Organisation not found or no access', hint: 'Its staff (owners, admins and instructors) see this page. Check the address, or ask an owner for access.' };
+// The cohort dashboard: every learner's progress and who needs attention, for one team and one
+// exam's readiness when chosen. Reloaded live (ORG_LIVE) as learners finish quizzes.
+const filterSchema = z.object({ team: z.uuid().optional().catch(undefined), exam: z.string().min(1).max(100).optional().catch(undefined) });
 
-/** The organisation by slug and my role in it; anyone who is not staff gets the same 404. */
-async function context({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) {
-  const me = locals.user?.id;
-  if (!me) error(404, NO_ACCESS);
-  const { data: org, error: e } = await locals.supabase.from('organizations').select('id, name, slug, description').eq('slug', params.slug).maybeSingle();
-  if (e) error(503, { message: 'This organisation could not be loaded.', hint: 'Reload the page in a moment.' });
-  if (!org) error(404, NO_ACCESS);
-  const { data: mine } = await locals.supabase.from('organization_members').select('role').eq('organization_id', org.id).eq('user_id', me).maybeSingle();
-  if (!isStaff(mine?.role)) error(404, NO_ACCESS);
-  return { org, me, role: mine.role };
-}
-
-export const load: PageServerLoad = async (event) => {
-  event.depends('app:organisation');
-  const { org, me, role } = await context(event);
-  const { supabase } = event.locals;
-  const [members, invitations] = await Promise.all([
-    supabase.from('organization_members').select('user_id, role, joined_at, profiles(display_name, username)').eq('organization_id', org.id),
-    canManage(role)
-      ? supabase.from('organization_invitations').select('id, email, role, status, expires_at, created_at').eq('organization_id', org.id).not('email', 'is', null).order('created_at', { ascending: false }).limit(100)
-      : Promise.resolve({ data: [], error: null }),
+export const load: PageServerLoad = async ({ locals, parent, url, depends }) => {
+  depends(ORG_LIVE);
+  const { org, profile } = await parent();
+  const { supabase } = locals;
+  const filters = filterSchema.parse({ team: url.searchParams.get('team') || undefined, exam: url.searchParams.get('exam') || undefined });
+  const now = new Date();
+  const [teams, exams, overdue] = await Promise.all([
+    supabase.from('teams').select('id, name').eq('organization_id', org.id).order('name'),
+    supabase.from('exams').select('id, name').order('name'),
+    supabase
+      .from('assignment_recipients')
+      .select('user_id, assignments!inner(due_at)')
+      .eq('organization_id', org.id)
+      .is('completed_at', null)
+      .lt('assignments.due_at', now.toISOString()),
   ]);
-  const memberRows = members.error
-    ? null
-    : sortMembers(
-        members.data.map((m) => ({
-          user_id: m.user_id,
-          role: m.role,
-          joined_at: m.joined_at,
-          name: m.profiles?.display_name ?? m.profiles?.username ?? 'A member',
-          username: m.profiles?.username ?? null,
-          editable: canEditMember(role, me, m),
-        })),
-      );
+  // A filter naming a team or exam that is not there is dropped rather than failing the page.
+  const team = teams.data?.some((t) => t.id === filters.team) ? filters.team : undefined;
+  const exam = exams.data?.some((e) => e.id === filters.exam) ? filters.exam : undefined;
+  const cohort = await supabase.rpc('get_cohort_overview', { p_organization: org.id, p_team: team, p_exam: exam });
+
+  const parsed = cohort.error ? null : z.array(cohortRowSchema).safeParse(cohort.data);
+  const overdueByUser = new Map<string, number>();
+  for (const r of overdue.data ?? []) overdueByUser.set(r.user_id, (overdueByUser.get(r.user_id) ?? 0) + 1);
+  const learners = parsed?.success ? cohortLearners(parsed.data, overdueByUser, localDate(now, profile.time_zone)) : null;
   return {
-    org,
-    me,
-    role,
-    canManage: canManage(role),
-    roles: assignableRoles(role),
-    members: memberRows,
-    invitations: invitations.error ? null : sortInvitations(invitations.data),
+    teams: teams.data ?? [],
+    exams: exams.data ?? [],
+    filters: { team: team ?? '', exam: exam ?? '' },
+    learners,
+    summary: learners ? summarise(learners) : null,
+    overdueFailed: Boolean(overdue.error),
+    loadedAt: now.toISOString(),
   };
-};
-
-const TRY_AGAIN = 'That did not work just now. Try again in a moment.';
-const refused = (code: string | undefined) => code === '42501' || code === 'PT403';
-
-export const actions: Actions = {
-  invite: async (event) => {
-    const { org, role } = await context(event);
-    const values = formObject(await event.request.formData());
-    const parsed = inviteSchema.safeParse(values);
-    if (!parsed.success) return fail(400, { form: 'invite', values, errors: fieldErrors(parsed.error) });
-    if (!assignableRoles(role).includes(parsed.data.role)) return fail(403, { form: 'invite', values, errors: { role: 'You cannot invite people with this role.' } });
-    const { error: e } = await event.locals.supabase.rpc('invite_to_organization', {
-      p_organization: org.id,
-      p_email: parsed.data.email,
-      p_role: parsed.data.role,
-      p_expires_in_days: 7,
-    });
-    if (e) return fail(refused(e.code) ? 403 : 503, { form: 'invite', values, errors: { _form: refused(e.code) ? 'You cannot invite people with this role.' : TRY_AGAIN } });
-    // The same words whether or not the address has an account or is already a member.
-    return { form: 'invite', done: `Invitation sent to ${parsed.data.email}. It is valid for 7 days.` };
-  },
-
-  revoke: async (event) => {
-    const { role } = await context(event);
-    if (!canManage(role)) return fail(403, { message: 'Only owners and admins revoke invitations.' });
-    const parsed = invitationSchema.safeParse(formObject(await event.request.formData()));
-    if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? TRY_AGAIN });
-    const { error: e } = await event.locals.supabase.rpc('revoke_invitation', { p_invitation: parsed.data.invitation });
-    if (e) return fail(e.code === 'PT404' ? 404 : 503, { message: e.code === 'PT404' ? 'That invitation is no longer open.' : TRY_AGAIN });
-    return { done: 'Invitation revoked' };
-  },
-
-  role: async (event) => {
-    const { org, me, role } = await context(event);
-    const parsed = roleSchema.safeParse(formObject(await event.request.formData()));
-    if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? TRY_AGAIN });
-    const { user, role: next } = parsed.data;
-    const { data: current } = await event.locals.supabase.from('organization_members').select('user_id, role').eq('organization_id', org.id).eq('user_id', user).maybeSingle();
-    if (!current) return fail(404, { message: 'That person is no longer a member.' });
-    if (!canEditMember(role, me, current) || !assignableRoles(role).includes(next)) return fail(403, { message: 'You cannot give this member that role.' });
-    const { data, error: e } = await event.locals.supabase.from('organization_members').update({ role: next }).eq('organization_id', org.id).eq('user_id', user).select('user_id');
-    if (e) return fail(refused(e.code) ? 403 : 503, { message: refused(e.code) ? 'You cannot give this member that role.' : TRY_AGAIN });
-    if (!data?.length) return fail(403, { message: 'You cannot give this member that role.' });
-    return { done: `Role changed to ${next}` };
-  },
-
-  remove: async (event) => {
-    const { org, me, role } = await context(event);
-    const parsed = memberSchema.safeParse(formObject(await event.request.formData()));
-    if (!parsed.success) return fail(400, { message: parsed.error.issues[0]?.message ?? TRY_AGAIN });
-    const { data: current } = await event.locals.supabase.from('organization_members').select('user_id, role').eq('organization_id', org.id).eq('user_id', parsed.data.user).maybeSingle();
-    if (!current) return fail(404, { message: 'That person is no longer a member.' });
-    if (!canEditMember(role, me, current)) return fail(403, { message: 'You cannot remove this member.' });
-    const { data, error: e } = await event.locals.supabase.from('organization_members').delete().eq('organization_id', org.id).eq('user_id', parsed.data.user).select('user_id');
-    if (e) return fail(refused(e.code) ? 403 : 503, { message: refused(e.code) ? 'You cannot remove this member.' : TRY_AGAIN });
-    if (!data?.length) return fail(403, { message: 'You cannot remove this member.' });
-    return { done: 'Member removed' };
-  },
 };
