@@ -5,7 +5,7 @@
 // (another learner's private set is refused), and a lesson nobody assigned remembered as done.
 // axe on every screen; screenshots are artifacts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -56,7 +56,7 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
-describe('more of the learner app: streamed dashboard, reports, study set practice, lessons done', { concurrency: false }, () => {
+describe('more of the learner app: streamed dashboard, reports, study set practice, lessons done', { sequential: true }, () => {
   before(async () => {
     let baseURL = process.env.WEB_E2E_URL ?? '';
     if (!baseURL) {

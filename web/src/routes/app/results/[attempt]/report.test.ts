@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { fieldErrors } from '$lib/forms.ts';
+import { test } from 'vitest';
+import { fieldErrors } from '../../../../lib/forms.ts';
 import { reportSchema } from './report.ts';
 
 test('a report takes a reason and an optional note', () => {
