@@ -13,7 +13,7 @@ select tables_are('public', array[
   'user_preferences', 'departments', 'department_members', 'notifications', 'email_outbox', 'assignments', 'assignment_recipients',
   'tasks', 'follows',
   'bookmarks', 'question_notes', 'study_sets', 'study_set_items', 'review_cards',
-  'lessons', 'lesson_versions', 'lesson_comments', 'memories', 'audit_log',
+  'lessons', 'lesson_versions', 'lesson_comments', 'lesson_completions', 'memories', 'audit_log',
   'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts',
   'training_categories', 'training_scenarios', 'training_sessions', 'training_messages', 'training_reports', 'training_notes',
   'training_documents', 'training_chunks'

@@ -41,7 +41,8 @@ insert into public.bookmarks (question_id) select min(id) from public.questions 
 insert into public.question_notes (question_id, body) select min(id), 'Alice''s private note' from public.questions where exam_id = 'test-exam';
 insert into public.memories (content, category) values ('Alice wants to pass in March', 'goal');
 insert into public.study_sets (name) values ('Alice''s set');
-insert into public.question_reports (question_id, reason, details) select min(id), 'typo', 'Alice saw a typo' from public.questions where exam_id = 'test-exam';
+-- (a learner reports only questions of her own quizzes: one of the quiz she just took)
+insert into public.question_reports (question_id, reason, details) select min(question_id), 'typo', 'Alice saw a typo' from public.quiz_attempt_items where user_id = auth.uid();
 update public.profiles set display_name = 'Alice' where id = auth.uid();
 select tests.take_quiz('learner_b', 10, 6);
 insert into public.bookmarks (question_id) select max(id) from public.questions where exam_id = 'test-exam';

@@ -357,6 +357,32 @@ isOneToOne: false
       referencedColumns: ["lesson_id","version"]
     }
                   ]
+                },"lesson_completions": {
+                  Row: {
+                    "completed_at": string,"lesson_id": string,"lesson_version": number,"organization_id": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "completed_at"?: string,"lesson_id": string,"lesson_version": number,"organization_id": string,"user_id": string
+                  }
+                  Update: {
+                    "completed_at"?: string,"lesson_id"?: string,"lesson_version"?: number,"organization_id"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "lesson_completions_lesson_fkey"
+      columns: ["lesson_id","organization_id"]
+isOneToOne: false
+      referencedRelation: "lessons"
+      referencedColumns: ["id","organization_id"]
+    },{
+      foreignKeyName: "lesson_completions_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"lesson_versions": {
                   Row: {
                     "body": string,"change_summary": string | null,"created_at": string,"created_by": string | null,"lesson_id": string,"organization_id": string,"published_at": string | null,"reviewed_at": string | null,"reviewed_by": string | null,"status": Database["public"]['Enums']["lesson_status"],"submitted_at": string | null,"title": string,"updated_at": string,"version": number
@@ -1764,6 +1790,9 @@ isOneToOne: false
                            },
 "start_quiz":
 { Args: { "p_count"?: number,"p_domains"?: (string)[],"p_exam": string,"p_mode"?: Database["public"]['Enums']["quiz_mode"],"p_organization"?: string,"p_time_limit_seconds"?: number }; Returns: Json
+                           },
+"start_study_set_quiz":
+{ Args: { "p_count"?: number,"p_set": string }; Returns: Json
                            },
 "submit_quiz":
 { Args: { "p_answers"?: Json,"p_attempt": string }; Returns: Json

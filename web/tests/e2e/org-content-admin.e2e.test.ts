@@ -214,7 +214,12 @@ describe('organisation content admin', { sequential: true }, () => {
   });
 
   it("a learner's report appears in the moderation queue; the admin edits the question from it and resolves it", async () => {
-    // Leo, a learner of the organisation, reports the now published question (as the results page does).
+    // Leo, a learner of the organisation, meets the now published question in a quiz of the
+    // organisation's own questions (a learner reports only questions of his own quizzes), then
+    // reports it (as the results page does).
+    const [{ exam_id }] = await rest<{ exam_id: string }[]>(tokens.learner, `questions?select=exam_id&id=eq.${questionId}`) as [{ exam_id: string }];
+    const quiz = await rpc<{ questions: { question_id: number }[] }>(tokens.learner, 'start_quiz', { p_exam: exam_id, p_count: 100, p_organization: org.id });
+    assert.ok(quiz.questions.some((q) => q.question_id === questionId), 'the quiz holds the question');
     await rest(tokens.learner, 'question_reports', { method: 'POST', body: { question_id: questionId, reason: 'unclear', details: 'Option C mentions SSH, is that a hint?' } });
     await admin.goto(`/org/${org.slug}/questions`);
     await admin.getByRole('link', { name: /Moderation queue\s*1 open/ }).click();

@@ -28,45 +28,71 @@ const readiness = z.looseObject({
   message: z.string(),
 });
 
-export const load: PageServerLoad = async ({ locals, parent }) => {
-  const supabase = locals.supabase;
-  const [{ profile }, active, stats, exams, achievements, recent] = await Promise.all([
-    parent(),
-    supabase.rpc('get_active_quiz', {}),
-    supabase.rpc('get_exam_stats', {}),
-    supabase.from('exams').select('id, code, name, seconds_per_question').order('position'),
-    supabase.rpc('get_my_achievements'),
-    supabase.rpc('get_quiz_history', { p_limit: 5 }),
-  ]);
-  const failed = [active.error, stats.error, exams.error, achievements.error, recent.error].filter(Boolean).length;
-  const examName = (id: string) => exams.data?.find((e) => e.id === id)?.name ?? id;
+type Supabase = App.Locals['supabase'];
 
-  const activeQuiz = active.data ? (activeAttempt.safeParse(active.data).data ?? null) : null;
-  const examStats = stats.data ?? [];
-  const practised = examStats.filter((s) => s.questions_answered > 0);
-  const readinessRows = await Promise.all(
+/** Readiness of every exam the learner has practised, fetched in parallel (one RPC per exam). */
+async function loadReadiness(supabase: Supabase, practised: { exam_id: string; exam_name: string }[]) {
+  const rows = await Promise.all(
     practised.map(async (s) => {
-      const { data } = await supabase.rpc('get_exam_readiness', { p_exam: s.exam_id });
+      const { data, error } = await supabase.rpc('get_exam_readiness', { p_exam: s.exam_id });
+      if (error) return undefined;
       const r = readiness.safeParse(data);
-      return r.success ? { exam_id: s.exam_id, exam_name: s.exam_name, ...r.data } : null;
+      return r.success ? { exam_id: s.exam_id, exam_name: s.exam_name, ...r.data } : undefined;
     }),
   );
+  const ok = rows.filter((r) => r !== undefined);
+  return { rows: ok, failed: ok.length < rows.length };
+}
 
-  const all = achievements.data ?? [];
+/** The three latest badges and the closest one to earn. */
+async function loadAchievements(supabase: Supabase) {
+  const { data, error } = await supabase.rpc('get_my_achievements');
+  const all = data ?? [];
   const earned = all.filter((a) => a.earned).sort((a, b) => Date.parse(b.earned_at) - Date.parse(a.earned_at));
   const upcoming = all
     .filter((a) => !a.earned && !a.is_hidden)
     .sort((a, b) => b.progress_percent - a.progress_percent || a.criteria_value - b.criteria_value)[0];
+  return {
+    recent: earned.slice(0, 3).map((a) => ({ slug: a.slug, name: a.name, description: a.description, earned_at: a.earned_at, xp_reward: a.xp_reward })),
+    earnedCount: earned.length,
+    upcoming: upcoming ? { name: upcoming.name, description: upcoming.description, progress: upcoming.progress, target: upcoming.criteria_value, percent: upcoming.progress_percent } : null,
+    failed: error !== null,
+  };
+}
+
+export const load: PageServerLoad = async ({ locals, parent }) => {
+  const supabase = locals.supabase;
+  // Readiness and achievements are below the fold and the slowest reads (readiness is one RPC per
+  // practised exam): they start now and stream in after the first paint, behind same-size
+  // skeletons. Everything the next step needs is awaited, all in one round of parallel requests.
+  // A query builder runs its request on every then(): wrap it once so both readers share it.
+  const statsRequest = Promise.resolve(supabase.rpc('get_exam_stats', {}));
+  const achievements = loadAchievements(supabase);
+  const readinessRows = statsRequest.then(({ data }) =>
+    loadReadiness(supabase, (data ?? []).filter((s) => s.questions_answered > 0)),
+  );
+  const [{ profile }, active, stats, exams, recent] = await Promise.all([
+    parent(),
+    supabase.rpc('get_active_quiz', {}),
+    statsRequest,
+    supabase.from('exams').select('id, code, name, seconds_per_question').order('position'),
+    supabase.rpc('get_quiz_history', { p_limit: 5 }),
+  ]);
+  const failed = [active.error, stats.error, exams.error, recent.error].filter(Boolean).length;
+  const examName = (id: string) => exams.data?.find((e) => e.id === id)?.name ?? id;
+
+  const activeQuiz = active.data ? (activeAttempt.safeParse(active.data).data ?? null) : null;
+  const examStats = stats.data ?? [];
 
   return {
     profile,
     step: nextStep(activeQuiz, examStats),
     activeExamName: activeQuiz ? examName(activeQuiz.exam_id) : null,
     exams: exams.data ?? [],
-    readiness: readinessRows.filter((r) => r !== null),
-    recentAchievements: earned.slice(0, 3).map((a) => ({ slug: a.slug, name: a.name, description: a.description, earned_at: a.earned_at, xp_reward: a.xp_reward })),
-    earnedCount: earned.length,
-    upcoming: upcoming ? { name: upcoming.name, description: upcoming.description, progress: upcoming.progress, target: upcoming.criteria_value, percent: upcoming.progress_percent } : null,
+    /** Streamed. */
+    readiness: readinessRows,
+    /** Streamed. */
+    achievements,
     recent: (history.safeParse(recent.data).data?.items ?? []).map((q) => ({ ...q, exam_name: examName(q.exam_id) })),
     partial: failed > 0,
   };

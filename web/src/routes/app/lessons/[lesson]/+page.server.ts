@@ -8,7 +8,7 @@ const NOT_FOUND = { message: 'There is no such lesson.', hint: 'The lessons of y
 export const load: PageServerLoad = async ({ locals, params }) => {
   if (!z.uuid().safeParse(params.lesson).success) error(404, NOT_FOUND);
   // RLS: a lesson of another organisation reads exactly like one that does not exist.
-  const [{ data: lesson, error: e }, assignments] = await Promise.all([
+  const [{ data: lesson, error: e }, assignments, completion] = await Promise.all([
     locals.supabase
       .from('lessons')
       .select('id, exam_id, organizations(name), lesson_versions!inner(version, title, body, published_at, status)')
@@ -16,6 +16,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
       .eq('lesson_versions.status', 'published')
       .maybeSingle(),
     locals.supabase.rpc('get_my_assignments', {}),
+    locals.supabase.from('lesson_completions').select('completed_at').eq('lesson_id', params.lesson).eq('user_id', locals.user?.id ?? '').maybeSingle(),
   ]);
   if (e) error(503, { message: 'The lesson could not be loaded.', hint: 'Reload the page in a moment.' });
   const v = lesson?.lesson_versions[0];
@@ -25,6 +26,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
     lesson: { id: lesson.id, title: v.title, version: v.version, published_at: v.published_at, organization: lesson.organizations?.name ?? '', minutes: readingMinutes(v.body) },
     blocks: lessonBlocks(v.body),
     assignment: a ? { title: a.title, due_at: a.due_at, completed_at: a.completed_at } : null,
+    completedAt: completion.data?.completed_at ?? a?.completed_at ?? null,
   };
 };
 

@@ -1,6 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { fieldErrors, formObject } from '$lib/forms.ts';
+import { activeAttempt } from '$lib/quiz.ts';
+import { rpcProblem } from '$lib/server/rpc.ts';
 import { setSchema } from '../../study.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -38,6 +40,15 @@ const item = z.object({ question_id: z.coerce.number().int().positive() });
 const SAVE_FAILED = 'That could not be saved just now. Try again in a moment.';
 
 export const actions: Actions = {
+  /** A practice quiz of the set's questions (start_study_set_quiz applies start_quiz's scoring rules). */
+  practise: async ({ locals, params }) => {
+    if (!z.uuid().safeParse(params.set).success) return fail(404, { message: NOT_FOUND.message });
+    const { data, error: e } = await locals.supabase.rpc('start_study_set_quiz', { p_set: params.set });
+    if (e) return fail(rpcProblem(e).status, { message: rpcProblem(e).message });
+    const started = activeAttempt.safeParse(data);
+    if (!started.success) return fail(502, { message: 'The quiz could not be read. Try starting it again.' });
+    redirect(303, `/app/quiz/${started.data.attempt_id}`);
+  },
   rename: async ({ locals, params, request }) => {
     const values = formObject(await request.formData());
     const parsed = setSchema.safeParse(values);
