@@ -116,7 +116,7 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     await owner.goto(`/org/${org.slug}`);
     await owner.getByRole('heading', { name: org.name, level: 1 }).waitFor();
     assert.equal(await orgNav(owner).getByRole('link', { name: 'Overview' }).getAttribute('aria-current'), 'page');
-    assert.deepEqual(await orgNav(owner).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Audit log']);
+    assert.deepEqual(await orgNav(owner).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Questions', 'Imports', 'Lessons', 'Training reports', 'Audit log', 'Webhooks']);
     await owner.getByText('No learners yet').waitFor();
     await noSeriousAxe(owner, 'the empty cohort overview');
     await screenshot(owner, '70-cohort-empty');
@@ -143,7 +143,7 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     const atRisk = instructor.getByRole('list', { name: 'Learners at risk' });
     await atRisk.getByText('Never started').waitFor();
     // Instructors do not see the audit log in the menu.
-    assert.deepEqual(await orgNav(instructor).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments']);
+    assert.deepEqual(await orgNav(instructor).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Questions', 'Imports', 'Lessons', 'Training reports']);
 
     await openSection(instructor, 'Teams & departments');
     await instructor.getByText('No teams yet').waitFor();

@@ -260,7 +260,8 @@ describe('organisation content admin', { concurrency: false }, () => {
     await ines.getByLabel('Content (Markdown)').fill('# Ports\n\n443 is HTTPS.\n22 is SSH.');
     await ines.getByRole('button', { name: 'Create the draft' }).click();
     await ines.getByText('Draft created').waitFor();
-    await ines.getByRole('heading', { name: title, level: 1 }).waitFor();
+    // The organisation's name is the page's h1; the lesson's title heads its section.
+    await ines.getByRole('heading', { name: title, level: 2 }).waitFor();
     await ines.getByRole('button', { name: 'Submit for review' }).click();
     await ines.getByText('Submitted for review').first().waitFor();
     await ines.getByText('Waiting for an owner or admin to review it.').waitFor();
