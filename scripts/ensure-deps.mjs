@@ -14,13 +14,17 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const upToDate =
   existsSync(installed) && existsSync(lock) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs;
 
-// `npm install`, not `npm ci`: npm leaves other platforms' optional packages (the Supabase CLI's
-// and Deno's binaries) out of the lockfile, and `npm ci` then refuses it as out of sync.
+// `npm ci`: exactly what the committed lockfile says, which it never rewrites, so a fresh clone's
+// `npm start` or `npm test` leaves `git status` clean. The lockfile lists every platform's optional
+// binaries (the Supabase CLI's, Deno's, esbuild's, sharp's); whoever changes a dependency runs
+// `npm install` and commits the lockfile it writes.
 if (!upToDate) {
-  console.log('ensure-deps: running npm install');
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  console.log('ensure-deps: installing the locked dependencies (npm ci)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error(`ensure-deps: npm install failed (exit ${r.status}); fix the error above and run it again`);
+    console.error(
+      `ensure-deps: npm ci failed (exit ${r.status}); if a package.json changed, run npm install and commit package-lock.json`,
+    );
     process.exit(r.status ?? 1);
   }
 }

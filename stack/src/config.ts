@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { StackError } from './errors.ts';
-import { storageConfigSchema } from './storage/config-schema.ts';
+import { storageConfigSchema } from './config-storage.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -139,7 +139,7 @@ export interface Instance {
   jwtSecret: string;
   /**
    * Rebuilt by every test run, so it trades durability for speed (fsync, synchronous_commit and
-   * full_page_writes off; see postgres.ts). Every instance but `dev`.
+   * full_page_writes off; see instance/cluster.ts). Every instance but `dev`.
    */
   disposable: boolean;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DEFAULT_JWT_SECRET, instance, readConfig } from '../src/config.ts';
 import { StackError } from '../src/errors.ts';
 

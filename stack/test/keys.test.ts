@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../src/config.ts';
-import { apiKeys } from '../src/keys.ts';
+import { apiKeys } from '../src/kit/api-keys.ts';
 
 // The keys `supabase start` prints for the default secret, as published in Supabase's docs.
 const WELL_KNOWN_ANON =

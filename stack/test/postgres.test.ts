@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { instance, readConfig } from '../src/config.ts';
-import { serverSettings } from '../src/postgres.ts';
+import { serverSettings } from '../src/instance/cluster.ts';
 
 const DURABILITY = ['fsync', 'synchronous_commit', 'full_page_writes'];
 

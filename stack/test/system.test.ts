@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { StackError } from '../src/errors.ts';
-import { installPlan, localExtensionFiles } from '../src/system.ts';
+import { installPlan, localExtensionFiles } from '../src/instance/system-install.ts';
 
 test('nothing missing: nothing to do', () => {
   assert.deepEqual(installPlan([], { root: false, apt: false }), []);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { tally } from '../src/tap.ts';
+import { test } from 'vitest';
+import { tally } from '../src/instance/tap.ts';
 
 test('counts pg_prove verbose output (not its per-file verdicts), failures with their descriptions', () => {
   const out = [

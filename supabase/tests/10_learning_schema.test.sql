@@ -75,7 +75,7 @@ select is_empty($$
                           'caller_confirmed_email', 'can_see_profile', 'check_bulk_ids', 'is_assignment_recipient',
                           'assignment_status', 'is_valid_tag_list', 'can_read_question', 'can_read_study_set', 'owns_study_set',
                           'webhook_event_types', 'training_category_slug',
-                          'can_receive_org_topic')
+                          'can_receive_org_topic', 'can_manage_member')
 $$, 'authenticated executes only the boolean RLS helpers of private, not its engine');
 
 select ok(not has_function_privilege('authenticated', 'private.finalize_attempt(uuid, boolean)', 'execute')

@@ -2,7 +2,7 @@
 // (X-Total-Count and Link headers), generate_link for every type, invite; refused to non-admins.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { adminClient, anonClient, authFetch, clickLink, fragmentParams, jwtClaims, latestMail, PASSWORD, randomIp, uniqueEmail } from './helpers.ts';

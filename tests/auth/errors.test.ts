@@ -3,7 +3,7 @@
 // with a 4xx (never a 5xx), and the per-client request rate limit.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import fc from 'fast-check';
 import { UnsecuredJWT } from 'jose';
 import { env } from '../support/env.ts';

@@ -126,14 +126,14 @@ export interface AuthGateway extends Target {
 }
 
 /**
- * An auth-only gateway (stack/src/auth/serve.ts) on a free port against the test database, with
+ * An auth-only gateway (stack/src/gateway/auth-only.ts) on a free port against the test database, with
  * the given AUTH_* overrides. The stack's own gateway is untouched.
  */
 export async function startAuthGateway(overrides: Record<string, string>): Promise<AuthGateway> {
   const port = await freePort();
   const dbPort = new URL(env.DB_URL).port;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'auth', 'serve.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'gateway', 'auth-only.ts')], {
     cwd: projectRoot,
     env: {
       ...process.env,

@@ -2,7 +2,7 @@
 // the mail sink → verify → sign-in → refresh (rotation) → update user (data, password, email)
 // → sign-out scopes; and what each step leaves in the auth schema.
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import type { Session, User } from '@supabase/supabase-js';
 import pg from 'pg';
 import { env } from '../support/env.ts';

@@ -4,7 +4,7 @@
 // and no host name but a loopback one (against DNS rebinding).
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { env } from '../support/env.ts';
 import { anonClient, mailbox, PASSWORD, randomIp, sleep, uniqueEmail } from './helpers.ts';
 

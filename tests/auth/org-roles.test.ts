@@ -1,7 +1,7 @@
 // The project's own Custom Access Token hook (public.custom_access_token_hook, enabled in
 // config.toml) through the stack's auth: a member's access token carries their organisation roles.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { afterAll as after, beforeAll as before, test } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { PASSWORD, adminClient, anonClient, jwtClaims, randomIp, uniqueEmail } from './helpers.ts';

@@ -2,7 +2,7 @@
 // overrides against the same database: the Custom Access Token hook, the hourly email limit,
 // refresh-token reuse after the interval, autoconfirm sign-up and anonymous sign-in.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { adminClient, anonClient, authFetch, jwtClaims, latestMail, PASSWORD, randomIp, sleep, startAuthGateway, uniqueEmail, type AuthGateway } from './helpers.ts';

@@ -1,7 +1,7 @@
 // Everything that goes through an email: password recovery (code and link), magic links and
 // email OTP (with and without creating the user), resend, and the PKCE variant of the links.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 import { adminClient, anonClient, authFetch, clickLink, fragmentParams, jwtClaims, latestMail, mailbox, PASSWORD, randomIp, sleep, uniqueEmail } from './helpers.ts';

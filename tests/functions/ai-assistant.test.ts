@@ -3,7 +3,7 @@
 // graded (no key leaks before), study plans from the learner's own analytics; offline and with
 // the fake OpenAI-compatible provider; provider failures are 502/503.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import type { FakeProvider } from '../../functions/_shared/ai/fake_provider.ts';
 import { asUser, callJson, clearFunctionSecrets, createOrganization, createUser, useFakeAi, useOfflineAi, type User } from './ai-fixtures.ts';
 

@@ -3,7 +3,7 @@
 // right remaining time, ends with a stored report and XP awarded once by the database, exports a
 // PDF; provider failures are 502/503; another learner sees nothing; offline mode keeps it usable.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import type { FakeProvider } from '../../functions/_shared/ai/fake_provider.ts';
 import {
   asUser, call, callJson, clearFunctionSecrets, createOrganization, createUser, CUSTOMER_LINE, readEvents, sql,

@@ -2,7 +2,7 @@
 // (verify_jwt = true) with and without JWTs, `echo` (verify_jwt = false) for what reaches a
 // function and for streaming both ways, the exact refusal bodies, unknown functions.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';

@@ -8,14 +8,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { serve } from '@hono/node-server';
 import { createClient, FunctionsHttpError } from '@supabase/supabase-js';
 import { readConfig, type Instance } from '../../stack/src/config.ts';
 import { createApp } from '../../stack/src/gateway/app.ts';
-import { createContext } from '../../stack/src/gateway/context.ts';
-import type { Service } from '../../stack/src/gateway/service.ts';
-import { functionsService } from '../../stack/src/functions/index.ts';
+import { createContext } from '../../stack/src/kit/context.ts';
+import type { Service } from '../../stack/src/kit/service.ts';
+import { functionsService } from '../../stack/src/edge-runtime/index.ts';
 import { nodeClientOptions } from '../support/client.ts';
 import { env } from '../support/env.ts';
 

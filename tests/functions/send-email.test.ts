@@ -6,7 +6,7 @@
 // The job ascend-send-email is paused while this file runs, so that only these calls drain.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, test } from 'node:test';
+import { afterAll as after, beforeAll as before, test } from 'vitest';
 import pg from 'pg';
 import { z } from 'zod';
 import { testClient } from '../support/client.ts';

@@ -8,7 +8,7 @@
 //   import-users       rows become invitations, never memberships; duplicates reported by line
 //   training-material  a PDF is extracted and chunked; members find it with search_training_material
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import sharp from 'sharp';

@@ -2,7 +2,7 @@
 // posts, docs/api.md and docs/functions.md) as `gql_` tables in `public`, with RLS per role:
 // anon reads blogs and published posts; a learner reads those and their own drafts and writes
 // only their own posts; the service role bypasses RLS. Rebuilt by each test file's `before`.
-import { after, before } from 'node:test';
+import { afterAll as after, beforeAll as before } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';

@@ -1,7 +1,7 @@
 // Introspection, as GraphiQL and code generators run it: the full introspection query builds a
 // client schema with pg_graphql's types, per role.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { buildClientSchema, getIntrospectionQuery, printType, type IntrospectionQuery } from 'graphql';
 import { data, useFixtures } from './fixtures.ts';
 

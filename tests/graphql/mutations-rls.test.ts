@@ -3,7 +3,7 @@
 // role: what one learner may read or change, the other may not, and the schema each role is
 // shown holds only what it has privileges on.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { data, errorOf, gql, USERS, useFixtures, type Role } from './fixtures.ts';

@@ -1,7 +1,7 @@
 // pg_graphql's documented queries (docs/api.md: collections, pagination, filtering, ordering,
 // nodeId, relationships, custom scalars; docs/functions.md) against /graphql/v1.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { b64, data, errorOf, gql, useFixtures } from './fixtures.ts';
 
 useFixtures();

@@ -2,7 +2,7 @@
 // `self` / `ack`, the REST fallback and httpSend, both serializers, presence state and diffs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import { client, closeClients, collector, newUser, sleep, subscribe, waitFor } from './support.ts';
 
 after(closeClients);

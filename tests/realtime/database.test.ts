@@ -2,7 +2,7 @@
 // trigger reach the topic's subscribers, public or private as the call says.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { useFixtures } from './fixtures.ts';
 import { client, collector, newUser, subscribe, waitFor } from './support.ts';
 

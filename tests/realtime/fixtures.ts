@@ -1,7 +1,7 @@
 // Database fixtures of the realtime suites, created idempotently as `postgres` (test data, not
 // migrations): RLS policies on realtime.messages for private channels, `rt_*` tables with RLS
 // in the supabase_realtime publication, and a trigger that broadcasts with realtime.send().
-import { after, before } from 'node:test';
+import { afterAll as after, beforeAll as before } from 'vitest';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { closeClients, db } from './support.ts';

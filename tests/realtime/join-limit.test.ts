@@ -5,7 +5,7 @@
 // (Phoenix's 1.0.0 JSON frames) so every reply is counted, not just what realtime-js surfaces.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import WebSocket from 'ws';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';

@@ -2,7 +2,7 @@
 // socket): channels per connection, messages per second, payload size, presence calls, JWTs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import { accessToken } from '../support/tokens.ts';
 import { client, closeClients, collector, newUser, sleep, subscribe, waitFor } from './support.ts';
 

@@ -4,7 +4,7 @@
 // learner neither receives it nor may join that topic; nobody may broadcast on it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';

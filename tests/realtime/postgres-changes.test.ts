@@ -2,7 +2,7 @@
 // never the others; filters; UPDATE/DELETE payloads; tables outside the publication.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import type { RealtimePostgresChangesPayload } from '@supabase/supabase-js';
 import { useFixtures } from './fixtures.ts';
 import { asUser, client, collector, newUser, sleep, subscribe, waitFor } from './support.ts';

@@ -2,7 +2,7 @@
 // policies on realtime.messages evaluated as the user, with Supabase's join error reason.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { accessToken } from '../support/tokens.ts';
 import { useFixtures } from './fixtures.ts';
 import { client, collector, newUser, sleep, subscribe, waitFor, type TestUser } from './support.ts';

@@ -3,9 +3,9 @@
 // again. Restarts only the gateway of the test instance, never its database.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { instance } from '../../stack/src/config.ts';
-import { gatewayPid, startGateway, stopGateway } from '../../stack/src/gateway-process.ts';
+import { gatewayPid, startGateway, stopGateway } from '../../stack/src/instance/gateway-process.ts';
 import { useFixtures } from './fixtures.ts';
 import { asUser, client, collector, newUser, waitFor } from './support.ts';
 

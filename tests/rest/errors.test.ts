@@ -3,7 +3,7 @@
 // string syntax errors, ambiguous or missing relationships, wrong paths and methods. Plus the
 // OpenAPI document at the root and the schema cache reloading on NOTIFY.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fail, plain } from './envelope.ts';
 import { pgQuery, raw, REST, tokenClient, useFixtures, userToken, waitForSchema } from './fixtures.ts';
 import { env } from '../support/env.ts';

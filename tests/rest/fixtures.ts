@@ -3,7 +3,7 @@
 // many-to-many embedding, and RPCs (volatile, stable, set-returning, single JSON argument).
 // Rebuilt from scratch by every test file's `before` (idempotent), then `notify pgrst`.
 // Users are minted as GoTrue would (HS256 JWTs with its claims); no dependency on /auth/v1.
-import { after, before } from 'node:test';
+import { afterAll as after, beforeAll as before } from 'vitest';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { testClient } from '../support/client.ts';
@@ -211,7 +211,7 @@ let lockHolder: pg.Client | undefined;
 
 /**
  * Recreates the fixtures for this test file (process) and waits for the REST schema cache.
- * Test files may run in parallel (node --test without --test-concurrency=1): a session advisory
+ * Test files may run in parallel (vitest with fileParallelism): a session advisory
  * lock, held until `releaseFixtures()`, makes them take turns on the shared fixtures.
  */
 export function setupFixtures(): Promise<void> {

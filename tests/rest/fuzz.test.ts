@@ -5,7 +5,7 @@
 // checked on conf_notes directly, through one-to-many and many-to-many embeds, through an RPC,
 // in counts, and in what a PATCH or DELETE returns and changes.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import fc from 'fast-check';
 import pg from 'pg';
 import { env } from '../support/env.ts';

@@ -2,7 +2,7 @@
 // (private.enforce_rate_limit raising SQLSTATE PT429), so it holds behind hosted PostgREST too;
 // through /rest/v1 the refusal is HTTP 429 with PostgREST's error body.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { PASSWORD, adminClient, anonClient, randomIp, uniqueEmail } from '../auth/helpers.ts';
 
 test('start_quiz over 30 calls a minute answers 429 {code: PT429, message, details, hint}', async () => {

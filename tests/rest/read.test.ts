@@ -3,7 +3,7 @@
 // hints, spreads), every filter operator, and/or trees, filters and order on embeds, order with
 // nulls, limit/offset, Range headers, counts, single/maybeSingle, CSV, HEAD and stripped nulls.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fail, ok, plain } from './envelope.ts';
 import { raw, userToken, USERS, useFixtures } from './fixtures.ts';
 

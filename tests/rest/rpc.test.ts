@@ -3,7 +3,7 @@
 // volatility (writes refused in GET and in read-only calls), the request GUCs functions see
 // (role, claims, method, path, headers, cookies), per-role statement timeouts and RAISE errors.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fail, ok, plain } from './envelope.ts';
 import { pgQuery, raw, userToken, USERS, useFixtures } from './fixtures.ts';
 

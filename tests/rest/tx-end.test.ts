@@ -5,7 +5,7 @@
 // ones included, then rolled back and left the attempt open for a perfect real submission.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';

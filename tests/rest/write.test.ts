@@ -3,7 +3,7 @@
 // RLS on writes per role (42501 is 401 for anon, 403 for users), constraint errors, and the
 // hosted pg-safeupdate rule (no UPDATE/DELETE without a filter).
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { fail, ok, plain } from './envelope.ts';
 import { pgQuery, raw, userToken, USERS, useFixtures } from './fixtures.ts';
 

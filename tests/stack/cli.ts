@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 export function stackCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'cli.ts'), ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'instance', 'cli.ts'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, STACK_INSTANCE: process.env.STACK_INSTANCE ?? 'test', ...env },
     encoding: 'utf8',

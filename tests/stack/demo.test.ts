@@ -2,9 +2,9 @@
 // one: accounts that sign in, an organisation they joined by accepting invitations, and graded
 // quizzes behind their XP; a second run changes nothing.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { afterAll as after, test } from 'vitest';
 import pg from 'pg';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoContent } from '../../stack/src/demo.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, ensureDemoContent } from '../../stack/src/instance/demo.ts';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 

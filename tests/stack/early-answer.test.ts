@@ -3,7 +3,7 @@
 // keep-alive agent works, for a fast upload and for one still being sent long after the answer.
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
-import { after, describe, test } from 'node:test';
+import { afterAll as after, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -2,10 +2,10 @@
 // structured log line per request.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import WebSocket from 'ws';
 import { instance } from '../../stack/src/config.ts';
-import { gatewayLog } from '../../stack/src/gateway-process.ts';
+import { gatewayLog } from '../../stack/src/instance/gateway-process.ts';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { projectRoot } from './cli.ts';
 
 /** Extensions `postgres` may create on hosted (trusted, or supautils.privileged_extensions). */

@@ -5,7 +5,7 @@ import { copyFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import { projectRoot, stackCli } from './cli.ts';
@@ -119,7 +119,7 @@ describe('clear errors', () => {
   });
 
   test('a broken migration is one line naming the migration and the database error; nothing applied', async () => {
-    const { migrate } = await import('../../stack/src/database.ts');
+    const { migrate } = await import('../../stack/src/instance/database.ts');
     const { instance } = await import('../../stack/src/config.ts');
     const work = mkdtempSync(join(tmpdir(), 'broken-migration-'));
     // The project's migrations (already applied) plus one broken one on top.

@@ -10,13 +10,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { instance } from '../../stack/src/config.ts';
-import { gatewayPid } from '../../stack/src/gateway-process.ts';
-import { isRunning, reloadServerSettings } from '../../stack/src/postgres.ts';
-import { start } from '../../stack/src/stack.ts';
+import { gatewayPid } from '../../stack/src/instance/gateway-process.ts';
+import { isRunning, reloadServerSettings } from '../../stack/src/instance/cluster.ts';
+import { start } from '../../stack/src/instance/lifecycle.ts';
 // realtime-js's 10 s timers, unref'd there, would otherwise hold this file open after its test.
 import '../realtime/support.ts';
 import { testClient } from '../support/client.ts';
@@ -201,7 +201,8 @@ after(async () => {
   await sql(`drop table if exists public.${TABLE}; notify pgrst, 'reload schema'`).catch(() => undefined);
 });
 
-describe('kill -9 of the postmaster under 20 request loops', { skip: inst ? false : 'needs the instance under test (STACK_INSTANCE), as npm test sets it' }, () => {
+// Skipped without the instance under test (STACK_INSTANCE), as npm test sets it.
+describe('kill -9 of the postmaster under 20 request loops', { skip: !inst }, () => {
   test('the gateway process stays up and is never restarted', () => {
     assert.ok(outcome);
     assert.equal(outcome.gatewayAliveAfterKill, true);
@@ -232,7 +233,7 @@ describe('kill -9 of the postmaster under 20 request loops', { skip: inst ? fals
     assert.match(outcome.refusedJoin.reason ?? '', /UnableToConnectToProject/);
   });
 
-  test('when Postgres is back every service recovers by itself: REST, auth, storage, realtime', (t) => {
+  test('when Postgres is back every service recovers by itself: REST, auth, storage, realtime', async (t) => {
     assert.ok(outcome);
     const { answers, upAt, backAt, killedAt, restartAt } = outcome;
     for (const s of SERVICES) {
@@ -244,13 +245,13 @@ describe('kill -9 of the postmaster under 20 request loops', { skip: inst ? fals
     const firstOk = answers.find((a) => a.at > upAt && ok(a))?.at ?? backAt;
     const other = answers.filter((a) => a.at > killedAt && !ok(a) && a.status !== 503);
     assert.deepEqual(other.map((a) => `${a.service} ${a.status} ${JSON.stringify(a.body)}`), [], 'nothing but success or 503 around the outage');
-    t.diagnostic(
+    await t.annotate(
       `answers: ${answers.length} (2xx: ${answers.filter(ok).length}, 503: ${count(503)}); Postgres down ${restartAt - killedAt} ms (by design); ` +
         `stack start took ${upAt - restartAt} ms; first success ${firstOk - upAt} ms and every service ${backAt - upAt} ms after it returned`,
     );
   });
 
-  test('on a durable instance every write answered 201 survives the kill', (t) => {
+  test('on a durable instance every write answered 201 survives the kill', async (t) => {
     assert.ok(outcome);
     assert.deepEqual(outcome.synchronousCommit, { during: 'on', after: 'off' }, "dev's durability for the scenario, the instance's own after it");
     const acked = outcome.answers.filter((a) => a.service === 'write' && a.status === 201);
@@ -258,6 +259,6 @@ describe('kill -9 of the postmaster under 20 request loops', { skip: inst ? fals
     assert.ok(lastSecond.length > 0, 'writes were acknowledged in the second before the kill');
     const lost = acked.filter((a) => !outcome!.stored.has(a.id!));
     assert.deepEqual(lost.map((a) => a.id), [], `acknowledged writes lost (${lost.length} of ${acked.length})`);
-    t.diagnostic(`${acked.length} writes acknowledged (${lastSecond.length} in the last second before the kill), all ${outcome.stored.size} found after the restart`);
+    await t.annotate(`${acked.length} writes acknowledged (${lastSecond.length} in the last second before the kill), all ${outcome.stored.size} found after the restart`);
   });
 });

@@ -2,7 +2,7 @@
 // may not, and Storage's error envelopes.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { before, describe, test } from 'node:test';
+import { beforeAll as before, describe, test } from 'vitest';
 import { mintUser, serviceClient, setupFixtures, sql, text, type TestUser } from './fixtures.ts';
 
 const service = serviceClient();

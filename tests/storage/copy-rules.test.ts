@@ -4,7 +4,7 @@
 // content says `nosniff` and carries a sandboxing CSP. The attack this closes: SVG bytes copied
 // into an image bucket (or relabelled on copy) and served as image/svg+xml from the API's origin.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { beforeAll as before, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
 import { mintUser, objectRow, PRIVATE, PUBLIC, RASTER, RASTER_LIMIT_BYTES, setupFixtures, text, type TestUser } from './fixtures.ts';
 

@@ -2,7 +2,7 @@
 // published file; the key stays free for the next upload.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { before, describe, test } from 'node:test';
+import { beforeAll as before, describe, test } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { env } from '../support/env.ts';
 import { LIMITED, mintUser, objectRow, PRIVATE, PUBLIC, setupFixtures, sql, storageDir, storageFiles, text, type TestUser } from './fixtures.ts';

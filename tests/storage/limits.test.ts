@@ -2,7 +2,7 @@
 // refused with Storage's codes, and nothing stored when refused.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { before, describe, test } from 'node:test';
+import { beforeAll as before, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
 import { LIMIT_BYTES, LIMITED, mintUser, objectRow, PRIVATE, setupFixtures, sql, storageDir, storageFiles, text, type TestUser } from './fixtures.ts';
 

@@ -1,6 +1,6 @@
 // listV2 (POST /object/list-v2): flat and folder listings, cursors, sort orders, under RLS.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { anonClient, mintUser, PRIVATE, serviceClient, setupFixtures, text, type TestUser } from './fixtures.ts';
 
 let owner: TestUser;

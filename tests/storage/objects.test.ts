@@ -1,7 +1,7 @@
 // Objects through supabase-js, one block per actor: the owner of a folder (everything works),
 // another user (everything denied), anon on a public bucket (reads only), service_role.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
 import { anonClient, mintUser, objectRow, PRIVATE, PUBLIC, serviceClient, setupFixtures, text, type TestUser } from './fixtures.ts';
 

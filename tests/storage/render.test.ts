@@ -1,7 +1,7 @@
 // Image transformations: download(path, {transform}), getPublicUrl and createSignedUrl with
 // transform, the /render/image routes' query options, limits and errors, under RLS.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import sharp from 'sharp';
 import { env } from '../support/env.ts';
 import { anonClient, mintUser, PRIVATE, PUBLIC, serviceClient, setupFixtures, text, type TestUser } from './fixtures.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { beforeAll as before, describe, test } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tus from 'tus-js-client';
 import { env } from '../support/env.ts';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import * as tus from 'tus-js-client';
 import { env } from '../support/env.ts';
 import { LIMITED, mintUser, objectRow, PRIVATE, RASTER, serviceClient, setupFixtures, sql, storageDir, storageFiles, type TestUser } from './fixtures.ts';

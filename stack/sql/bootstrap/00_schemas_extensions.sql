@@ -156,7 +156,7 @@ comment on function pgbouncer.get_auth(text) is
 -- them (supautils privileged_extensions) and runs the command as the
 -- superuser, so the extension belongs to supabase_admin and pg_cron schedules
 -- jobs through its owner. [LOCAL] The stack marks them trusted (their scripts
--- run as the bootstrap superuser, supabase_admin; stack/src/system.ts); the
+-- run as the bootstrap superuser, supabase_admin; stack/src/instance/system-install.ts); the
 -- event triggers below hand the extension itself to supabase_admin after
 -- CREATE, and to postgres for the length of a DROP.
 -- ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { verifyJwt } from '../gateway/jwt.ts';
+import { verifyJwt } from '../kit/jwt.ts';
 import { jwtFailureReason } from './authn.ts';
 
 const key = new TextEncoder().encode('x'.repeat(32));

@@ -2,8 +2,8 @@
 // exist) and requireAdminCredentials (a token whose role is an admin role). The gateway has
 // already verified the bearer once; this turns its verdict into GoTrue's errors.
 import { decodeProtectedHeader } from 'jose';
-import type { Claims, JwtResult } from '../gateway/jwt.ts';
-import { bearerToken } from '../gateway/jwt.ts';
+import type { Claims, JwtResult } from '../kit/jwt.ts';
+import { bearerToken } from '../kit/jwt.ts';
 import type { AuthDeps } from './deps.ts';
 import { AuthError, badRequest, ErrorCode, forbidden } from './errors.ts';
 import type { Ctx } from './http.ts';

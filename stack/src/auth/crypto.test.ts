@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { generateOtp, hashPassword, isBcryptHash, pkceMismatch, randomPassword, secureAlphanumeric, tokenHash, verifyPassword } from './crypto.ts';
 
 test('OTPs are zero-padded digits of the configured length', () => {

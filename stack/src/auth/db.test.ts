@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { epochMs, rfc3339 } from './db.ts';
 
 test('Postgres timestamps → Go RFC 3339 in UTC, microseconds kept, trailing zeros trimmed', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { AuthError, badRequest, ErrorCode, internal, negotiateApiVersion, OAuthError, renderError, weakPassword } from './errors.ts';
 
 test('API version: 2024-01-01 for valid dates from then on, else the initial version', () => {

@@ -1,7 +1,7 @@
 // GoTrue's error catalog and its two wire formats, in one place. Handlers throw `AuthError`s made
 // by the factories below (status and code fixed together, as supabase/auth's apierrors does);
 // `renderError` turns any thrown value into the body, status and headers GoTrue would send.
-import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
 
 /** The `error_code`s auth-js branches on (supabase/auth internal/api/apierrors/errorcode.go). */
 export const ErrorCode = {

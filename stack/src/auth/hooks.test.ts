@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { AuthError } from './errors.ts';
 import { claimViolations, interpretHookOutput } from './hooks.ts';
 

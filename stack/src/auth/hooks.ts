@@ -2,7 +2,7 @@
 // transaction, as supabase_auth_admin, with `statement_timeout` 2 s; the output's claims are
 // checked against GoTrue's minimum schema before they are signed.
 import { randomUUID } from 'node:crypto';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
 import { AuthError, internal } from './errors.ts';
 import type { Query } from './db.ts';
 

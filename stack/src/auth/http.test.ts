@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { encodeGoValues, isRedirectUrlValid, withFragment } from './http.ts';
 
 const settings = { siteUrl: 'http://127.0.0.1:5173', redirectAllowList: ['http://localhost:5173', 'https://*.ascend.test/**'] };

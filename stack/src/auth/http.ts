@@ -4,8 +4,8 @@
 import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { edge } from '../gateway/forwarded.ts';
-import type { GatewayEnv } from '../gateway/service.ts';
+import { edge } from '../kit/forwarded.ts';
+import type { GatewayEnv } from '../kit/service.ts';
 import type { AuthSettings } from './config.ts';
 import { AuthError, badRequest, ErrorCode } from './errors.ts';
 import type { GrantInfo } from './tokens.ts';
@@ -85,7 +85,7 @@ export async function readBody<S extends z.ZodType>(c: Ctx, schema: S, goType: s
 
 /**
  * The client address, as the edge determined it: the connection's peer, or, behind a trusted
- * proxy (STACK_TRUSTED_PROXIES), the address that proxy forwarded (gateway/forwarded.ts). A
+ * proxy (STACK_TRUSTED_PROXIES), the address that proxy forwarded (kit/forwarded.ts). A
  * client-sent X-Forwarded-For from anyone else is ignored.
  */
 export function clientIp(c: Ctx): string {

@@ -11,11 +11,11 @@
 // Settings come from `[auth]` in supabase/config.toml; AUTH_<TOML PATH> variables override them
 // for one process (AUTH_RATE_LIMIT_EMAIL_SENT=2, AUTH_EMAIL_ENABLE_CONFIRMATIONS=false,
 // AUTH_HOOK_CUSTOM_ACCESS_TOKEN_URI=pg-functions://postgres/<schema>/<fn>, …; see config.ts).
-// serve.ts runs this service alone on another port with such overrides, for tests.
+// gateway/auth-only.ts runs this service alone on another port with such overrides, for tests.
 import { Hono } from 'hono';
-import type { GatewayContext } from '../gateway/context.ts';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { resolveSettings, withEnvOverrides } from './config.ts';
 import { Db } from './db.ts';
 import type { AuthDeps } from './deps.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { readConfig } from '../config.ts';
 import { resolveSettings } from './config.ts';
 import { AuthError } from './errors.ts';

@@ -3,7 +3,8 @@
 // limit; delivery is into the local mail sink.
 import type { AuthSettings } from './config.ts';
 import { ErrorCode, tooManyRequests } from './errors.ts';
-import { escapeHtml, type MailMessage, type MailSink } from './mailsink.ts';
+import { escapeHtml } from '../kit/local-sinks.ts';
+import type { MailMessage, MailSink } from './mailsink.ts';
 import type { IntervalLimiter } from './ratelimit.ts';
 
 export type EmailType = 'signup' | 'invite' | 'magiclink' | 'recovery' | 'email_change' | 'reauthentication';

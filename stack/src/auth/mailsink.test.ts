@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { escapeHtml, isCrossSite, isLoopbackHost, MailSink } from './mailsink.ts';
+import { test } from 'vitest';
+import { escapeHtml, isCrossSite, isLoopbackHost } from '../kit/local-sinks.ts';
+import { MailSink } from './mailsink.ts';
 
 const message = (to: string, subject: string) => ({ from: 'f', to: [to], subject, html: '', text: '', type: 'signup', otp: null, token_hash: null, action_link: null, redirect_to: null });
 

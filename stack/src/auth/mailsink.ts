@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Hono, type Context, type Next } from 'hono';
-import type { GatewayContext } from '../gateway/context.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import { escapeHtml, isCrossSite, isLoopbackHost, localSinkHeaders } from '../kit/local-sinks.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 
 export interface MailMessage {
   id: string;
@@ -91,10 +92,6 @@ export class MailSink {
   }
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
-
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
@@ -102,41 +99,6 @@ function page(title: string, body: string): string {
 td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}code{background:#f4f4f4;padding:0 .2rem}
 .mail{border:1px solid #ccc;padding:1rem;margin:1rem 0}</style></head>
 <body>${body}</body></html>`;
-}
-
-/** A host name only this machine answers to (the gateway listens on 127.0.0.1). */
-export function isLoopbackHost(hostHeader: string | undefined): boolean {
-  if (!hostHeader) return false;
-  const host = hostHeader.trim().toLowerCase();
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
-}
-
-/** Requests a browser makes on behalf of another site: a cross-site fetch, frame or form. */
-export function isCrossSite(headers: { secFetchSite: string | undefined; origin: string | undefined; host: string | undefined }): boolean {
-  const site = headers.secFetchSite?.toLowerCase();
-  if (site !== undefined && site !== 'none' && site !== 'same-origin') return true;
-  if (headers.origin === undefined) return false;
-  try {
-    return new URL(headers.origin).host.toLowerCase() !== (headers.host ?? '').toLowerCase();
-  } catch {
-    return true;
-  }
-}
-
-/** Headers of every sink answer: never cached, never framed, nothing loaded from elsewhere. */
-const SINK_HEADERS = {
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-};
-
-/** Middleware of the local sinks (this one and the Resend sink): SINK_HEADERS on every answer. */
-export async function localSinkHeaders(c: Context<GatewayEnv>, next: Next): Promise<void> {
-  await next();
-  for (const [k, v] of Object.entries(SINK_HEADERS)) c.header(k, v);
 }
 
 /** `/mail/v1`: the sink's HTTP API and page, for this machine only (see the file comment). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { createLimiters, IntervalLimiter, KeyedTokenBucket } from './ratelimit.ts';
 
 test('token bucket: a full burst, then the refill rate, per key', () => {

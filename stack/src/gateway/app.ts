@@ -1,14 +1,14 @@
 // The gateway: Supabase's HTTP edge (Kong in the self-hosted stack) in one Hono app. It answers
-// CORS, handles API keys as the CLI's gateway does (api-key.ts), verifies the bearer token once,
+// CORS, handles API keys as the CLI's gateway does (kit/api-keys.ts), verifies the bearer token once,
 // logs one JSON line per request and hands each prefix to its service.
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { GatewayContext } from './context.ts';
+import type { GatewayContext } from '../kit/context.ts';
 import { closeAfterEarlyAnswer } from './early-response.ts';
-import { legacyJwtOf, resolveApiKey } from './api-key.ts';
-import { bearerToken, verifyJwt } from './jwt.ts';
-import type { GatewayEnv, Service } from './service.ts';
+import { legacyJwtOf, resolveApiKey } from '../kit/api-keys.ts';
+import { bearerToken, verifyJwt } from '../kit/jwt.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 
 /** Prefixes whose routes check an `apikey` (Kong's key-auth), except the open auth routes. */
 const KEY_AUTH_PREFIXES = ['/rest/v1', '/auth/v1', '/realtime/v1', '/graphql/v1'];

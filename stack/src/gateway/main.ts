@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { instance } from '../config.ts';
 import { createApp } from './app.ts';
-import { createContext } from './context.ts';
+import { createContext } from '../kit/context.ts';
 import { createServices } from './services.ts';
 
 const inst = instance();

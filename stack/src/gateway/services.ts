@@ -1,16 +1,16 @@
 // The services the gateway mounts, in one list.
 import { authService, mailService } from '../auth/index.ts';
-import { functionsService } from '../functions/index.ts';
+import { functionsService } from '../edge-runtime/index.ts';
 import { graphqlService } from '../graphql/index.ts';
 import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { resendSinkService } from '../resend-sink/index.ts';
 import { restService } from '../rest/index.ts';
 import { storageService } from '../storage/index.ts';
-import type { GatewayContext } from './context.ts';
-import type { Service } from './service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import type { Service } from '../kit/service.ts';
 import { Hono } from 'hono';
-import type { GatewayEnv } from './service.ts';
+import type { GatewayEnv } from '../kit/service.ts';
 
 /** The database itself, as the gateway's connections see it. */
 function databaseService(ctx: GatewayContext): Service {

@@ -19,11 +19,11 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway/context.ts';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
-import type { RequestScope } from '../gateway/db-scope.ts';
-import { edge } from '../gateway/forwarded.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
+import type { RequestScope } from '../kit/db-scope.ts';
+import { edge } from '../kit/forwarded.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { RestDatabase } from '../rest/db.ts';
 import { errorResponse, Errors, RestError, toRestError } from '../rest/errors.ts';
 import type { Runner } from '../rest/execute.ts';

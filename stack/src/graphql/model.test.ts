@@ -1,7 +1,7 @@
 // pg_graphql's naming, with and without `inflect_names`, and its exposure rules (primary key
 // required, views by directive, privileges), on a schema cache built without a database.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { printSchema } from 'graphql';
 import { baseTypeName, commentDirective, foreignKeyFieldName } from './names.ts';
 import { runGraphql } from './index.ts';

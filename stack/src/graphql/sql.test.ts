@@ -1,7 +1,7 @@
 // The compiler on its own: one statement per root field, every value a parameter (never SQL
 // text), and the statement's shape for pagination, relationships and mutations.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { runGraphql } from './index.ts';
 import type { Statement } from './sql.ts';
 import { builtSchema } from './test-fixtures.ts';

@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import pg from 'pg';
 import { DB_PASSWORD } from '../config.ts';
-import type { GatewayContext } from '../gateway/context.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { APPLICATION_NAME, PgNetWorker, type Conn } from './worker.ts';
 
 export function pgNetService(ctx: GatewayContext): Service {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { QueuedRequest } from './http.ts';
 import { INSERT_RESPONSE_SQL, PgNetWorker, PURGE_SQL, TAKE_BATCH_SQL, type Conn } from './worker.ts';
 

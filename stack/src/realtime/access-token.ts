@@ -5,7 +5,7 @@ import { DatabaseUnavailable, readAuthorizations } from './authorization.ts';
 import { authorizationContext } from './broadcast.ts';
 import type { Channel } from './channel.ts';
 import { scheduleTokenCheck } from './join.ts';
-import { REASONS } from './limits.ts';
+import { REASONS } from './reasons.ts';
 import { accessTokenMessage } from './messages.ts';
 import type { Frame } from './protocol.ts';
 import type { Runtime } from './runtime.ts';

@@ -5,8 +5,8 @@
 // savepoint; an INSERT policy decides who may send broadcast / track presence.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
-import { inRequestScope } from '../gateway/db-scope.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
+import { inRequestScope } from '../kit/db-scope.ts';
 
 export type Extension = 'broadcast' | 'presence';
 

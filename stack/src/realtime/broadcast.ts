@@ -2,7 +2,7 @@
 // private channels checked once against the INSERT policy on realtime.messages.
 import { writeAuthorizations } from './authorization.ts';
 import type { Channel } from './channel.ts';
-import { REASONS } from './limits.ts';
+import { REASONS } from './reasons.ts';
 import { broadcastMessage } from './messages.ts';
 import type { Frame, UserBroadcastPush } from './protocol.ts';
 import type { Runtime } from './runtime.ts';

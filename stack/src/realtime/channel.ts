@@ -1,7 +1,7 @@
 // One joined channel of a socket (Realtime's RealtimeChannel process state): the topic, the
 // caller's claims, what its policies allow, its presence, its postgres_changes bindings, and
 // the pushes Realtime sends on it (`system` messages, `phx_close` on shutdown).
-import type { Claims } from '../gateway/jwt.ts';
+import type { Claims } from '../kit/jwt.ts';
 import type { Policies } from './authorization.ts';
 import { topicKey, type Subscriber } from './hub.ts';
 import { WindowCounter } from './limits.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { actionFilter, bindingId, paramsToLog, parseFilters, parseSubscriptionParams, splitTopLevel } from './filters.ts';
 
 describe('postgres_changes filters', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { Hub, topicKey, type Subscriber } from './hub.ts';
 import type { Vsn } from './protocol.ts';
 

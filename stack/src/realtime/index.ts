@@ -6,18 +6,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { legacyJwtOf, resolveApiKey } from '../gateway/api-key.ts';
-import type { GatewayContext } from '../gateway/context.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import { legacyJwtOf, resolveApiKey } from '../kit/api-keys.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { Connection } from './connection.ts';
 import { broadcastFromDatabase } from './database-broadcast.ts';
 import { Hub } from './hub.ts';
-import { readLimits, REASONS, WindowCounter } from './limits.ts';
+import { readLimits, WindowCounter } from './limits.ts';
+import { REASONS } from './reasons.ts';
 import { maintainPartitions } from './partitions.ts';
 import { PostgresChanges } from './postgres-changes.ts';
 import { VSNS, type Vsn } from './protocol.ts';
 import { ReplicationStream } from './replication.ts';
-import { broadcastRoutes } from './rest.ts';
+import { broadcastRoutes } from './broadcast-api.ts';
 import type { Runtime } from './runtime.ts';
 import { verifyRealtimeToken } from './token.ts';
 import { isMessagesChange } from './wal.ts';
@@ -40,25 +41,29 @@ export function realtimeService(ctx: GatewayContext): Service {
   const connections = new Set<Connection>();
   const log = (record: Record<string, unknown>) => ctx.log({ service: 'realtime', ...record });
 
-  const rt = {
+  const admin = () => ctx.pool('supabase_admin');
+  const authenticator = () => ctx.pool('authenticator');
+  const changes = new PostgresChanges({ admin, authenticator, log, limits });
+  const replication = new ReplicationStream({
+    inst: ctx.inst,
+    log,
+    wants: (schema, table) => (schema === 'realtime' && table.startsWith('messages')) || changes.wants(schema, table),
+    onChange(change) {
+      if (isMessagesChange(change)) broadcastFromDatabase(hub, change, limits.maxPayloadBytes, log);
+      else changes.onChange(change);
+    },
+  });
+  const rt: Runtime = {
     ctx,
     limits,
     hub,
+    changes,
+    replication,
     joins: new WindowCounter(limits.maxJoinsPerSecond, 1000),
-    admin: () => ctx.pool('supabase_admin'),
-    authenticator: () => ctx.pool('authenticator'),
+    admin,
+    authenticator,
     log,
-  } as Runtime;
-  rt.changes = new PostgresChanges(rt);
-  rt.replication = new ReplicationStream({
-    inst: ctx.inst,
-    log,
-    wants: (schema, table) => (schema === 'realtime' && table.startsWith('messages')) || rt.changes.wants(schema, table),
-    onChange(change) {
-      if (isMessagesChange(change)) broadcastFromDatabase(hub, change, limits.maxPayloadBytes, log);
-      else rt.changes.onChange(change);
-    },
-  });
+  };
 
   let stopping = false;
   let partitionsError: string | undefined;

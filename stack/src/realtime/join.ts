@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { DatabaseUnavailable, emptyPolicies, readAuthorizations, RlsPolicyError } from './authorization.ts';
 import { authorizationContext } from './broadcast.ts';
 import { Channel, type ChannelHost } from './channel.ts';
-import { REASONS } from './limits.ts';
-import { parseJoin } from './messages.ts';
+import { REASONS } from './reasons.ts';
+import { parseJoin, type JoinOptions } from './messages.ts';
 import { syncPresence } from './presence.ts';
 import { encodeUserBroadcast, type Frame } from './protocol.ts';
 import type { Runtime } from './runtime.ts';
@@ -85,8 +85,9 @@ export async function handleJoin(rt: Runtime, host: JoinHost, frame: Frame): Pro
     // joins; here they interleave at every await).
     admit(rt, host, frame);
     reserved = true;
-    channel = await prepareJoin(rt, host, frame);
-    await completeJoin(rt, host, frame, channel);
+    const opts = parseJoin(frame.payload);
+    channel = await prepareJoin(rt, host, frame, opts);
+    await completeJoin(rt, host, frame, opts, channel);
   } catch (e) {
     channel?.cleanup();
     const known = e instanceof JoinError;
@@ -120,9 +121,8 @@ function admit(rt: Runtime, host: JoinHost, frame: Frame): void {
   host.joining.add(frame.topic);
 }
 
-async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, channel: Channel): Promise<void> {
+async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, opts: JoinOptions, channel: Channel): Promise<void> {
   const { topic, ref } = frame;
-  const opts = parseJoin(frame.payload);
   const replayOpts = opts.config.broadcast.replay;
   let replayed: StoredMessage[] = [];
   if (replayOpts && channel.isPrivate) {
@@ -156,9 +156,8 @@ async function completeJoin(rt: Runtime, host: JoinHost, frame: Frame, channel: 
   }
 }
 
-async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame): Promise<Channel> {
+async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame, opts: JoinOptions): Promise<Channel> {
   const subTopic = frame.topic.slice('realtime:'.length);
-  const opts = parseJoin(frame.payload);
 
   const token = opts.accessToken && !opts.accessToken.startsWith('sb_') ? opts.accessToken : host.token;
   const verified = await verifyRealtimeToken(token, rt.ctx.jwtKey);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { SignJWT } from 'jose';
 import { parseJoin } from './messages.ts';
 import { expiredPartitions, partitionName, wantedDays } from './partitions.ts';

@@ -1,5 +1,5 @@
-// Realtime's limits (supabase.com/docs/guides/realtime/limits, Free plan) with the reasons the
-// server answers when they are hit. Each can be changed with an environment variable of the
+// Realtime's limits (supabase.com/docs/guides/realtime/limits, Free plan); the reasons the server
+// answers when they are hit are in reasons.ts. Each can be changed with an environment variable of the
 // gateway; 0 turns the tenant-wide ones off.
 
 export interface RealtimeLimits {
@@ -42,26 +42,6 @@ export function readLimits(env: NodeJS.ProcessEnv = process.env): RealtimeLimits
     maxRecordBytes: int(env, 'REALTIME_MAX_RECORD_BYTES', 1024 * 1024),
   };
 }
-
-/** The reasons Realtime gives, verbatim. */
-export const REASONS = {
-  tooManyChannels: 'ChannelRateLimitReached: Too many channels',
-  tooManyJoins: 'ClientJoinRateLimitReached: Too many joins per second',
-  tooManyConnections: 'ConnectionRateLimitReached: Too many connected users',
-  tooManyMessages: 'Too many messages per second',
-  clientPresenceRateLimit: 'Client presence rate limit exceeded',
-  trackTooLarge: 'Track message size exceeded',
-  payloadSizeExceeded: 'payload_size_exceeded',
-  presencePayloadNotMap: 'Presence track payload must be a map',
-  topicRequired: 'TopicNameRequired: You must provide a topic name',
-  unauthorizedRead: (topic: string) => `Unauthorized: You do not have permissions to read from this Channel topic: ${topic}`,
-  readRevoked: (topic: string) => `You no longer have permission to read from this Channel topic: ${topic}`,
-  missingClaims: 'Fields `role` and `exp` are required in JWT',
-  malformedJwt: 'The token provided is not a valid JWT',
-  signatureError: 'Failed to validate JWT signature',
-  expired: (secondsAgo: number) => `Token has expired ${secondsAgo} seconds ago`,
-  databaseUnavailable: 'Realtime was unable to connect to the project database',
-} as const;
 
 /** Counts events in fixed windows; `hit` says whether one more event fits in the current one. */
 export class WindowCounter {

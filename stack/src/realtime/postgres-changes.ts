@@ -5,18 +5,42 @@
 // role may select the primary key, and, on tables with RLS, a SELECT of the row by primary key
 // as the subscriber (role + claims) finds it. DELETEs are not RLS-checked (old primary key only).
 import { randomUUID } from 'node:crypto';
-import { inRequestScope } from '../gateway/db-scope.ts';
-import type { Channel } from './channel.ts';
+import type pg from 'pg';
+import { inRequestScope } from '../kit/db-scope.ts';
 import { bindingId, paramsToLog, parseSubscriptionParams, type Filter, type SubscriptionParams } from './filters.ts';
+import type { RealtimeLimits } from './limits.ts';
 import type { PostgresChangeParams } from './messages.ts';
-import type { Runtime } from './runtime.ts';
+import type { Vsn } from './protocol.ts';
 import { commitTimestamp, type WalChange, type WalColumn } from './wal.ts';
+
+/**
+ * What postgres_changes needs of a joined channel (realtime's Channel is one): who listens, whether
+ * it is still open, and where a change is written. Narrow so this module needs nothing above it.
+ */
+export interface ChangeSubscriber {
+  readonly closed: boolean;
+  readonly claims: Record<string, unknown>;
+  readonly role: string;
+  readonly vsn: Vsn;
+  readonly topic: string;
+  write(data: string | Buffer): void;
+}
+
+/** What postgres_changes needs of the service: its connections, its log and the record size limit. */
+export interface PostgresChangesDeps {
+  /** Connects as supabase_admin: subscriptions, catalog reads, visibility of transactions. */
+  admin(): pg.Pool;
+  /** Connects as authenticator: RLS checks of rows as the subscriber. */
+  authenticator(): pg.Pool;
+  log(record: Record<string, unknown>): void;
+  limits: Pick<RealtimeLimits, 'maxRecordBytes'>;
+}
 
 export interface PgBinding {
   id: number;
   subscriptionId: string;
   sub: SubscriptionParams;
-  channel: Channel;
+  channel: ChangeSubscriber;
   /** `schema.table` of the publication tables the binding matched. */
   entities: string[];
 }
@@ -99,14 +123,14 @@ interface Prepared {
 
 export class PostgresChanges {
   private readonly byEntity = new Map<string, Set<PgBinding>>();
-  private readonly byChannel = new Map<Channel, PgBinding[]>();
+  private readonly byChannel = new Map<ChangeSubscriber, PgBinding[]>();
   private readonly typeNames = new Map<number, string>();
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
   /** Changes delivered to at least one subscriber, and deliveries, since start. */
   delivered = 0;
 
-  constructor(private readonly rt: Runtime) {}
+  constructor(private readonly rt: PostgresChangesDeps) {}
 
   get subscriptionCount(): number {
     let n = 0;
@@ -119,7 +143,7 @@ export class PostgresChanges {
     await this.rt.admin().query('delete from realtime.subscription');
   }
 
-  async subscribe(channel: Channel, paramsList: PostgresChangeParams[]): Promise<SubscribeResult> {
+  async subscribe(channel: ChangeSubscriber, paramsList: PostgresChangeParams[]): Promise<SubscribeResult> {
     const reply = paramsList.map((p) => ({ ...p, id: bindingId(p) }));
     if (paramsList.length === 0) return { reply };
     const subs: SubscriptionParams[] = [];
@@ -194,7 +218,7 @@ export class PostgresChanges {
     return { reply, system: { status: 'ok', message: 'Subscribed to PostgreSQL' } };
   }
 
-  unsubscribe(channel: Channel): void {
+  unsubscribe(channel: ChangeSubscriber): void {
     const bindings = this.byChannel.get(channel);
     if (!bindings) return;
     this.byChannel.delete(channel);
@@ -209,7 +233,7 @@ export class PostgresChanges {
   }
 
   /** A refreshed token: later RLS checks use the new claims, as the rows do. */
-  async updateClaims(channel: Channel): Promise<void> {
+  async updateClaims(channel: ChangeSubscriber): Promise<void> {
     const ids = (this.byChannel.get(channel) ?? []).map((b) => b.subscriptionId);
     if (ids.length === 0) return;
     await this.rt
@@ -376,8 +400,8 @@ export class PostgresChanges {
     const tooLarge = change.bytes > this.rt.limits.maxRecordBytes;
     const visibleCache = new Map<string, Promise<boolean>>();
     // Group per channel and selected columns: one message carries the ids of all its bindings.
-    type Group = { channel: Channel; select: string[] | null; ids: number[]; error?: string | undefined };
-    const groups = new Map<Channel, Map<string, Group>>();
+    type Group = { channel: ChangeSubscriber; select: string[] | null; ids: number[]; error?: string | undefined };
+    const groups = new Map<ChangeSubscriber, Map<string, Group>>();
     for (const b of bindings) {
       if (!matches(b)) continue;
       const role = b.channel.role;

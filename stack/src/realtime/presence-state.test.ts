@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { TopicPresence } from './presence-state.ts';
 
 test('presence: track, update (leave + join with phx_ref_prev), untrack, grouped state', () => {

@@ -4,7 +4,7 @@
 import { readAuthorizations, writeAuthorizations } from './authorization.ts';
 import { authorizationContext } from './broadcast.ts';
 import type { Channel } from './channel.ts';
-import { REASONS } from './limits.ts';
+import { REASONS } from './reasons.ts';
 import { presenceMessage } from './messages.ts';
 import type { Frame } from './protocol.ts';
 import type { Runtime } from './runtime.ts';

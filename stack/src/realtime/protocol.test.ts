@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { decode, encode, encodeReply, encodeUserBroadcast, ProtocolError } from './protocol.ts';
 
 /** A kind-3 frame exactly as realtime-js's Serializer._encodeUserBroadcastPush builds it. */

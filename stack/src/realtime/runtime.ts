@@ -1,7 +1,7 @@
 // What the realtime handlers share: the gateway context, limits, the hub, postgres_changes and
 // the replication stream.
 import type pg from 'pg';
-import type { GatewayContext } from '../gateway/context.ts';
+import type { GatewayContext } from '../kit/context.ts';
 import type { Hub } from './hub.ts';
 import type { RealtimeLimits, WindowCounter } from './limits.ts';
 import type { PostgresChanges } from './postgres-changes.ts';

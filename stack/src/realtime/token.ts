@@ -1,8 +1,8 @@
 // Realtime's JWT checks (ChannelsAuthorization.authorize_conn): HS256 signature with the project
 // secret, `role` and `exp` required, and Realtime's own reasons for each failure.
 import { decodeJwt, errors, jwtVerify } from 'jose';
-import type { Claims } from '../gateway/jwt.ts';
-import { REASONS } from './limits.ts';
+import type { Claims } from '../kit/jwt.ts';
+import { REASONS } from './reasons.ts';
 
 export type TokenResult =
   | { ok: true; claims: Claims & { role: string; exp: number } }

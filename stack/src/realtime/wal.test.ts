@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { messageFromWal } from './database-broadcast.ts';
 import { byteaToBuffer, commitTimestamp, isMessagesChange, parseWal2json, quoteNumericValues } from './wal.ts';
 

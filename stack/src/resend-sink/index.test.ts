@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { DEFAULT_JWT_SECRET, readConfig, type Instance } from '../config.ts';
 import { createApp } from '../gateway/app.ts';
-import { createContext } from '../gateway/context.ts';
-import { localResendEnv } from './env.ts';
+import { createContext } from '../kit/context.ts';
+import { localResendEnv } from '../kit/local-sinks.ts';
 import { checkEmail, resendSinkService } from './index.ts';
 import { KEEP, ResendStore } from './store.ts';
 

@@ -13,12 +13,12 @@
 // make sends fail with `POST /resend/v1/sink/faults { to?, status, name?, message?, times? }`.
 import { Hono, type Context, type Next } from 'hono';
 import { z } from 'zod';
-import { escapeHtml, isCrossSite, isLoopbackHost, localSinkHeaders } from '../auth/mailsink.ts';
-import type { GatewayContext } from '../gateway/context.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import { escapeHtml, isCrossSite, isLoopbackHost, localSinkHeaders, RESEND_SINK_PREFIX } from '../kit/local-sinks.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { fingerprint, ResendStore, type SinkEmail } from './store.ts';
 
-export const PREFIX = '/resend/v1';
+export const PREFIX = RESEND_SINK_PREFIX;
 
 /** Resend's error body. */
 export function resendError(c: Context<GatewayEnv>, statusCode: number, name: string, message: string) {

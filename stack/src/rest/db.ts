@@ -2,7 +2,7 @@
 // listening for `NOTIFY pgrst` to reload it, and running a request's statements inside the
 // gateway's request scope (db-scope.ts: transaction, role, JWT claims and request GUCs).
 import pg from 'pg';
-import { inRequestScope, type RequestScope } from '../gateway/db-scope.ts';
+import { inRequestScope, type RequestScope } from '../kit/db-scope.ts';
 import type { Runner } from './execute.ts';
 import type { SqlStatement } from './render.ts';
 import {

@@ -1,7 +1,7 @@
 // The error catalog: SQLSTATE → HTTP, RAISE PGRST, JWT wording, response shape.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { DatabaseUnavailable } from '../gateway/db-errors.ts';
+import { describe, test } from 'vitest';
+import { DatabaseUnavailable } from '../kit/db-errors.ts';
 import { errorResponse, Errors, fromPgError, jwtError, statusForSqlState, toRestError } from './errors.ts';
 
 describe('SQLSTATE → HTTP status (PostgREST mapSQLtoHTTP)', () => {

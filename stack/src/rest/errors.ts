@@ -2,7 +2,7 @@
 // its PGRST codes with their fixed HTTP statuses, and the SQLSTATE → HTTP table (PostgREST's
 // Error.hs `mapSQLtoHTTP`). Everything that fails in parse, plan, execution or respond ends up
 // as a RestError, and only `errorResponse` turns it into HTTP.
-import { DatabaseUnavailable, isConnectionFailure } from '../gateway/db-errors.ts';
+import { DatabaseUnavailable, isConnectionFailure } from '../kit/db-errors.ts';
 
 /** `details` is a string, except PGRST201's list of candidate relationships. */
 export type ErrorDetails = string | null | Record<string, string>[];

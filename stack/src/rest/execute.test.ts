@@ -1,13 +1,14 @@
 // The in-transaction checks, with a fake runner: singular results, max-affected, PUT, rollback.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
 import { execute, type Runner } from './execute.ts';
-import { planRequest, type PlannedRequest } from './plan.ts';
 import { renderPlan } from './render.ts';
-import { parseRequest, txRollbackAll, type TxEnd } from './request.ts';
+import { parseRequest, type TxEnd, txRollbackAll } from './request.ts';
 import type { SqlStatement } from './render.ts';
 import { testCache } from './test-fixtures.ts';
+import type { PlannedRequest } from './plan/types.ts';
+import { planRequest } from './plan/plan.ts';
 
 function planned(method: string, path: string, query = '', headers: Record<string, string> = {}, body = '', txEnd: TxEnd = 'commit'): PlannedRequest {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

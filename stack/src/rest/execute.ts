@@ -5,9 +5,9 @@
 // override) `Prefer: tx` say. Pure but for the `Runner` the caller hands in (db.ts runs it inside
 // the request scope).
 import { Errors } from './errors.ts';
-import type { PlannedRequest } from './plan.ts';
 import type { RenderedPlan, SqlStatement } from './render.ts';
 import type { ResultRow } from './respond.ts';
+import type { PlannedRequest } from './plan/types.ts';
 
 export interface Runner {
   query<T>(statement: SqlStatement): Promise<T[]>;

@@ -1,23 +1,25 @@
 // `/rest/v1`: a PostgREST-compatible REST service over the schemas in `[api] schemas`.
-// Each request goes parse (request.ts, parse.ts) → plan against the schema cache (plan.ts) →
-// render SQL (render.ts) → run in one request-scoped transaction (db.ts, execute.ts) → respond
-// (respond.ts); every failure becomes a PostgREST error body (errors.ts).
+// Each request goes parse (request.ts, parse/) → plan against the schema cache (plan/) → render
+// SQL (render.ts) → run in one request-scoped transaction (db.ts, execute.ts) → respond
+// (respond.ts); the root answers the OpenAPI document (openapi.ts); every failure becomes a
+// PostgREST error body (errors.ts). Row ranges: range.ts.
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { decodeJwt } from 'jose';
-import type { GatewayContext } from '../gateway/context.ts';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
-import { edge } from '../gateway/forwarded.ts';
-import type { RequestScope } from '../gateway/db-scope.ts';
-import { bearerToken } from '../gateway/jwt.ts';
-import type { GatewayEnv, Service } from '../gateway/service.ts';
+import type { GatewayContext } from '../kit/context.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
+import { edge } from '../kit/forwarded.ts';
+import type { RequestScope } from '../kit/db-scope.ts';
+import { bearerToken } from '../kit/jwt.ts';
+import type { GatewayEnv, Service } from '../kit/service.ts';
 import { RestDatabase } from './db.ts';
 import { errorResponse, Errors, jwtError, RestError, toRestError } from './errors.ts';
 import { execute } from './execute.ts';
-import { buildOpenApi } from './openapi.ts';
-import { planRequest, type PlanConfig } from './plan.ts';
-import { ACCESSIBLE_SQL, renderPlan } from './render.ts';
+import { respondOpenApi } from './openapi.ts';
+import { planRequest } from './plan/plan.ts';
+import type { PlanConfig } from './plan/types.ts';
+import { renderPlan } from './render.ts';
 import { parseRequest, readTxEnd, txRollbackAll, type ApiRequest, type TxEnd } from './request.ts';
 import { respond, type HttpResponse } from './respond.ts';
 
@@ -129,23 +131,8 @@ export function restService(ctx: GatewayContext, txEnd: TxEnd = readTxEnd()): Se
       };
       const plan = planned.plan;
       if (plan.type === 'openapi') {
-        const rows = await db.inScope(scope, async (runner) => ({
-          value: await runner.query<{ kind: string; name: string }>({ text: ACCESSIBLE_SQL, values: [plan.schema] }),
-          rollback: false,
-        }));
-        const doc = buildOpenApi({
-          cache,
-          schema: plan.schema,
-          accessibleTables: new Set(rows.filter((r) => r.kind === 'table').map((r) => r.name)),
-          accessibleFunctions: new Set(rows.filter((r) => r.kind === 'function').map((r) => r.name)),
-          host: c.req.header('host') ?? url.host,
-          basePath: `${PREFIX}/`,
-        });
-        return send(c, {
-          status: 200,
-          headers: { 'Content-Type': 'application/openapi+json; charset=utf-8', ...(req.negotiatedByProfile ? { 'Content-Profile': req.schema } : {}) },
-          body: plan.headOnly ? '' : JSON.stringify(doc),
-        });
+        const where = { host: c.req.header('host') ?? url.host, basePath: `${PREFIX}/` };
+        return send(c, await db.inScope(scope, async (runner) => ({ value: await respondOpenApi(runner, plan, req, cache, where), rollback: false })));
       }
       const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
       const outcome = await db.inScope(scope, async (runner) => {

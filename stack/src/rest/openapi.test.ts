@@ -1,6 +1,6 @@
 // The Swagger 2.0 document built from the schema cache.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { buildOpenApi } from './openapi.ts';
 import { testCache } from './test-fixtures.ts';
 

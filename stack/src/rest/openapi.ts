@@ -1,6 +1,11 @@
 // The OpenAPI (Swagger 2.0) document PostgREST serves at the root (Response/OpenAPI.hs), pure:
 // one path per table and function the role may use, definitions from columns with their
-// comments, primary and foreign key notes, and PostgREST's shared parameters.
+// comments, primary and foreign key notes, and PostgREST's shared parameters. respondOpenApi
+// reads what the caller's role may use, in the request's scope, and answers with the document.
+import type { Runner } from './execute.ts';
+import type { OpenApiPlan } from './plan/types.ts';
+import type { ApiRequest } from './request.ts';
+import type { HttpResponse } from './respond.ts';
 import { qiKey, type Column, type Routine, type RoutineParam, type SchemaCache, type Table } from './schema-cache.ts';
 
 export const POSTGREST_VERSION = '12.2.3';
@@ -239,5 +244,41 @@ export function buildOpenApi(input: OpenApiInput): Json {
     definitions: Object.fromEntries(tables.map((t) => [t.name, tableDefinition(cache, t)])),
     parameters,
     externalDocs: { description: 'PostgREST Documentation', url: 'https://postgrest.org/en/v12/references/api.html' },
+  };
+}
+
+/** The tables and functions the current role may use, for the OpenAPI document. */
+export const ACCESSIBLE_SQL = `
+select 'table' as kind, n.nspname as schema, c.relname as name
+from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p')
+  and (pg_catalog.has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+       or pg_catalog.has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'))
+union all
+select 'function', n.nspname, p.proname
+from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+where n.nspname = $1 and pg_catalog.has_function_privilege(p.oid, 'EXECUTE')`;
+
+/** `GET /rest/v1/` (and HEAD): the document for the caller's role, read through the request's runner. */
+export async function respondOpenApi(
+  runner: Runner,
+  plan: OpenApiPlan,
+  req: ApiRequest,
+  cache: SchemaCache,
+  where: { host: string; basePath: string },
+): Promise<HttpResponse> {
+  const rows = await runner.query<{ kind: string; name: string }>({ text: ACCESSIBLE_SQL, values: [plan.schema] });
+  const doc = buildOpenApi({
+    cache,
+    schema: plan.schema,
+    accessibleTables: new Set(rows.filter((r) => r.kind === 'table').map((r) => r.name)),
+    accessibleFunctions: new Set(rows.filter((r) => r.kind === 'function').map((r) => r.name)),
+    host: where.host,
+    basePath: where.basePath,
+  });
+  return {
+    status: 200,
+    headers: { 'Content-Type': 'application/openapi+json; charset=utf-8', ...(req.negotiatedByProfile ? { 'Content-Profile': req.schema } : {}) },
+    body: plan.headOnly ? '' : JSON.stringify(doc),
   };
 }

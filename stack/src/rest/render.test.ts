@@ -1,11 +1,12 @@
 // Rendering plans to SQL: the statement's shape, and that request text only ever travels as
 // bound parameters while identifiers are quoted.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { planRequest, type PlanConfig } from './plan.ts';
-import { arrayLiteral, renderPlan, type RenderedPlan } from './render.ts';
-import { parseRequest, type HttpRequest } from './request.ts';
+import { describe, test } from 'vitest';
+import { arrayLiteral, type RenderedPlan, renderPlan } from './render.ts';
+import { type HttpRequest, parseRequest } from './request.ts';
 import { testCache } from './test-fixtures.ts';
+import type { PlanConfig } from './plan/types.ts';
+import { planRequest } from './plan/plan.ts';
 
 const cache = testCache();
 const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false };

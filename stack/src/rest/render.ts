@@ -2,10 +2,22 @@
 // Statements.hs), pure. Identifiers come only from the plan (checked against the schema cache)
 // and are always quoted; every value from the request is a `$n` parameter. The one statement
 // returns one row: total_result_set, page_total, body, response GUCs, location, inserted.
-import type { OpExpr } from './parse.ts';
-import { sameRange, ALL_RANGE, rangeLimit } from './parse.ts';
-import type { CallPlan, Condition, Embed, Handler, MutatePlan, OrderItem, Plan, ReadNode, ReadPlan, ResolvedField, SelectField } from './plan.ts';
-import { quoteIdent as q } from './plan.ts';
+import { quoteIdent as q } from './plan/columns.ts';
+import { ALL_RANGE, rangeLimit, sameRange } from './range.ts';
+import type { OpExpr } from './parse/ast.ts';
+import type {
+  CallPlan,
+  Condition,
+  Embed,
+  Handler,
+  MutatePlan,
+  OrderItem,
+  Plan,
+  ReadNode,
+  ReadPlan,
+  ResolvedField,
+  SelectField,
+} from './plan/types.ts';
 
 export interface SqlStatement {
   text: string;
@@ -442,15 +454,3 @@ export function renderPlan(plan: Exclude<Plan, { type: 'openapi' }>, cfg: Render
       return renderCall(plan, cfg);
   }
 }
-
-/** The tables and functions the current role may use, for the OpenAPI document. */
-export const ACCESSIBLE_SQL = `
-select 'table' as kind, n.nspname as schema, c.relname as name
-from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-where n.nspname = $1 and c.relkind in ('r', 'v', 'm', 'f', 'p')
-  and (pg_catalog.has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE')
-       or pg_catalog.has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'))
-union all
-select 'function', n.nspname, p.proname
-from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
-where n.nspname = $1 and pg_catalog.has_function_privilege(p.oid, 'EXECUTE')`;

@@ -1,9 +1,10 @@
 // The HTTP side of parsing: actions, schemas, Prefer, Accept, ranges and bodies.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
 import {
   decodeMediaType,
+  type HttpRequest,
   parseAccept,
   parseCsv,
   parsePrefer,
@@ -12,9 +13,8 @@ import {
   readTxEnd,
   TX_END_VALUES,
   txAllowOverride,
-  txRollbackAll,
-  type HttpRequest,
   type TxEnd,
+  txRollbackAll,
 } from './request.ts';
 
 function req(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): HttpRequest {

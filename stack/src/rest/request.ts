@@ -7,13 +7,13 @@ import {
   hasLimitZero,
   intersectRanges,
   LIMIT_ZERO_RANGE,
-  parseQueryParams,
   parseRangeHeader,
   rangeIsEmpty,
-  sameRange,
-  type QueryParams,
   type RowRange,
-} from './parse.ts';
+  sameRange,
+} from './range.ts';
+import type { QueryParams } from './parse/ast.ts';
+import { parseQueryParams } from './parse/query-params.ts';
 
 export type Action =
   | { type: 'read'; target: string; headOnly: boolean }

@@ -1,11 +1,12 @@
 // Status codes and headers PostgREST derives from a result row.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { RestError } from './errors.ts';
-import { planRequest, type PlanConfig } from './plan.ts';
-import { parseRequest, type HttpRequest } from './request.ts';
-import { contentRange, rangeStatus, respond, tableTotalFor, type ResultRow } from './respond.ts';
+import { type HttpRequest, parseRequest } from './request.ts';
+import { contentRange, rangeStatus, respond, type ResultRow, tableTotalFor } from './respond.ts';
 import { testCache } from './test-fixtures.ts';
+import type { PlanConfig } from './plan/types.ts';
+import { planRequest } from './plan/plan.ts';
 
 const cache = testCache();
 const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false };

@@ -1,10 +1,10 @@
 // Respond: the result row of a plan as PostgREST's HTTP response (Response.hs, RangeQuery.hs),
 // pure. Status (200/201/204/206/416), Content-Range, Content-Location, Location,
 // Preference-Applied, Content-Profile, and the response.status / response.headers GUCs.
-import { errorResponse, Errors, RestError } from './errors.ts';
-import type { RowRange } from './parse.ts';
-import type { CallPlan, MutatePlan, PlannedRequest, ReadPlan } from './plan.ts';
-import { preferenceApplied, type ApiRequest } from './request.ts';
+import { Errors } from './errors.ts';
+import { type ApiRequest, preferenceApplied } from './request.ts';
+import type { RowRange } from './range.ts';
+import type { CallPlan, MutatePlan, PlannedRequest, ReadPlan } from './plan/types.ts';
 
 /** What the main statement returns (node-postgres gives bigint as string). */
 export interface ResultRow {
@@ -198,8 +198,4 @@ export function respond(planned: PlannedRequest, req: ApiRequest, row: ResultRow
     case 'openapi':
       throw Errors.internal();
   }
-}
-
-export function respondError(err: RestError): HttpResponse {
-  return errorResponse(err);
 }

@@ -1,6 +1,6 @@
 // Building the schema cache from introspection rows: relationships as PostgREST derives them.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { closest, qiKey, routineReturnsScalar, routineReturnsSetOfScalar, similarity } from './schema-cache.ts';
 import { testCache } from './test-fixtures.ts';
 

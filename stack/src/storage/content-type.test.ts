@@ -1,6 +1,6 @@
 // What bytes are, and the destination rules of a copy or cross-bucket move.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { checkDestination, mimeEssence, sniffMimeType, type DestinationCheck } from './content-type.ts';
 import { StorageError } from './errors.ts';
 

@@ -6,7 +6,7 @@
 // (finding a bucket's limits, completing an upload after its permission test) runs the same way
 // as `service_role`, which bypasses RLS.
 import type pg from 'pg';
-import { inRequestScope } from '../gateway/db-scope.ts';
+import { inRequestScope } from '../kit/db-scope.ts';
 import { toStorageError } from './errors.ts';
 import type { ListV2Query, ListV2Row } from './list-v2.ts';
 

@@ -4,7 +4,7 @@
 // `statusCode` string: `{statusCode: "404", error: "not_found", message: "Object not found",
 // code: "NoSuchKey"}` is what storage-js turns into `StorageApiError`.
 import pg from 'pg';
-import { isConnectionFailure } from '../gateway/db-errors.ts';
+import { isConnectionFailure } from '../kit/db-errors.ts';
 
 export enum ErrorCode {
   NoSuchBucket = 'NoSuchBucket',

@@ -4,8 +4,8 @@
 import type { Context } from 'hono';
 import type pg from 'pg';
 import type { z } from 'zod';
-import { edge } from '../gateway/forwarded.ts';
-import type { GatewayEnv } from '../gateway/service.ts';
+import { edge } from '../kit/forwarded.ts';
+import type { GatewayEnv } from '../kit/service.ts';
 import type { FileBackend } from './backend.ts';
 import { type BucketRow, type Caller, type ObjectRow, StorageDb } from './db.ts';
 import { ERRORS } from './errors.ts';

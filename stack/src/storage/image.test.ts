@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import sharp from 'sharp';
 import { StorageError } from './errors.ts';
 import { renderImage, sourceFormat, UNSUPPORTED_SOURCE } from './image.ts';

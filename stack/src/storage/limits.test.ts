@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { StorageError } from './errors.ts';
 import { isValidBucketName, isValidKey, maxUploadSize, mustBeValidKey, parseFileSizeLimit, validateAllowedMimeTypes, validateMimeType } from './limits.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { StorageError } from './errors.ts';
 import { decodeContinuationToken, encodeContinuationToken, listV2Result, type ListV2Row, planListV2 } from './list-v2.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { decodeJwt, SignJWT } from 'jose';
 import { StorageError } from './errors.ts';
 import { assertValidExpiresIn, SCOPE_DOWNLOAD, SCOPE_UPLOAD, UrlSigner } from './signed-url.ts';

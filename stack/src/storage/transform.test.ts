@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { StorageError } from './errors.ts';
 import { outputFormat, parseTransformBody, parseTransformationString, parseTransformQuery, resizingType, transformationSegments } from './transform.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { StorageError } from './errors.ts';
 import { cacheControlOf, decodeUploadId, encodeUploadId, parseSizeHeader, parseUploadMetadata, stringifyUploadMetadata } from './tus.ts';
 

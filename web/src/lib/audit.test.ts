@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { actorLabel, describeChange, olderHref, readAuditFilters } from './audit.ts';
 
 describe('readAuditFilters', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { cohortLearners, cohortRowSchema, levelDistribution, readinessDistribution, riskLabel, risksOf, summarise, type CohortRow } from './cohort.ts';
 
 const row = (over: Partial<CohortRow> = {}): CohortRow => ({

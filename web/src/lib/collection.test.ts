@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { collection, groupAchievements, initials, lockedHiddenCount, unlockHint, type AchievementRow, type Avatar } from './collection.ts';
 
 const row = (id: number, over: Partial<AchievementRow> = {}): AchievementRow => ({

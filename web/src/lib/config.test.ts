@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { LOCAL_DEFAULTS, readPublicConfig } from './config.ts';
 
 test('with nothing set, the app uses the local stack defaults', () => {

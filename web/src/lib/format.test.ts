@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatClock, formatDateTime, preferredLocale, formatDuration, formatPercent, localDate, plural, relativeTime, streakState } from './format.ts';
 
 test('a clock reads m:ss, and h:mm:ss past an hour', () => {

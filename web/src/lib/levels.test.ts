@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { levelForXp, levelProgress, xpForLevel } from './levels.ts';
 
 test('levels start where the database says (xp_for_level)', () => {

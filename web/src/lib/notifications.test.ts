@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { badgeText, bellLabel, notificationHref, notificationPage, pageCount, pageNumber, parseLive } from './notifications.ts';
 
 test('the badge shows nothing at zero, the count, then 99+', () => {

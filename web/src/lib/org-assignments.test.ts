@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { assignmentSchema, completion, completionText, recipientStatus, targetColumns, utcToZonedInput, zonedToUtc } from './org-assignments.ts';
 
 const team = '00000000-0000-4000-8000-0000000000aa';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { MANAGERS, mayOpen, ORG_NAV, ORG_PAGES, orgNav, rolesInWords, STAFF } from './org-nav.ts';
 
 describe('orgNav', () => {

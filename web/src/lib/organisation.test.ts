@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { assignableRoles, canEditMember, canManage, invitationStatus, inviteSchema, isStaff, sortInvitations, sortMembers } from './organisation.ts';
 
 describe('organisation permissions', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { activeAttempt, clampStep, orderedOptions, resumePosition, submitResult, unanswered } from './quiz.ts';
 
 test('options come in A–D order whatever order the JSON has', () => {

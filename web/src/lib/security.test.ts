@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { connectSources, withConnectSrc } from './security.ts';
 
 test('connect-src allows the API over HTTP and its WebSocket for realtime', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 import { departmentSchema, duplicateName, groupTeams, teamSchema } from './teams.ts';
 
 const uuid = '00000000-0000-4000-8000-000000000001';

@@ -6,7 +6,7 @@
 // organisation exists), and nothing they post is written.
 // axe on every page; screenshots.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, answerKey, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -83,7 +83,7 @@ async function openSection(p: Page, name: string) {
   }
 }
 
-describe('instructor and organisation admin: cohort, teams, assignments, audit', { concurrency: false }, () => {
+describe('instructor and organisation admin: cohort, teams, assignments, audit', { sequential: true }, () => {
   let owner: Page;
   let instructor: Page;
   let overview: Page;

@@ -2,7 +2,7 @@
 // marks read, settings persist, achievements and avatars show progress, and another learner sees
 // none of it. axe on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -69,7 +69,7 @@ async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
   return p;
 }
 
-describe('a learner beyond the core loop', { concurrency: false }, () => {
+describe('a learner beyond the core loop', { sequential: true }, () => {
   before(async () => {
     // WEB_E2E_URL points at an already running app (a dev server) while iterating.
     if (process.env.WEB_E2E_URL) baseURL = process.env.WEB_E2E_URL;

@@ -4,7 +4,7 @@
 // the first one's addresses (results, quiz, study set, lesson) and sees a not-found page, never
 // her data. axe on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { seedHistory } from './learner-history.ts';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
@@ -65,7 +65,7 @@ async function noSidewaysScroll(p: Page, where: string) {
   assert.ok(overflow <= 0, `${where}: no sideways scrolling on a phone (overflow ${overflow}px)`);
 }
 
-describe('the learner screens: history, analytics, study sets, lessons, and privacy', { concurrency: false }, () => {
+describe('the learner screens: history, analytics, study sets, lessons, and privacy', { sequential: true }, () => {
   before(async () => {
     if (process.env.WEB_E2E_URL) baseURL = process.env.WEB_E2E_URL;
     else {

@@ -2,7 +2,7 @@
 // quiz in one tap, answer, close the tab, resume, submit, and see the score, XP, a level-up and
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { answerKey, axeSerious, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App;
@@ -30,7 +30,7 @@ async function answerShownQuestion(p: Page) {
   await p.getByText('Answer saved').waitFor();
 }
 
-describe('a new learner', { concurrency: false }, () => {
+describe('a new learner', { sequential: true }, () => {
   before(async () => {
     resetArtifacts();
     const t0 = performance.now();

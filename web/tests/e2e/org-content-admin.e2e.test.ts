@@ -5,7 +5,7 @@
 // a learner of the organisation gets the no-permission page on each of these pages. axe on every
 // page, screenshots of each state.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -74,7 +74,7 @@ async function noSidewaysScroll(p: Page, where: string) {
   assert.ok(overflow <= 0, `${where} scrolls sideways at 360 px by ${overflow}px`);
 }
 
-describe('organisation content admin', { concurrency: false }, () => {
+describe('organisation content admin', { sequential: true }, () => {
   let admin: Page;
   let questionId = 0;
 

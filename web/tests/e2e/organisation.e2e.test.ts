@@ -2,7 +2,7 @@
 // on /app/invitations and shows up as a member; an instructor sees the members but no invite
 // form or controls; a learner gets "no permission"; an unknown organisation is "not found". axe on the page; screenshots.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
 let app: App | null = null;
@@ -47,7 +47,7 @@ async function noSeriousAxe(p: Page, where: string) {
   assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
-describe('organisation admin', { concurrency: false }, () => {
+describe('organisation admin', { sequential: true }, () => {
   let owner: Page;
 
   before(async () => {

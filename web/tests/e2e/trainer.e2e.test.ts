@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { startFakeProvider, type FakeChatRequest, type FakeProvider } from '../../../functions/_shared/ai/fake_provider.ts';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
 
@@ -133,7 +133,7 @@ function watchReply(p: Page, reply: string): Promise<string[]> {
   return p.evaluate(`(${WATCH_REPLY})(${JSON.stringify(reply)})`) as Promise<string[]>;
 }
 
-describe('AI trainer', { concurrency: false }, () => {
+describe('AI trainer', { sequential: true }, () => {
   let learner: Page;
   let sessionId = '';
 

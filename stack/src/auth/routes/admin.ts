@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { parseGoDuration } from '../config.ts';
 import { sendInvite, updatePassword, validateEmail } from '../accounts.ts';
 import { adminActor, audit, type Actor } from '../audit.ts';

@@ -2,7 +2,7 @@
 // enrolment is refused the way GoTrue refuses it; challenge/verify/unenroll find no factor.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { requireUser } from '../authn.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode, forbidden, notFound, unprocessable, type ErrorCodeValue } from '../errors.ts';

@@ -1,6 +1,6 @@
 // GET /health, /settings, /.well-known/jwks.json: what the service is and which providers it offers.
 import { Hono } from 'hono';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode } from '../errors.ts';
 

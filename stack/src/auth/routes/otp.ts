@@ -2,7 +2,7 @@
 // its older alias POST /magiclink (api/otp.go, api/magic_link.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { flowFromChallenge, requestRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
 import { randomPassword } from '../crypto.ts';
 import type { AuthDeps } from '../deps.ts';

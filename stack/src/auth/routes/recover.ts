@@ -2,7 +2,7 @@
 // (api/recover.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { flowFromChallenge, requestRecoveryOrMagicLink, validateEmail, validatePkceParams } from '../accounts.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode } from '../errors.ts';

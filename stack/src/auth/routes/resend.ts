@@ -1,7 +1,7 @@
 // POST /resend: the signup confirmation or email-change messages again (api/resend.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { createFlowState, flowFromChallenge, sendConfirmation, sendEmailChange, validateEmail, validatePkceParams } from '../accounts.ts';
 import { audit } from '../audit.ts';
 import type { AuthDeps } from '../deps.ts';

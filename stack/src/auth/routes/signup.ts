@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import { createFlowState, flowFromChallenge, sendConfirmation, validateEmail, validatePkceParams } from '../accounts.ts';
 import { audit } from '../audit.ts';
 import { hashPassword } from '../crypto.ts';

@@ -1,7 +1,7 @@
 // POST /token: grant_type=password, refresh_token and pkce (api/token.go, tokens/service.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import type { FlowStateRow } from '../accounts.ts';
 import { audit } from '../audit.ts';
 import { pkceMismatch, verifyPassword } from '../crypto.ts';

@@ -2,7 +2,7 @@
 // api/user.go, api/reauthenticate.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import {
   applyEmailChange,
   createFlowState,

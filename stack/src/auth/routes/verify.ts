@@ -3,7 +3,7 @@
 // in PKCE flows (api/verify.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../gateway/service.ts';
+import type { GatewayEnv } from '../../kit/service.ts';
 import {
   emailChangeVerify,
   issueAuthCode,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { deadlineAt, remainingSeconds, secondsLeft, timeAnnouncement, timeLabel, timeState } from './clock.ts';
 
 test('remaining seconds until ends_at, never negative', () => {

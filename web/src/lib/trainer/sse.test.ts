@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { parseTrainerEvent, SseParser, trainerEvents } from './sse.ts';
 
 test('events split anywhere by the network come out whole, in order', () => {

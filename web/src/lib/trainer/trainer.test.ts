@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { awaitingReply, difficultyLabel, formatWhen, noteSchema, requestLocale, scoreBand, sessionTitle, startSchema, storedReport } from './trainer.ts';
 
 const ORG = '6a1f6b8e-2b1c-4a53-9f55-3c7c0f0c9d11';

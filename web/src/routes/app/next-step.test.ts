@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { nextStep, WEAK_AREAS_AFTER } from './next-step.ts';
 
 const stat = (exam_id: string, answered: number, last: string | null) => ({ exam_id, exam_name: exam_id.toUpperCase(), questions_answered: answered, last_submitted_at: last });

@@ -1,7 +1,7 @@
 // POST /bucket: create a bucket as the caller (an INSERT on storage.buckets under its RLS).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, OP, type StorageHttp } from '../../http.ts';
 
 const fileSizeLimit = z.union([z.number().int().nonnegative(), z.string(), z.null()]).optional();

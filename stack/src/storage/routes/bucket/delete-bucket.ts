@@ -1,6 +1,6 @@
 // DELETE /bucket/:bucketId: removes an empty bucket (a DELETE under RLS).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { OP, type StorageHttp } from '../../http.ts';
 
 export default function deleteBucket(app: Hono<GatewayEnv>, http: StorageHttp): void {

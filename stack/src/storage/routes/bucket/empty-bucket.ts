@@ -1,6 +1,6 @@
 // POST /bucket/:bucketId/empty: deletes every object (service_role only, as upstream).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { OP, type StorageHttp } from '../../http.ts';
 

@@ -1,6 +1,6 @@
 // GET /bucket/:bucketId: one bucket, if the caller's RLS lets it see it.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketJson, OP, type StorageHttp } from '../../http.ts';
 
 export default function getBucket(app: Hono<GatewayEnv>, http: StorageHttp): void {

@@ -1,7 +1,7 @@
 // GET /bucket: the buckets the caller's RLS lets it see (none for users without a policy).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { bucketJson, OP, type StorageHttp } from '../../http.ts';
 

@@ -1,7 +1,7 @@
 // PUT /bucket/:bucketId: public flag, size limit, allowed MIME types (an UPDATE under RLS).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, OP, type StorageHttp } from '../../http.ts';
 
 const body = z.object({

@@ -1,7 +1,7 @@
 // POST /object/copy: copy within or across buckets (SELECT on the source, INSERT on the copy).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, objectJson, OP, type StorageHttp } from '../../http.ts';
 import { parseUserMetadata } from '../../uploader.ts';
 

@@ -1,6 +1,6 @@
 // POST /object/:bucket/*key: upload (raw body or multipart), `x-upsert: true` to overwrite.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketAndKey, OP, type StorageHttp, uploadInput } from '../../http.ts';
 
 export default function createObject(app: Hono<GatewayEnv>, http: StorageHttp): void {

@@ -1,6 +1,6 @@
 // DELETE /object/:bucket/*key: remove one object (DELETE policy as the caller).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketAndKey, OP, type StorageHttp } from '../../http.ts';
 
 export default function deleteObject(app: Hono<GatewayEnv>, http: StorageHttp): void {

@@ -2,7 +2,7 @@
 // (what RLS let the caller delete), silently skipping the rest, as upstream.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, objectJson, OP, type StorageHttp } from '../../http.ts';
 
 const body = z.object({ prefixes: z.array(z.string()).min(1) });

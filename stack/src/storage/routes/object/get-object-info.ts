@@ -1,7 +1,7 @@
 // GET /object/info/{authenticated,public}/:bucket/*key and /object/info/:bucket/*key: an
 // object's metadata as JSON (storage-js `info()` and `exists()`).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { parseTransformQuery, transformationSegments } from '../../transform.ts';
 import { type AuthMode, bucketAndKey, infoJson, OP, type StorageContext, type StorageHttp } from '../../http.ts';

@@ -2,7 +2,7 @@
 // buckets need no policy; private ones are read through the caller's SELECT policy. Without a
 // valid token only the second form answers, and only for public buckets.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { assetResponse, type AuthMode, bucketAndKey, OP, type StorageContext, type StorageHttp } from '../../http.ts';
 

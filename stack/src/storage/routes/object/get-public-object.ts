@@ -1,6 +1,6 @@
 // GET (and HEAD) /object/public/:bucket/*key: anyone may read an object of a public bucket.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { assetResponse, bucketAndKey, OP, type StorageHttp } from '../../http.ts';
 
 export default function getPublicObject(app: Hono<GatewayEnv>, http: StorageHttp): void {

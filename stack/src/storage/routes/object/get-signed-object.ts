@@ -1,7 +1,7 @@
 // GET /object/sign/:bucket/*key?token=: download through a signed URL; the token is the only
 // credential (it names the object and expires).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { assetResponse, bucketAndKey, OP, type StorageHttp } from '../../http.ts';
 

@@ -1,7 +1,7 @@
 // POST /object/upload/sign/:bucket/*key: a URL to upload one object later, if the caller may
 // insert it now (`x-upsert: true` to allow overwriting).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketAndKey, OP, type StorageHttp } from '../../http.ts';
 import { parseUserMetadata } from '../../uploader.ts';
 

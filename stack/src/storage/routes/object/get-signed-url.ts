@@ -3,7 +3,7 @@
 // token carries them.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketAndKey, jsonBody, OP, type StorageHttp } from '../../http.ts';
 import { assertValidExpiresIn } from '../../signed-url.ts';
 import { parseTransformBody, transformationSegments, transformBodySchema } from '../../transform.ts';

@@ -2,7 +2,7 @@
 // gets an error entry instead of a URL.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, OP, type StorageHttp } from '../../http.ts';
 import { MAX_OBJECTS_PER_REQUEST } from '../../limits.ts';
 import { assertValidExpiresIn } from '../../signed-url.ts';

@@ -2,7 +2,7 @@
 // (`with_delimiter`), with an opaque cursor for the next page; RLS decides what is listed.
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, OP, type StorageHttp } from '../../http.ts';
 
 const body = z.object({

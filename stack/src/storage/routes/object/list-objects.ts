@@ -1,7 +1,7 @@
 // POST /object/list/:bucket: files and folders below a prefix (storage.search under RLS).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, objectJson, OP, type StorageHttp } from '../../http.ts';
 
 const body = z.object({

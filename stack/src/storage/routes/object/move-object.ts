@@ -1,7 +1,7 @@
 // POST /object/move: rename or move to another bucket (SELECT + UPDATE as the caller).
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { jsonBody, OP, type StorageHttp } from '../../http.ts';
 
 const body = z.object({

@@ -1,6 +1,6 @@
 // PUT /object/:bucket/*key: replace an object (always an upsert: insert, update and select).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { bucketAndKey, OP, type StorageHttp, uploadInput } from '../../http.ts';
 
 export default function updateObject(app: Hono<GatewayEnv>, http: StorageHttp): void {

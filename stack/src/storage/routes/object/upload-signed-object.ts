@@ -1,7 +1,7 @@
 // PUT /object/upload/sign/:bucket/*key?token=: upload through a signed upload URL, as the user
 // who signed it (owner and upsert come from the token).
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { bucketAndKey, OP, type StorageHttp, uploadInput } from '../../http.ts';
 

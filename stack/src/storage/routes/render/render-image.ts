@@ -3,7 +3,7 @@
 // signed URL, in its token). Authenticated renders read through the caller's SELECT policy,
 // public ones need a public bucket, signed ones only their token.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS } from '../../errors.ts';
 import { bucketAndKey, imageResponse, OP, type StorageHttp } from '../../http.ts';
 import { parseTransformationString, parseTransformQuery } from '../../transform.ts';

@@ -10,7 +10,7 @@
 // of a bearer token. Protocol errors answer as tus-node-server does (plain text, the error's
 // status); a missing or invalid bearer token is Storage's JSON error, as upstream's auth hook is.
 import type { Hono } from 'hono';
-import type { GatewayEnv } from '../../../gateway/service.ts';
+import type { GatewayEnv } from '../../../kit/service.ts';
 import { ERRORS, toStorageError, TUS_ERRORS } from '../../errors.ts';
 import { OP, type StorageContext, type StorageHttp } from '../../http.ts';
 import { ResumableUploads } from '../../resumable.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { pickFilter, statusBadge } from './assignments.ts';
 
 test('filters: to do by default', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formatScore, leaderboard, pickBoard, pickPeriod, pinnedRow, type Entry } from './boards.ts';
 
 const row = (position: number, me = false): Entry => ({ rank: position, position, user_id: `u${position}`, username: `u${position}`, display_name: `U${position}`, level: 1, score: 10, is_current_user: me });

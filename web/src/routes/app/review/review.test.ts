@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { GRADES, nextReview, splitQueue, type QueueRow } from './review.ts';
 
 const row = (kind: string, q: number, domain = '1.0'): QueueRow => ({ kind, question_id: q, exam_id: 'security', domain_code: domain, due_at: null, reason: 'r' });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { fieldErrors } from '../../../lib/forms.ts';
 import { deleteSchema, hhmm, preferencesSchema, privacySchema, profileProblem, profileSchema, timeZones } from './settings.ts';
 

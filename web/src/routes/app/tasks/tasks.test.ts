@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { endOfDay, isOverdue, newTaskSchema, pickView } from './tasks.ts';
 
 test('views: to do by default, done, bin', () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it } from 'vitest';
 
 const root = join(import.meta.dirname);
 const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('+page.server.ts')).map((f) => join(root, f));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import type { AttemptReview } from '$lib/quiz.ts';
 import { summarise } from './summary.ts';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { addLine, confirmLine, dropLine, endProblem, replyProblem, sayBody, type Line } from './chat.ts';
 
 const lines: Line[] = [{ id: 1, role: 'learner', content: 'Hello' }, { id: 2, role: 'customer', content: 'Hi' }];

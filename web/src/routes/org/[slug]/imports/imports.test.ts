@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { badLines, checkSummary, importErrorMessage, importReportSchema, linesInWords, pickKind, SAMPLES } from './imports.ts';
 
 test('which import: instructors import questions only', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { lessonFormSchema, moveSchema, movesFor, waitingFor } from './lessons.ts';
 
 const targets = (...a: Parameters<typeof movesFor>) => movesFor(...a).map((m) => m.to);

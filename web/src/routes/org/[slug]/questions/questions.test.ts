@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { formValues, moderationSchema, questionFormSchema, reportStatusLabel, savePayload, versionChanges } from './questions.ts';
 
 const good = {

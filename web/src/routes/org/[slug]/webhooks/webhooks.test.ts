@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from 'vitest';
 import { canRetry, deliveryStatus, endpointSchema, lastProblem } from './webhooks.ts';
 
 test('an endpoint needs an http(s) URL and at least one known event', () => {
