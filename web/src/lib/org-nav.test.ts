@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'vitest';
-import { ORG_NAV, orgNav } from './org-nav.ts';
+import { MANAGERS, mayOpen, ORG_NAV, ORG_PAGES, orgNav, rolesInWords, STAFF } from './org-nav.ts';
 
 describe('orgNav', () => {
-  it('gives owners and admins every entry, instructors all but the audit log, learners nothing', () => {
+  it('gives owners and admins every entry, instructors all but the managers\' pages, learners nothing', () => {
     const labels = (role: string) => orgNav('acme', role, '/org/acme').map((e) => e.label);
-    assert.deepEqual(labels('owner'), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Audit log']);
-    assert.deepEqual(labels('admin'), labels('owner'));
-    assert.deepEqual(labels('instructor'), ['Overview', 'Members', 'Teams & departments', 'Assignments']);
+    const all = ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Questions', 'Imports', 'Lessons', 'Training reports', 'Audit log', 'Webhooks'];
+    assert.deepEqual(labels('owner'), all);
+    assert.deepEqual(labels('admin'), all);
+    assert.deepEqual(labels('instructor'), all.filter((l) => l !== 'Audit log' && l !== 'Webhooks'));
     assert.deepEqual(labels('learner'), []);
     assert.deepEqual(orgNav('acme', null, '/org/acme'), []);
+  });
+
+  it('shows a role exactly the pages whose guard lets it in', () => {
+    for (const role of ['owner', 'admin', 'instructor', 'learner', 'stranger']) {
+      const shown = new Set(orgNav('acme', role, '/org/acme').map((e) => e.path));
+      for (const page of Object.values(ORG_PAGES)) assert.equal(shown.has(page.path), mayOpen(page, role), `${role} on ${page.path || '/'}`);
+    }
   });
 
   it('marks the overview current only on itself, and a section on its sub-pages', () => {
@@ -25,9 +33,18 @@ describe('orgNav', () => {
   });
 
   it('takes new entries in their place', () => {
-    const withQuestions = [...ORG_NAV.slice(0, 4), { path: '/questions', label: 'Questions', icon: 'questions' as const, who: 'staff' as const }, ...ORG_NAV.slice(4)];
-    assert.deepEqual(orgNav('acme', 'instructor', '/org/acme/questions', withQuestions).at(-1), {
-      path: '/questions', label: 'Questions', icon: 'questions', who: 'staff', href: '/org/acme/questions', current: true,
-    });
+    const settings = { path: '/settings', label: 'Settings', icon: 'settings' as const, roles: MANAGERS, what: 'the settings' };
+    const entries = [...ORG_NAV, settings];
+    assert.deepEqual(orgNav('acme', 'admin', '/org/acme/settings', entries).at(-1), { ...settings, href: '/org/acme/settings', current: true });
+    assert.equal(orgNav('acme', 'instructor', '/org/acme/settings', entries).at(-1)?.path, '/trainer');
+  });
+});
+
+describe('rolesInWords', () => {
+  it('names the roles that may use a page, as the no-permission page says it', () => {
+    assert.equal(rolesInWords(STAFF), 'owners, admins and instructors');
+    assert.equal(rolesInWords(MANAGERS), 'owners and admins');
+    assert.equal(rolesInWords(['owner']), 'owners');
+    assert.equal(rolesInWords([]), 'nobody');
   });
 });

@@ -2,7 +2,8 @@
 // instructor puts them in a team, assigns a quiz and watches completion arrive live on the
 // assignment page and the cohort overview (both open, never reloaded) while the learner takes the
 // quiz in another browser context. The owner reads the audit log with filters; the instructor
-// gets a no-permission state there; the learner gets "no access" on every organisation page.
+// gets the no-permission page there; the learner gets it on every organisation page (they know the
+// organisation exists), and nothing they post is written.
 // axe on every page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
@@ -115,7 +116,7 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     await owner.goto(`/org/${org.slug}`);
     await owner.getByRole('heading', { name: org.name, level: 1 }).waitFor();
     assert.equal(await orgNav(owner).getByRole('link', { name: 'Overview' }).getAttribute('aria-current'), 'page');
-    assert.deepEqual(await orgNav(owner).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Audit log']);
+    assert.deepEqual(await orgNav(owner).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Questions', 'Imports', 'Lessons', 'Training reports', 'Audit log', 'Webhooks']);
     await owner.getByText('No learners yet').waitFor();
     await noSeriousAxe(owner, 'the empty cohort overview');
     await screenshot(owner, '70-cohort-empty');
@@ -142,7 +143,7 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     const atRisk = instructor.getByRole('list', { name: 'Learners at risk' });
     await atRisk.getByText('Never started').waitFor();
     // Instructors do not see the audit log in the menu.
-    assert.deepEqual(await orgNav(instructor).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments']);
+    assert.deepEqual(await orgNav(instructor).getByRole('link').allTextContents(), ['Overview', 'Members', 'Teams & departments', 'Assignments', 'Questions', 'Imports', 'Lessons', 'Training reports']);
 
     await openSection(instructor, 'Teams & departments');
     await instructor.getByText('No teams yet').waitFor();
@@ -273,30 +274,41 @@ describe('instructor and organisation admin: cohort, teams, assignments, audit',
     await owner.getByText('No changes match these filters').waitFor();
     await screenshot(owner, '78-audit-filtered-empty');
 
-    await instructor.goto(`/org/${org.slug}/audit`);
-    await instructor.getByText('You do not have permission to read the audit log').waitFor();
+    const denied = await instructor.goto(`/org/${org.slug}/audit`);
+    assert.equal(denied?.status(), 403, 'the audit log answers 403 to an instructor');
+    await instructor.getByRole('heading', { name: `You do not have permission to see the audit log of ${org.name}` }).waitFor();
+    await instructor.getByText('You are an instructor there; owners and admins use this page.').waitFor();
     assert.equal(await instructor.getByRole('list', { name: 'Audit entries' }).count(), 0);
+    assert.equal(await instructor.getByRole('navigation', { name: 'Organisation' }).getByRole('link', { name: 'Audit log' }).count(), 0, 'the menu does not offer it');
     await noSeriousAxe(instructor, 'the audit log without permission');
     await screenshot(instructor, '79-audit-no-permission');
   });
 
-  it('a learner gets "no access" on every organisation page', async () => {
-    for (const path of ['', '/members', '/teams', '/assignments', '/audit']) {
+  it('a learner gets the no-permission page on every organisation page', async () => {
+    const pages = [['', 'the overview'], ['/members', 'the members'], ['/teams', 'the teams and departments'], ['/assignments', 'the assignments'], ['/audit', 'the audit log']] as const;
+    for (const [path, what] of pages) {
       const res = await learner.goto(`/org/${org.slug}${path}`);
-      assert.equal(res?.status(), 404, `${path || '/'} answers 404 to a learner`);
-      await learner.getByText('Organisation not found or no access').waitFor();
-      assert.equal(await learner.getByRole('navigation', { name: 'Organisation' }).count(), 0);
+      assert.equal(res?.status(), 403, `${path || '/'} answers 403 to a learner`);
+      await learner.getByRole('heading', { name: `You do not have permission to see ${what} of ${org.name}` }).waitFor();
+      await learner.getByText('You are a learner there').waitFor();
+      assert.equal(await learner.getByRole('navigation', { name: 'Organisation' }).count(), 0, 'a learner is offered no organisation page');
+      assert.equal(await learner.getByText('Cohort A').count(), 0, 'nothing of the page shows');
     }
-    await noSeriousAxe(learner, 'the no-access page');
-    await screenshot(learner, '80-org-learner-no-access');
+    await noSeriousAxe(learner, 'the no-permission page');
+    await screenshot(learner, '80-org-learner-no-permission');
+    // An organisation they are not in (or that does not exist) is simply not found.
+    const missing = await learner.goto(`/org/not-${org.slug}`);
+    assert.equal(missing?.status(), 404);
+    await learner.getByText('Organisation not found or no access').waitFor();
+    await screenshot(learner, '80b-org-not-found');
 
     // Posting the forms directly (same origin, their own session) does no better.
     const post = (path: string, form: Record<string, string>) =>
       learner.context().request.post(`/org/${org.slug}${path}`, { form, headers: { origin: baseURL }, maxRedirects: 0 });
     const teamId = await serviceSelect<{ id: string }>(`teams?select=id&organization_id=eq.${org.id}&name=eq.Cohort%20A`);
     const sneaky = await post('/assignments?/create', { title: 'Sneaky', kind: 'quiz', exam: 'security', question_count: '5', pass_mark: '0', target: `team:${teamId[0]!.id}`, due: '2099-01-01T09:00' });
-    assert.equal(sneaky.status(), 404, 'a learner cannot assign work');
-    assert.equal((await post('/teams?/createTeam', { name: 'Sneaky team', kind: 'team', department: '', description: '' })).status(), 404, 'nor create a team');
+    assert.equal(sneaky.status(), 403, 'a learner cannot assign work');
+    assert.equal((await post('/teams?/createTeam', { name: 'Sneaky team', kind: 'team', department: '', description: '' })).status(), 403, 'nor create a team');
     assert.deepEqual(await serviceSelect(`assignments?select=id&organization_id=eq.${org.id}&title=eq.Sneaky`), [], 'no assignment was created');
     assert.deepEqual(await serviceSelect(`teams?select=id&organization_id=eq.${org.id}&name=eq.Sneaky%20team`), [], 'no team was created');
   });

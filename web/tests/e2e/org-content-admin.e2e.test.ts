@@ -265,6 +265,7 @@ describe('organisation content admin', { sequential: true }, () => {
     await ines.getByLabel('Content (Markdown)').fill('# Ports\n\n443 is HTTPS.\n22 is SSH.');
     await ines.getByRole('button', { name: 'Create the draft' }).click();
     await ines.getByText('Draft created').waitFor();
+    // The organisation's name is the page's h1; the lesson's title heads its section.
     await ines.getByRole('heading', { name: title, level: 2 }).waitFor();
     await ines.getByRole('button', { name: 'Submit for review' }).click();
     await ines.getByText('Submitted for review').first().waitFor();

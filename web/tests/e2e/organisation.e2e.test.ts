@@ -1,6 +1,6 @@
 // Organisation admin (issue 11): an owner invites a learner from /org/[slug]/members, the learner accepts
 // on /app/invitations and shows up as a member; an instructor sees the members but no invite
-// form or controls; a learner gets "not found or no access". axe on the page; screenshots.
+// form or controls; a learner gets "no permission"; an unknown organisation is "not found". axe on the page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
@@ -137,10 +137,13 @@ describe('organisation admin', { sequential: true }, () => {
     await screenshot(owner, '61b-org-owner-360', { fullPage: true });
     await owner.setViewportSize({ width: 1280, height: 860 });
 
-    // A learner has no access: the same page as for an organisation that does not exist.
-    await learner.goto(`/org/${org.slug}/members`);
-    await learner.getByText('Organisation not found or no access').waitFor();
-    await learner.goto('/org/no-such-organisation');
+    // A learner of the organisation knows it exists: no permission, naming who may use the page.
+    // An organisation that does not exist (or that one is not in) is simply not found.
+    assert.equal((await learner.goto(`/org/${org.slug}/members`))?.status(), 403);
+    await learner.getByRole('heading', { name: `You do not have permission to see the members of ${org.name}` }).waitFor();
+    await learner.getByText('owners, admins and instructors use this page').waitFor();
+    await screenshot(learner, '62a-org-learner-no-permission');
+    assert.equal((await learner.goto('/org/no-such-organisation'))?.status(), 404);
     await learner.getByText('Organisation not found or no access').waitFor();
     await screenshot(learner, '62-org-learner-no-access');
   });

@@ -347,8 +347,9 @@ describe('AI trainer', { sequential: true }, () => {
     assert.equal(pdf.status(), 404);
     assert.notEqual((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
     const orgPage = await other.goto(`/org/${org.slug}/trainer/${sessionId}`);
-    assert.equal(orgPage?.status(), 404);
-    await other.getByText('Organisation not found or no access').waitFor();
+    assert.equal(orgPage?.status(), 403, 'a learner of the organisation gets no permission, before the session is even looked up');
+    await other.getByRole('heading', { name: `You do not have permission to see the training reports of ${org.name}` }).waitFor();
+    assert.equal(await other.getByText('A warm opening').count(), 0);
     // Their own trainer page shows their (empty) history, not Tara's.
     await other.goto('/app/trainer');
     await other.getByText('No sessions yet').waitFor();

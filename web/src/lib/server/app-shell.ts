@@ -6,7 +6,7 @@ import { loadProfile } from './profile.ts';
 
 export async function loadAppShell(locals: App.Locals, url: URL) {
   // hooks.server.ts already sends signed-out visitors to /login; this keeps the types honest.
-  if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
   const [profile, unread, staffOrgs] = await Promise.all([
     loadProfile(locals.supabase, locals.user.id),
     locals.supabase.rpc('get_unread_notification_count'),

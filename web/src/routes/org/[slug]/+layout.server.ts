@@ -1,5 +1,6 @@
-import { orgContext } from '$lib/server/org-context.ts';
+import { orgAccess } from '$lib/server/org-access.ts';
 import type { LayoutServerLoad } from './$types';
 
-// Every page of the organisation: who it is and what the caller may do there (staff only).
-export const load: LayoutServerLoad = async ({ locals, params }) => orgContext(locals, params.slug);
+// Every page of the organisation: who it is and the caller's role there (members only; each page
+// checks its own section with requireSection).
+export const load: LayoutServerLoad = async (event) => orgAccess(event);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cohortLearners, cohortRowSchema, summarise } from '$lib/cohort.ts';
 import { localDate } from '$lib/format.ts';
 import { ORG_LIVE } from '$lib/org-live.ts';
+import { requireSection } from '$lib/server/org-access.ts';
 import type { PageServerLoad } from './$types';
 
 // The cohort dashboard: every learner's progress and who needs attention, for one team and one
@@ -10,7 +11,7 @@ const filterSchema = z.object({ team: z.uuid().optional().catch(undefined), exam
 
 export const load: PageServerLoad = async ({ locals, parent, url, depends }) => {
   depends(ORG_LIVE);
-  const { org, profile } = await parent();
+  const { org, profile } = requireSection(await parent(), 'overview');
   const { supabase } = locals;
   const filters = filterSchema.parse({ team: url.searchParams.get('team') || undefined, exam: url.searchParams.get('exam') || undefined });
   const now = new Date();

@@ -2,14 +2,14 @@ import { fail, redirect } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
 import { ORG_LIVE } from '$lib/org-live.ts';
 import { assignmentSchema, completion, targetColumns, utcToZonedInput } from '$lib/org-assignments.ts';
-import { orgContext } from '$lib/server/org-context.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const TRY_AGAIN = 'That did not work just now. Try again in a moment.';
 
 export const load: PageServerLoad = async ({ locals, parent, depends }) => {
   depends(ORG_LIVE);
-  const { org, profile } = await parent();
+  const { org, profile } = requireSection(await parent(), 'assignments');
   const { supabase } = locals;
   const [assignments, exams, domains, teams, departments, members, lessons] = await Promise.all([
     supabase
@@ -71,7 +71,7 @@ export const load: PageServerLoad = async ({ locals, parent, depends }) => {
 
 export const actions: Actions = {
   create: async (event) => {
-    const { org } = await orgContext(event.locals, event.params.slug);
+    const { org } = await orgSection(event, 'assignments');
     const { data: me } = await event.locals.supabase.from('profiles').select('time_zone').eq('id', event.locals.user?.id ?? '').maybeSingle();
     const values = formObject(await event.request.formData(), ['domains']);
     const parsed = assignmentSchema(new Date(), me?.time_zone ?? 'UTC').safeParse(values);

@@ -1,14 +1,13 @@
 import { actorLabel, describeChange, PAGE_SIZE, readAuditFilters } from '$lib/audit.ts';
-import { canManage } from '$lib/organisation.ts';
 import { zonedToUtc } from '$lib/org-assignments.ts';
+import { requireSection } from '$lib/server/org-access.ts';
 import type { PageServerLoad } from './$types';
 
 // The organisation's audit log (owners and admins: audit_log_select_admin), newest first, with
-// filters in the address. Instructors get a no-permission state inside the organisation layout.
+// filters in the address. Instructors get the no-permission page.
 export const load: PageServerLoad = async ({ locals, parent, url }) => {
-  const { org, role, profile } = await parent();
+  const { org, profile } = requireSection(await parent(), 'audit');
   const filters = readAuditFilters(url.searchParams);
-  if (!canManage(role)) return { allowed: false as const, filters };
   const { supabase } = locals;
   let q = supabase
     .from('audit_log')
@@ -37,7 +36,6 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
   };
   const page = rows.data?.slice(0, PAGE_SIZE) ?? [];
   return {
-    allowed: true as const,
     filters,
     people,
     timeZone: profile.time_zone,

@@ -1,15 +1,14 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import { z } from 'zod';
-import { requireOrgRole, STAFF } from '$lib/server/org-access.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import { importErrorMessage, importReportSchema, IMPORT_KINDS, KIND, pickKind, type ImportKind, type ImportReport } from './imports.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const MAX_BYTES = 2 * 1024 * 1024;
-const access = (event: Pick<RequestEvent, 'locals' | 'params' | 'url'>) => requireOrgRole(event, STAFF, 'the imports');
 
 export const load: PageServerLoad = async (event) => {
-  const { org, role } = await access(event);
+  const { org, role } = requireSection(await event.parent(), 'imports');
   const kind = pickKind(event.url.searchParams.get('kind'), role);
   return { org, role, kind, kinds: IMPORT_KINDS.filter((k) => KIND[k].roles.includes(role)) };
 };
@@ -41,7 +40,7 @@ const kindField = z.enum(IMPORT_KINDS, 'Choose what to import');
 
 export const actions: Actions = {
   check: async (event) => {
-    const { org, role } = await access(event);
+    const { org, role } = await orgSection(event, 'imports');
     const form = await event.request.formData();
     const kind = kindField.safeParse(form.get('kind'));
     if (!kind.success || !KIND[kind.data].roles.includes(role)) return fail(403, { stage: 'check', message: 'You cannot run this import.' });
@@ -55,7 +54,7 @@ export const actions: Actions = {
   },
 
   commit: async (event) => {
-    const { org, role } = await access(event);
+    const { org, role } = await orgSection(event, 'imports');
     const form = await event.request.formData();
     const kind = kindField.safeParse(form.get('kind'));
     if (!kind.success || !KIND[kind.data].roles.includes(role)) return fail(403, { stage: 'commit', message: 'You cannot run this import.' });

@@ -1,14 +1,13 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
-import { requireOrgRole, STAFF } from '$lib/server/org-access.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import { rpcProblem } from '$lib/server/rpc.ts';
 import { lessonFormSchema, type LessonStatus } from './lessons.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-const access = (event: Pick<RequestEvent, 'locals' | 'params' | 'url'>) => requireOrgRole(event, STAFF, 'the lessons');
 
 export const load: PageServerLoad = async (event) => {
-  const { org, role } = await access(event);
+  const { org, role } = requireSection(await event.parent(), 'lessons');
   const [lessons, exams] = await Promise.all([
     event.locals.supabase
       .from('lessons')
@@ -42,7 +41,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   create: async (event) => {
-    const { org } = await access(event);
+    const { org } = await orgSection(event, 'lessons');
     const values = formObject(await event.request.formData());
     const parsed = lessonFormSchema.safeParse(values);
     if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });

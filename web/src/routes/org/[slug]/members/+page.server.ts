@@ -1,15 +1,15 @@
 import { fail } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
 import { assignableRoles, canEditMember, canManage, invitationSchema, inviteSchema, memberSchema, roleSchema, sortInvitations, sortMembers } from '$lib/organisation.ts';
-import { orgContext } from '$lib/server/org-context.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
-/** The organisation and my role in it (staff only); actions run it again, as loads do. */
-const context = ({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) => orgContext(locals, params.slug);
+/** Actions do not run the layout's load: they check the organisation and my role themselves. */
+const context = (event: RequestEvent) => orgSection(event, 'members');
 
 export const load: PageServerLoad = async (event) => {
   event.depends('app:organisation');
-  const { org, me, role } = await event.parent();
+  const { org, me, role } = requireSection(await event.parent(), 'members');
   const { supabase } = event.locals;
   const [members, invitations] = await Promise.all([
     supabase.from('organization_members').select('user_id, role, joined_at, profiles(display_name, username)').eq('organization_id', org.id),

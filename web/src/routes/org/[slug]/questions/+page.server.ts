@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { questionAccess } from './questions.server.ts';
+import { requireSection } from '$lib/server/org-access.ts';
 import type { PageServerLoad } from './$types';
 
 const filters = z.object({
@@ -8,7 +8,7 @@ const filters = z.object({
 });
 
 export const load: PageServerLoad = async (event) => {
-  const { org, role } = await questionAccess(event);
+  const { org, role } = requireSection(await event.parent(), 'questions');
   const { status, q } = filters.parse({ status: event.url.searchParams.get('status') ?? undefined, q: event.url.searchParams.get('q') ?? undefined });
   let query = event.locals.supabase
     .from('questions')

@@ -2,12 +2,9 @@
 // and the moderation action (used by the queue and by a question's own page).
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { formObject } from '$lib/forms.ts';
-import { requireOrgRole, STAFF } from '$lib/server/org-access.ts';
+import { orgSection } from '$lib/server/org-access.ts';
 import { rpcProblem } from '$lib/server/rpc.ts';
 import { DECISIONS, moderationSchema } from './questions.ts';
-
-/** Owners, admins and instructors author the organisation's questions (can_manage_questions). */
-export const questionAccess = (event: Pick<RequestEvent, 'locals' | 'params' | 'url'>) => requireOrgRole(event, STAFF, 'the question bank');
 
 export type DomainGroup = { exam: { id: string; name: string; code: string }; domains: { code: string; name: string }[] };
 
@@ -27,7 +24,7 @@ export async function loadDomainGroups(event: Pick<RequestEvent, 'locals'>): Pro
 
 /** Resolve, dismiss or accept a report of one of the organisation's questions, with a note to the reporter. */
 export async function moderate(event: RequestEvent) {
-  const { org } = await questionAccess(event);
+  const { org } = await orgSection(event, 'questions');
   const parsed = moderationSchema.safeParse(formObject(await event.request.formData()));
   if (!parsed.success) return fail(400, { form: 'moderate', message: parsed.error.issues[0]?.message ?? 'That did not work.' });
   const { report, decision, note } = parsed.data;

@@ -1,16 +1,16 @@
 import { fail } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
 import { canManage } from '$lib/organisation.ts';
-import { orgContext } from '$lib/server/org-context.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import { departmentSchema, duplicateName, groupTeams, idSchema, teamDepartmentSchema, teamMemberSchema, teamSchema } from '$lib/teams.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const TRY_AGAIN = 'That did not work just now. Try again in a moment.';
 const refused = (code: string | undefined) => code === '42501' || code === 'PT403';
-const context = ({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) => orgContext(locals, params.slug);
+const context = (event: RequestEvent) => orgSection(event, 'teams');
 
 export const load: PageServerLoad = async ({ locals, parent }) => {
-  const { org, role } = await parent();
+  const { org, role } = requireSection(await parent(), 'teams');
   const { supabase } = locals;
   const [departments, teams, teamMembers, members] = await Promise.all([
     supabase.from('departments').select('id, name, description').eq('organization_id', org.id),

@@ -1,10 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { staffContext } from '$lib/server/org-staff.ts';
+import { requireSection } from '$lib/server/org-access.ts';
 import { requestLocale } from '$lib/trainer/trainer.ts';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, request, url }) => {
-  const { org, role } = await staffContext(locals, params.slug);
+export const load: PageServerLoad = async ({ locals, parent, request, url }) => {
+  const { org, role } = requireSection(await parent(), 'trainer');
   const learner = url.searchParams.get('learner');
   let query = locals.supabase
     .from('training_sessions')

@@ -2,11 +2,11 @@ import { fail } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
 import { rpcProblem } from '$lib/server/rpc.ts';
 import { endpointSchema, EVENT_TYPES } from './webhooks.ts';
-import { webhookAccess } from './webhooks.server.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const { org } = await webhookAccess(event);
+  const { org } = requireSection(await event.parent(), 'webhooks');
   const { supabase } = event.locals;
   const [endpoints, failing] = await Promise.all([
     supabase.from('webhook_endpoints').select('id, url, description, event_types, is_active, secret_last4, created_at').eq('organization_id', org.id).order('created_at'),
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   create: async (event) => {
-    const { org } = await webhookAccess(event);
+    const { org } = await orgSection(event, 'webhooks');
     const values = formObject(await event.request.formData(), ['events']);
     const parsed = endpointSchema.safeParse(values);
     if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error) });

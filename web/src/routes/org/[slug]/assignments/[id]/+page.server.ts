@@ -2,7 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { ORG_LIVE } from '$lib/org-live.ts';
 import { completion } from '$lib/org-assignments.ts';
-import { orgContext } from '$lib/server/org-context.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = { message: 'Assignment not found', hint: 'It may have been withdrawn. Go back to the assignments.' };
@@ -18,7 +18,7 @@ const progressRow = z.object({
 
 export const load: PageServerLoad = async ({ locals, parent, params, depends }) => {
   depends(ORG_LIVE);
-  const { org, profile } = await parent();
+  const { org, profile } = requireSection(await parent(), 'assignments');
   if (!z.uuid().safeParse(params.id).success) error(404, NOT_FOUND);
   const { data: a, error: e } = await locals.supabase
     .from('assignments')
@@ -44,8 +44,9 @@ export const load: PageServerLoad = async ({ locals, parent, params, depends }) 
 };
 
 export const actions: Actions = {
-  withdraw: async ({ locals, params }) => {
-    const { org } = await orgContext(locals, params.slug);
+  withdraw: async (event) => {
+    const { locals, params } = event;
+    const { org } = await orgSection(event, 'assignments');
     if (!z.uuid().safeParse(params.id).success) return fail(404, { message: NOT_FOUND.message });
     const { data, error: e } = await locals.supabase.from('assignments').delete().eq('organization_id', org.id).eq('id', params.id).select('id');
     if (e) return fail(503, { message: 'That did not work just now. Try again in a moment.' });

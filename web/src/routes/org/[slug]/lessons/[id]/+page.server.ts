@@ -1,12 +1,11 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { fieldErrors, formObject } from '$lib/forms.ts';
-import { requireOrgRole, STAFF } from '$lib/server/org-access.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import { rpcProblem } from '$lib/server/rpc.ts';
 import { DONE, lessonFormSchema, moveSchema, movesFor, waitingFor, type LessonStatus } from '../lessons.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-const access = (event: Pick<RequestEvent, 'locals' | 'params' | 'url'>) => requireOrgRole(event, STAFF, 'the lessons');
 const NOT_FOUND = { message: 'Lesson not found', hint: 'It may belong to another organisation.' };
 const lessonId = (raw: string) => {
   const id = z.uuid().safeParse(raw);
@@ -15,7 +14,7 @@ const lessonId = (raw: string) => {
 };
 
 export const load: PageServerLoad = async (event) => {
-  const { org, role, me } = await access(event);
+  const { org, role, me } = requireSection(await event.parent(), 'lessons');
   const id = lessonId(event.params.id);
   const { supabase } = event.locals;
   const { data: lesson, error: e } = await supabase
@@ -66,7 +65,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   save: async (event) => {
-    await access(event);
+    await orgSection(event, 'lessons');
     const id = lessonId(event.params.id);
     const values = formObject(await event.request.formData());
     const parsed = lessonFormSchema.safeParse(values);
@@ -82,7 +81,7 @@ export const actions: Actions = {
   },
 
   move: async (event) => {
-    await access(event);
+    await orgSection(event, 'lessons');
     const id = lessonId(event.params.id);
     const values = formObject(await event.request.formData());
     const parsed = moveSchema.safeParse(values);

@@ -1,8 +1,9 @@
 import { error, fail } from '@sveltejs/kit';
 import { fieldErrors, formObject } from '$lib/forms.ts';
+import { orgSection, requireSection } from '$lib/server/org-access.ts';
 import { rpcProblem } from '$lib/server/rpc.ts';
 import { formValues, questionFormSchema, savePayload, versionChanges, type Snapshot } from '../questions.ts';
-import { loadDomainGroups, moderate, questionAccess } from '../questions.server.ts';
+import { loadDomainGroups, moderate } from '../questions.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_FOUND = { message: 'Question not found', hint: 'It may have been deleted, or it belongs to another organisation.' };
@@ -14,7 +15,7 @@ function questionId(raw: string): number {
 }
 
 export const load: PageServerLoad = async (event) => {
-  const { org } = await questionAccess(event);
+  const { org } = requireSection(await event.parent(), 'questions');
   const id = questionId(event.params.id);
   const { supabase } = event.locals;
   const { data: q, error: e } = await supabase
@@ -60,7 +61,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   save: async (event) => {
-    await questionAccess(event);
+    await orgSection(event, 'questions');
     const id = questionId(event.params.id);
     const values = formObject(await event.request.formData());
     const parsed = questionFormSchema.safeParse(values);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { moderate, questionAccess } from '../questions.server.ts';
+import { requireSection } from '$lib/server/org-access.ts';
+import { moderate } from '../questions.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const show = z.enum(['open', 'handled']).catch('open');
 
 export const load: PageServerLoad = async (event) => {
-  const { org } = await questionAccess(event);
+  const { org } = requireSection(await event.parent(), 'questions');
   const view = show.parse(event.url.searchParams.get('show') ?? undefined);
   let query = event.locals.supabase
     .from('question_reports')

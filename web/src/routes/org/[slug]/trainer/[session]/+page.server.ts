@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { formObject } from '$lib/forms.ts';
-import { staffContext } from '$lib/server/org-staff.ts';
+import { orgSection, requireSection, type OrgAccess } from '$lib/server/org-access.ts';
 import { readNotes, readReport, readSession, readTranscript } from '$lib/server/trainer.ts';
 import { noteSchema, requestLocale, sessionIdSchema } from '$lib/trainer/trainer.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -9,8 +9,7 @@ const NOT_FOUND = { message: 'Training report not found', hint: 'It does not exi
 const UNAVAILABLE = { message: 'This report could not be loaded.', hint: 'Reload the page in a moment.' };
 
 /** A session filed under this organisation, read as its staff member (RLS). */
-async function orgSession({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>) {
-  const ctx = await staffContext(locals, params.slug);
+async function orgSession({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>, ctx: OrgAccess) {
   if (!sessionIdSchema.safeParse(params.session).success) error(404, NOT_FOUND);
   const s = await readSession(locals.supabase, params.session).catch(() => error(503, UNAVAILABLE));
   if (!s || s.organization_id !== ctx.org.id) error(404, NOT_FOUND);
@@ -18,7 +17,7 @@ async function orgSession({ locals, params }: Pick<RequestEvent, 'locals' | 'par
 }
 
 export const load: PageServerLoad = async (event) => {
-  const { org, session } = await orgSession(event);
+  const { org, session } = await orgSession(event, requireSection(await event.parent(), 'trainer'));
   const { supabase } = event.locals;
   const [report, notes, transcript, learner] = await Promise.all([
     readReport(supabase, session.id),
@@ -39,7 +38,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   note: async (event) => {
-    const { session } = await orgSession(event);
+    const { session } = await orgSession(event, await orgSection(event, 'trainer'));
     const values = formObject(await event.request.formData());
     const parsed = noteSchema.safeParse(values);
     if (!parsed.success) return fail(400, { body: String(values.body ?? ''), error: parsed.error.issues[0]?.message ?? 'Write a note first' });
