@@ -129,6 +129,11 @@ export interface AxeFinding {
 
 /** axe-core in the page: the serious and critical violations (WCAG 2.x A/AA and best practice). */
 export async function axeSerious(page: Page): Promise<AxeFinding[]> {
+  // A toast or dialog mid-fade is half transparent, and axe measures its contrast as it is in that
+  // frame: let finite animations and transitions end first (skeleton pulses loop forever; skip them).
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 3000 })
+    .catch(() => undefined);
   // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
   await page.evaluate(axe.source);
   const results = await page.evaluate(async () => {
