@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { instance } from '../config.ts';
 import { createApp } from './app.ts';
+import { applyEdgeTimeouts } from './http-server.ts';
 import { createContext } from '../kit/context.ts';
 import { authService, mailService } from '../auth/index.ts';
 
@@ -17,6 +18,7 @@ const app = createApp(ctx, [authService(ctx), mailService(ctx)]);
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: inst.apiPort }, () => {
   ctx.log({ level: 'info', msg: 'auth gateway listening', url: `http://127.0.0.1:${inst.apiPort}`, instance: inst.name });
 }) as Server;
+applyEdgeTimeouts(server);
 
 async function shutdown(): Promise<void> {
   server.closeAllConnections?.();

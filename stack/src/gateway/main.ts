@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { instance } from '../config.ts';
 import { createApp } from './app.ts';
+import { applyEdgeTimeouts } from './http-server.ts';
 import { createContext } from '../kit/context.ts';
 import { createServices } from './services.ts';
 
@@ -14,6 +15,7 @@ const app = createApp(ctx, services);
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: inst.apiPort }, () => {
   ctx.log({ level: 'info', msg: 'gateway listening', url: `http://127.0.0.1:${inst.apiPort}`, instance: inst.name });
 }) as Server;
+applyEdgeTimeouts(server);
 
 server.on('upgrade', (req, socket, head) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;

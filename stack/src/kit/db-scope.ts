@@ -67,11 +67,12 @@ export async function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: 
     throw asUnavailable(e, 'connect');
   }
   try {
-    await client.query(scope.readOnly ? 'begin isolation level read committed read only' : 'begin');
     const settings = scopeSettings(scope, await roleSettings(client, scope.role));
-    const names = settings.map(([n]) => n);
-    const values = settings.map(([, v]) => v);
-    await client.query('select pg_catalog.set_config(n, v, true) from unnest($1::text[], $2::text[]) as s(n, v)', [names, values]);
+    // One round trip for the transaction's start and its settings (a simple query may hold both;
+    // a parameterised one may not), so a request holds its pooled connection one round trip less.
+    // The values are quoted by pg's escapeLiteral.
+    const pairs = settings.map(([n, v]) => `pg_catalog.set_config(${client.escapeLiteral(n)}, ${client.escapeLiteral(v)}, true)`);
+    await client.query(`${scope.readOnly ? 'begin isolation level read committed read only' : 'begin'}; select ${pairs.join(', ')}`);
     const result = await fn(client);
     await client.query('commit');
     return result;
