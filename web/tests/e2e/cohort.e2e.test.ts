@@ -7,7 +7,7 @@
 // axe on every page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, answerKey, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, answerKey, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';

@@ -3,7 +3,7 @@
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { answerKey, axeSerious, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
+import { answerKey, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App;
 let browser: Browser;

@@ -3,7 +3,7 @@
 // form or controls; a learner gets "no permission"; an unknown organisation is "not found". axe on the page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';

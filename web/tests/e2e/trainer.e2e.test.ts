@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { startFakeProvider, type FakeChatRequest, type FakeProvider } from '../../../functions/_shared/ai/fake_provider.ts';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
