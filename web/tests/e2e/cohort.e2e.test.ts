@@ -7,7 +7,7 @@
 // axe on every page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, answerKey, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, answerKey, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -24,17 +24,6 @@ const org = { name: `Summit School ${stamp}`, slug: `summit-${stamp}`, id: '' };
 const assignmentTitle = 'Week 1: warm-up';
 let key = new Map<string, string>();
 
-async function rpc<T>(token: string, name: string, body: unknown): Promise<T> {
-  const res = await fetch(`${env.apiUrl}/rest/v1/rpc/${name}`, {
-    method: 'POST',
-    headers: { apikey: env.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${name} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
 async function signIn(email: string, opts: { width?: number; dark?: boolean } = {}): Promise<Page> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
   ctx.setDefaultTimeout(10_000);
@@ -46,11 +35,6 @@ async function signIn(email: string, opts: { width?: number; dark?: boolean } = 
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
   await p.waitForURL(/\/app$/);
   return p;
-}
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
 /** Reads rows with the service role (what is really in the database, whatever the page says). */

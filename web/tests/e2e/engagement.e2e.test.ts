@@ -3,7 +3,7 @@
 // none of it. axe on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -21,11 +21,6 @@ const people = {
 let orgId = '';
 const password = 'correct-horse-42';
 const service = { apikey: env.serviceKey, authorization: `Bearer ${env.serviceKey}`, 'content-type': 'application/json' };
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
-}
 
 /** What an administrator (here the service role) does: a system message to one learner. */
 async function sendNotification(userId: string, title: string, body: string): Promise<void> {

@@ -1,5 +1,6 @@
 // End-to-end harness: the production build of the app served by adapter-node on a free port,
 // against the running test instance of the stack, driven in Debian's chromium by playwright-core.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -142,6 +143,24 @@ export async function axeSerious(page: Page): Promise<AxeFinding[]> {
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
   return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Fails the test with axe's serious or critical findings on the page, named by `where`. */
+export async function noSeriousAxe(page: Page, where: string): Promise<void> {
+  const findings = await axeSerious(page);
+  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
+}
+
+/** Calls a database function through /rest/v1/rpc as the holder of `token`; a non-2xx answer throws with its body. */
+export async function rpc<T>(token: string, name: string, body: unknown): Promise<T> {
+  const res = await fetch(`${env.apiUrl}/rest/v1/rpc/${name}`, {
+    method: 'POST',
+    headers: { apikey: env.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${name} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
 }
 
 /** The newest email the local mail sink holds for an address (the sink may ask for the service key). */

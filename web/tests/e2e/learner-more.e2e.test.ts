@@ -6,7 +6,7 @@
 // axe on every screen; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App | null = null;
 let browser: Browser;
@@ -49,11 +49,6 @@ async function takeQuiz(token: string, exam: string, count: number, correct: num
   const answers = ids.map((id, i) => ({ question_id: id, answer: i < correct ? key.get(id) : ['A', 'B', 'C', 'D'].find((l) => l !== key.get(id)) }));
   await ok(token, '/rest/v1/rpc/submit_quiz', { p_attempt: quiz.attempt_id, p_answers: answers });
   return { attempt: quiz.attempt_id, questions: ids };
-}
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
 describe('more of the learner app: streamed dashboard, reports, study set practice, lessons done', { sequential: true }, () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { seedHistory } from './learner-history.ts';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -53,11 +53,6 @@ async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
   await p.waitForURL(/\/app$/);
   return p;
-}
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
 async function noSidewaysScroll(p: Page, where: string) {

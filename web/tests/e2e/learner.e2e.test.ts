@@ -3,7 +3,7 @@
 // an achievement; the dashboard has changed. axe runs on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { answerKey, axeSerious, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { answerKey, resetArtifacts, createConfirmedUser, refreshLeaderboards, ensureBuild, latestMail, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App;
 let browser: Browser;
@@ -14,11 +14,6 @@ const password = 'correct-horse-42';
 let key: Map<string, string>;
 let resultsUrl = '';
 let buildSeconds = 0;
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
-}
 
 /** Chooses the right option of the question on screen and waits until it is saved. */
 async function answerShownQuestion(p: Page) {

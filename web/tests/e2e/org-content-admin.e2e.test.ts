@@ -6,7 +6,7 @@
 // page, screenshots of each state.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -62,11 +62,6 @@ async function signIn(email: string, width = 1280): Promise<Page> {
 async function shot(p: Page, name: string) {
   await p.evaluate(() => window.scrollTo(0, 0));
   await screenshot(p, name, { fullPage: true });
-}
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
 async function noSidewaysScroll(p: Page, where: string) {

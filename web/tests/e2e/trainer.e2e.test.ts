@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { startFakeProvider, type FakeChatRequest, type FakeProvider } from '../../../functions/_shared/ai/fake_provider.ts';
-import { accessTokenFor, axeSerious, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -57,17 +57,6 @@ function respond(req: FakeChatRequest): string {
 const secretsFile = join(WEB, '..', '.supabase', process.env.STACK_INSTANCE ?? 'test', 'functions.env');
 const savedSecrets = existsSync(secretsFile) ? readFileSync(secretsFile, 'utf8') : null;
 
-async function rpc<T>(token: string, name: string, body: unknown): Promise<T> {
-  const res = await fetch(`${env.apiUrl}/rest/v1/rpc/${name}`, {
-    method: 'POST',
-    headers: { apikey: env.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${name} answered ${res.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
 async function signIn(email: string, opts: { width?: number; dark?: boolean } = {}): Promise<Page> {
   const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 860 }, colorScheme: opts.dark ? 'dark' : 'light', acceptDownloads: true });
   ctx.setDefaultTimeout(15_000);
@@ -79,11 +68,6 @@ async function signIn(email: string, opts: { width?: number; dark?: boolean } = 
   await p.getByRole('button', { name: 'Sign in', exact: true }).click();
   await p.waitForURL(/\/app$/);
   return p;
-}
-
-async function noSeriousAxe(p: Page, where: string) {
-  const findings = await axeSerious(p);
-  assert.deepEqual(findings, [], `axe on ${where}: ${JSON.stringify(findings, null, 1)}`);
 }
 
 async function noSidewaysScroll(p: Page, where: string) {
