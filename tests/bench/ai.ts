@@ -16,6 +16,7 @@ import { instance } from '../../stack/src/config.ts';
 import { testClient } from '../support/client.ts';
 import { env } from '../support/env.ts';
 import { accessToken } from '../support/tokens.ts';
+import { percentile } from './measure.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
@@ -25,11 +26,6 @@ const PER_SESSION = 20;
 
 const url = new URL(env.SUPABASE_URL);
 if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) throw new Error(`refusing to benchmark a non-loopback host: ${url.hostname}`);
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 /** ms from sending `req` to the first SSE event for which `isToken` holds; the rest is drained. */
 async function timeToFirstToken(send: () => Promise<Response>, isToken: (data: string) => boolean): Promise<number> {

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
 import { env } from '../support/env.ts';
+import { percentile } from './measure.ts';
 
 const EMAILS = Number(process.env.BENCH_EMAILS ?? 1000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 2);
@@ -23,11 +24,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 const url = new URL(env.SUPABASE_URL);
 if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) throw new Error(`refusing to benchmark a non-loopback host: ${url.hostname}`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 

@@ -14,6 +14,7 @@ import http from 'node:http';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { releaseFixtures, setupFixtures } from '../rest/fixtures.ts';
+import { percentile, type Result, measure } from './measure.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -22,38 +23,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const url = new URL(env.SUPABASE_URL);
 if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) throw new Error(`refusing to benchmark a non-loopback host: ${url.hostname}`);
 
-interface Result {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
-
 /** Runs `op` `total` times with `concurrency` workers; returns throughput and latency percentiles. */
-async function measure(op: () => Promise<void>, total: number, concurrency: number): Promise<Result> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        const t0 = performance.now();
-        await op();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
-}
 
 // A keep-alive node:http client: undici's fetch costs ~0.4 ms per request on the client side,
 // which would be measured as server time.

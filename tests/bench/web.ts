@@ -26,6 +26,7 @@ import pg from 'pg';
 import { createConfirmedUser, launchBrowser, startApp, WEB, type Page } from '../../web/tests/e2e/harness.ts';
 import { seedHistory } from '../../web/tests/e2e/learner-history.ts';
 import { env } from '../support/env.ts';
+import { percentile } from './measure.ts';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 15);
 const CPU = Number(process.env.BENCH_CPU ?? 4);
@@ -37,11 +38,6 @@ const BUDGET_MS = 1500;
 
 const url = new URL(env.SUPABASE_URL);
 if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) throw new Error(`refusing to benchmark a non-loopback host: ${url.hostname}`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
 
 // ---------------------------------------------------------------------------
 // 1. JavaScript per route
