@@ -1,10 +1,11 @@
 // The services the gateway mounts, in one list.
 import { authService, mailService } from '../auth/index.ts';
 import { functionsService } from '../edge-runtime/index.ts';
-import { graphqlService } from '../rest/graphql/index.ts';
 import { pgNetService } from '../pg-net/index.ts';
 import { realtimeService } from '../realtime/index.ts';
 import { resendSinkService } from '../resend-sink/index.ts';
+import { RestDatabase } from '../rest/db.ts';
+import { graphqlService } from '../rest/graphql/index.ts';
 import { restService } from '../rest/index.ts';
 import { storageService } from '../storage/index.ts';
 import type { GatewayContext } from '../kit/context.ts';
@@ -26,5 +27,15 @@ function databaseService(ctx: GatewayContext): Service {
 }
 
 export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), mailService(ctx), restService(ctx), graphqlService(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
+  return [databaseService(ctx), authService(ctx), mailService(ctx), ...restAndGraphql(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
+}
+
+/**
+ * REST and GraphQL over one schema cache (one `NOTIFY pgrst` listener, one reload), as hosted
+ * Supabase serves pg_graphql through PostgREST.
+ */
+function restAndGraphql(ctx: GatewayContext): Service[] {
+  const db = new RestDatabase(ctx.pool('authenticator'), ctx.config.api.schemas, ctx.log);
+  const started = db.start();
+  return [restService(ctx, db, started), graphqlService(ctx, db, started)];
 }

@@ -13,7 +13,7 @@ import { edge } from '../kit/forwarded.ts';
 import type { RequestScope } from '../kit/db-scope.ts';
 import { bearerToken } from '../kit/jwt.ts';
 import type { GatewayEnv, Service } from '../kit/service.ts';
-import { RestDatabase } from './db.ts';
+import type { RestDatabase } from './db.ts';
 import { errorResponse, Errors, jwtError, RestError, toRestError } from './errors.ts';
 import { execute } from './execute.ts';
 import { respondOpenApi } from './openapi.ts';
@@ -73,15 +73,14 @@ function send(c: Context<GatewayEnv>, r: HttpResponse): Response {
   return new Response(noBody ? null : r.body, { status: r.status, headers });
 }
 
-export function restService(ctx: GatewayContext, txEnd: TxEnd = readTxEnd()): Service {
+/** /rest/v1 over `db` (its schema cache loading until `started`), shared with /graphql/v1. */
+export function restService(ctx: GatewayContext, db: RestDatabase, started: Promise<void>, txEnd: TxEnd = readTxEnd()): Service {
   const app = new Hono<GatewayEnv>();
   const api = ctx.config.api;
   // PostgREST's db-tx-end (env PGRST_DB_TX_END): `commit` unless set, as on hosted Supabase,
   // where `Prefer: tx=rollback` is ignored.
   const rollbackAll = txRollbackAll(txEnd);
   if (txEnd !== 'commit') ctx.log({ level: 'warn', msg: `rest: db-tx-end is ${txEnd} (PGRST_DB_TX_END); hosted Supabase uses commit` });
-  const db = new RestDatabase(ctx.pool('authenticator'), api.schemas, ctx.log);
-  const started = db.start();
   const planConfig: PlanConfig = { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false };
 
   app.use(

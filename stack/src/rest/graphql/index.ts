@@ -24,7 +24,7 @@ import { isConnectionFailure } from '../../kit/db-errors.ts';
 import type { RequestScope } from '../../kit/db-scope.ts';
 import { edge } from '../../kit/forwarded.ts';
 import type { GatewayEnv, Service } from '../../kit/service.ts';
-import { RestDatabase } from '../db.ts';
+import type { RestDatabase } from '../db.ts';
 import { errorResponse, Errors, RestError, toRestError } from '../errors.ts';
 import type { Runner } from '../execute.ts';
 import { MAX_BODY_BYTES, parseCookies, resolveCaller } from '../index.ts';
@@ -162,10 +162,9 @@ export async function runGraphql(built: BuiltSchema, runner: Runner, body: z.inf
   return { data: (result.data as Record<string, unknown> | null | undefined) ?? null };
 }
 
-export function graphqlService(ctx: GatewayContext): Service {
+/** /graphql/v1 over REST's database access and schema cache (`db`, loading until `started`). */
+export function graphqlService(ctx: GatewayContext, db: RestDatabase, started: Promise<void>): Service {
   const app = new Hono<GatewayEnv>();
-  const db = new RestDatabase(ctx.pool('authenticator'), [SCHEMA], ctx.log);
-  const started = db.start();
   const schemas = new SchemaRegistry();
 
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => send(errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES))) }));
