@@ -25,6 +25,7 @@ import { MailSink, mailService } from './mailsink.ts';
 import { createLimiters } from './ratelimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { factorRoutes } from './routes/factors.ts';
+import { identityRoutes } from './routes/identities.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { otpRoutes } from './routes/otp.ts';
 import { recoverRoutes } from './routes/recover.ts';
@@ -52,7 +53,7 @@ export function createAuthDeps(ctx: GatewayContext, env: NodeJS.ProcessEnv = pro
 /** The Hono app of the auth service, for the gateway and for tests with `app.request()`. */
 export function authApp(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, recoverRoutes, otpRoutes, resendRoutes, factorRoutes, adminRoutes]) {
+  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, identityRoutes, recoverRoutes, otpRoutes, resendRoutes, factorRoutes, adminRoutes]) {
     app.route('/', group(deps));
   }
   // GoTrue's router answers unknown paths with Go's plain 404.

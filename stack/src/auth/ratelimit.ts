@@ -74,6 +74,11 @@ export interface Limiters {
   otp: KeyedTokenBucket;
   user: KeyedTokenBucket;
   anonymousSignIns: KeyedTokenBucket;
+  /** MFA challenges and verifications: 15 a minute per client, burst 30 (GoTrue's defaults). */
+  factorChallenge: KeyedTokenBucket;
+  factorVerify: KeyedTokenBucket;
+  /** grant_type=web3: `web3`. */
+  web3: KeyedTokenBucket;
   /** Emails sent by the whole instance per hour: `email_sent`. */
   email: IntervalLimiter;
 }
@@ -93,6 +98,9 @@ export function createLimiters(limits: AuthSettings['rateLimit']): Limiters {
     otp: per5m(limits.signInSignUps),
     user: per5m(limits.signInSignUps),
     anonymousSignIns: new KeyedTokenBucket(limits.anonymousUsers / 3600, limits.anonymousUsers),
+    factorChallenge: new KeyedTokenBucket(limits.mfaChallengeAndVerify / 60, BURST),
+    factorVerify: new KeyedTokenBucket(limits.mfaChallengeAndVerify / 60, BURST),
+    web3: per5m(limits.web3),
     email: new IntervalLimiter(limits.emailSent, 3_600_000),
   };
 }

@@ -170,11 +170,5 @@ export function userRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     return c.json({});
   });
 
-  // Manual identity linking is off (`enable_manual_linking = false`), as GoTrue answers then.
-  app.on(['GET', 'DELETE'], ['/user/identities/authorize', '/user/identities/:id'], async (c) => {
-    await requireUser(c, deps);
-    throw unprocessable(ErrorCode.manualLinkingDisabled, 'Manual linking is disabled');
-  });
-
   return app;
 }
