@@ -3,9 +3,10 @@
 // one place (errors.ts), emails delivered to the local mail sink served at /mail/v1.
 //
 // Endpoints: health, settings, .well-known/jwks.json, authorize/callback (no provider enabled),
-// signup (also anonymous), token (password, refresh_token, pkce), verify (GET link, POST code or
-// hash), logout, user (GET, PUT), reauthenticate, recover, otp, magiclink, resend, factors
-// (refused: MFA off), invite,
+// signup (email, phone, anonymous), token (password, refresh_token, pkce; id_token and web3
+// refused as GoTrue refuses them when off), verify (GET link, POST code or hash, sms and
+// phone_change codes), logout, user (GET, PUT), user/identities (manual linking), reauthenticate,
+// recover, otp (email or SMS), magiclink, resend, factors (TOTP MFA), sso (SAML off), invite,
 // admin/users[/{id}[/factors]], admin/generate_link, admin/audit.
 //
 // Settings come from `[auth]` in supabase/config.toml; AUTH_<TOML PATH> variables override them

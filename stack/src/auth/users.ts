@@ -225,6 +225,15 @@ export async function findUserByPhone(q: Query, phone: string, aud: string): Pro
   return loadRelations(q, row);
 }
 
+export async function findUserByPhoneChange(q: Query, phone: string, aud: string): Promise<User | undefined> {
+  const [row] = await q<UserRow>('select * from auth.users where instance_id = $1 and phone_change = $2 and aud = $3 and is_sso_user = false limit 1', [
+    NIL_UUID,
+    phone,
+    aud,
+  ]);
+  return loadRelations(q, row);
+}
+
 /** Re-reads a user (after updates, and to see what triggers and generated columns did). */
 export async function reloadUser(q: Query, user: User): Promise<User> {
   const fresh = await findUserById(q, user.id);
@@ -364,6 +373,12 @@ export async function updateAppMetadataProviders(q: Query, user: User): Promise<
 export async function confirmEmail(q: Query, user: User): Promise<void> {
   await updateUser(q, user, { confirmation_token: '', email_confirmed_at: NOW });
   await updateUserMetadata(q, user, { email_verified: true });
+  await clearOneTimeTokens(q, user.id);
+}
+
+/** Phone confirmation (User.ConfirmPhone): stamps phone_confirmed_at, drops the code and OTTs. */
+export async function confirmPhone(q: Query, user: User): Promise<void> {
+  await updateUser(q, user, { confirmation_token: '', phone_confirmed_at: NOW });
   await clearOneTimeTokens(q, user.id);
 }
 

@@ -26,7 +26,7 @@ export function settingsBody(deps: AuthDeps): Record<string, unknown> {
     external,
     disable_signup: s.disableSignup,
     mailer_autoconfirm: s.email.autoconfirm,
-    phone_autoconfirm: false,
+    phone_autoconfirm: s.phoneEnabled && s.sms.autoconfirm,
     sms_provider: 'twilio',
     saml_enabled: false,
     saml_private_key_next_configured: false,

@@ -12,7 +12,7 @@ import { requireUser } from '../authn.ts';
 import { bool, enforceRateLimit, grantInfo, readBody, requestAud, str, type Ctx } from '../http.ts';
 import { passwordProblem } from '../password.ts';
 import { issueSession, refreshTokenGrant, type AuthMethod } from '../tokens.ts';
-import { findUserByEmail, findUserById } from '../users.ts';
+import { findUserByEmail, findUserById, findUserByPhone } from '../users.ts';
 
 const INVALID_LOGIN = 'Invalid login credentials';
 
@@ -26,22 +26,29 @@ async function passwordGrant(c: Ctx, deps: AuthDeps): Promise<Response> {
   if (params.email && params.phone) {
     throw badRequest(ErrorCode.validationFailed, 'Only an email address or phone number should be provided on login.');
   }
-  if (params.phone) throw unprocessable(ErrorCode.phoneProviderDisabled, 'Phone logins are disabled');
-  if (!params.email) throw badRequest(ErrorCode.validationFailed, 'missing email or phone');
-  if (!s.email.enabled) throw unprocessable(ErrorCode.emailProviderDisabled, 'Email logins are disabled');
-
-  const user = await findUserByEmail(deps.db.query, params.email, requestAud(c, s));
+  let user;
+  if (params.email) {
+    if (!s.email.enabled) throw unprocessable(ErrorCode.emailProviderDisabled, 'Email logins are disabled');
+    user = await findUserByEmail(deps.db.query, params.email, requestAud(c, s));
+  } else if (params.phone) {
+    if (!s.phoneEnabled) throw unprocessable(ErrorCode.phoneProviderDisabled, 'Phone logins are disabled');
+    user = await findUserByPhone(deps.db.query, params.phone.replace(/^\+/, '').replaceAll(' ', ''), requestAud(c, s));
+  } else {
+    throw badRequest(ErrorCode.validationFailed, 'missing email or phone');
+  }
   if (!user || !user.hasPassword) throw badRequest(ErrorCode.invalidCredentials, INVALID_LOGIN);
   if (user.isBanned) throw badRequest(ErrorCode.userBanned, 'User is banned');
   const valid = await verifyPassword(params.password, user.row.encrypted_password);
   if (!valid) throw badRequest(ErrorCode.invalidCredentials, INVALID_LOGIN);
-  if (!user.isConfirmed) throw badRequest(ErrorCode.emailNotConfirmed, 'Email not confirmed');
+  if (params.email && !user.isConfirmed) throw badRequest(ErrorCode.emailNotConfirmed, 'Email not confirmed');
+  if (params.phone && !user.isPhoneConfirmed) throw badRequest(ErrorCode.phoneNotConfirmed, 'Phone not confirmed');
+  const provider = params.email ? 'email' : 'phone';
 
   // A password that no longer meets the policy still signs in, with a warning attached.
   const weak = passwordProblem(params.password, s.password);
   const grant = grantInfo(c);
   const session = await deps.db.tx(async (q) => {
-    await audit(q, user, 'login', { provider: 'email' });
+    await audit(q, user, 'login', { provider });
     return issueSession(deps, q, user, 'password', grant);
   });
   if (weak?.reasons) session.weak_password = { message: weak.message, reasons: weak.reasons };
