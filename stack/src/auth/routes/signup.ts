@@ -158,7 +158,11 @@ export async function signup(c: Ctx, deps: AuthDeps, params: SignupBody): Promis
     if (!(e instanceof UserExists) || !user) throw e;
     const existing = user;
     await deps.db.tx((q) => audit(q, existing, 'user_repeated_signup', { provider }));
-    if (s.email.autoconfirm || s.sms.autoconfirm) throw unprocessable(ErrorCode.userAlreadyExists, 'User already registered');
+    // GoTrue checks Mailer.Autoconfirm || Sms.Autoconfirm; SMS autoconfirm only counts here while
+    // phone sign-up is on, so a project without phones keeps the obfuscated answer (as hosted).
+    if (s.email.autoconfirm || (s.phoneEnabled && s.sms.autoconfirm)) {
+      throw unprocessable(ErrorCode.userAlreadyExists, 'User already registered');
+    }
     return c.json(sanitizedUser(existing, data, aud, provider));
   }
 
