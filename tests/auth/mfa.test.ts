@@ -310,3 +310,27 @@ describe('row-level security on the aal claim', () => {
     assert.deepEqual(await rows(otherAal2), [], 'aal2 alone does not open another user\'s row');
   });
 });
+
+describe('admin factor management (service_role)', () => {
+  test('lists factors without their secrets, deletes one and the sessions it raised fall back to aal1', async () => {
+    const { client, id } = await signedIn('mfa-admin');
+    const { factorId, refreshToken } = await withVerifiedFactor(client);
+    const admin = adminClient(ip, gw).auth.admin.mfa;
+    const { data: listed, error } = await admin.listFactors({ userId: id });
+    assert.equal(error, null);
+    assert.deepEqual(listed!.factors.map((f) => [f.id, f.factor_type, f.status]), [[factorId, 'totp', 'verified']]);
+    assert.ok(!('secret' in listed!.factors[0]!), 'the TOTP secret never leaves the server after enrolment');
+    const raw = await authFetch(`/admin/users/${id}/factors`, { bearer: gw.serviceRoleKey, ip, target: gw });
+    assert.doesNotMatch(raw.text, /"secret"/);
+
+    const removed = await admin.deleteFactor({ userId: id, id: factorId });
+    assert.equal(removed.error, null);
+    assert.equal((await admin.listFactors({ userId: id })).data!.factors.length, 0);
+    const refreshed = await client.auth.refreshSession({ refresh_token: refreshToken });
+    assert.equal(jwtClaims(refreshed.data.session!.access_token).aal, 'aal1');
+
+    const userToken = refreshed.data.session!.access_token;
+    const asUser = await authFetch(`/admin/users/${id}/factors`, { bearer: userToken, ip, target: gw });
+    assert.equal(asUser.status, 403, 'a user token is not an admin');
+  });
+});

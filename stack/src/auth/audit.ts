@@ -22,6 +22,8 @@ const LOG_TYPES = {
   factor_unenrolled: 'factor',
   challenge_created: 'factor',
   verification_attempted: 'factor',
+  factor_deleted: 'factor',
+  factor_updated: 'factor',
 } as const;
 
 export type AuditAction = keyof typeof LOG_TYPES;

@@ -184,12 +184,13 @@ export function identityJson(i: IdentityRow): Json {
   return out;
 }
 
-function factorJson(f: FactorRow): Json {
+/** A factor as GoTrue's models.Factor serialises it (the secret and WebAuthn credential never). */
+export function factorJson(f: FactorRow): Json {
   const out: Json = { id: f.id, created_at: rfc3339(f.created_at), updated_at: rfc3339(f.updated_at), status: f.status };
   if (f.friendly_name) out.friendly_name = f.friendly_name;
   out.factor_type = f.factor_type;
-  if (f.phone) out.phone = f.phone;
-  if (f.last_challenged_at) out.last_challenged_at = rfc3339(f.last_challenged_at);
+  out.phone = f.phone ?? '';
+  out.last_challenged_at = f.last_challenged_at ? rfc3339(f.last_challenged_at) : null;
   return out;
 }
 
