@@ -100,6 +100,13 @@ describe('phone sign-in with [auth.sms.test_otp]', () => {
     assert.equal(unconfirmed.error?.code, 'phone_not_confirmed');
     assert.equal(unconfirmed.error?.message, 'Phone not confirmed');
 
+    const early = await client.auth.resend({ type: 'sms', phone: PHONES.signup });
+    assert.equal(early.error?.code, 'over_sms_send_rate_limit', 'max_frequency applies to resends too');
+    await db.query("update auth.users set confirmation_sent_at = now() - interval '10 seconds' where id = $1", [data.user!.id]);
+    const resent = await client.auth.resend({ type: 'sms', phone: PHONES.signup });
+    assert.equal(resent.error, null);
+    assert.equal(resent.data.messageId, 'test-otp');
+
     const wrong = await client.auth.verifyOtp({ phone: PHONES.signup, token: '000000', type: 'sms' });
     assert.equal(wrong.error?.status, 403);
     assert.equal(wrong.error?.code, 'otp_expired');
