@@ -34,7 +34,7 @@ export interface AuthSettings {
     autoconfirm: boolean;
     maxFrequencyMs: number;
     otpLength: number;
-    /** Seconds an SMS code stays valid (GoTrue's GOTRUE_SMS_OTP_EXP default). */
+    /** Seconds an SMS code stays valid (the CLI sets GOTRUE_SMS_OTP_EXP=6000, length 6). */
     otpExpiry: number;
     /** Phone (E.164 without "+") → fixed code; no SMS is sent to these numbers. */
     testOtp: Record<string, string>;
@@ -233,7 +233,7 @@ export function resolveSettings(auth: AuthConfig, apiPort: number): AuthSettings
       autoconfirm: !auth.sms.enable_confirmations,
       maxFrequencyMs: parseGoDuration(auth.sms.max_frequency),
       otpLength: 6,
-      otpExpiry: 60,
+      otpExpiry: 6000,
       testOtp: Object.fromEntries(Object.entries(auth.sms.test_otp).map(([phone, code]) => [phone.replace(/^\+/, '').replaceAll(' ', ''), code])),
     },
     mfa: {

@@ -24,8 +24,10 @@ test('limiters from [auth.rate_limit]', () => {
   // sign_in_sign_ups refills every bucket GoTrue derives from GOTRUE_RATE_LIMIT_OTP.
   for (const bucket of [l.signups, l.recover, l.resend, l.magicLink, l.otp, l.user]) {
     assert.equal(bucket.ratePerSecond, 60 / 300);
-    assert.equal(bucket.burst, 30);
+    assert.equal(bucket.burst, 60, 'all 60 of the 5-minute allowance at once');
   }
+  const low = createLimiters({ emailSent: 30, anonymousUsers: 30, tokenRefresh: 150, signInSignUps: 10, tokenVerifications: 30, web3: 30, mfaChallengeAndVerify: 15 });
+  assert.equal(low.signups.burst, 30, "never below GoTrue's burst");
   assert.equal(l.factorVerify.ratePerSecond, 15 / 60);
   assert.equal(l.token.burst, 30);
   assert.equal(l.anonymousSignIns.burst, 30);
