@@ -167,7 +167,9 @@ export async function signup(c: Ctx, deps: AuthDeps, params: SignupBody): Promis
   }
 
   const signedUp = user;
-  if (signedUp.isConfirmed || signedUp.isPhoneConfirmed) {
+  // GoTrue checks either confirmation; only the one this sign-up proved may open a session, or
+  // signing up with the unconfirmed address of a phone-confirmed user would sign in as them.
+  if (confirmed(signedUp)) {
     const session = await deps.db.tx(async (q) => {
       await audit(q, signedUp, 'login', { provider });
       return issueSession(deps, q, signedUp, 'password', grant);
