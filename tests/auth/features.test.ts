@@ -140,6 +140,18 @@ describe('phone sign-in with [auth.sms.test_otp]', () => {
     assert.equal(cross.error?.code, 'otp_expired');
   });
 
+  test("signing up with the unconfirmed email of a phone-confirmed user never signs in as them", async () => {
+    const email = uniqueEmail('phone-victim');
+    const { data: victim, error } = await adminClient(ip).auth.admin.createUser({ email, phone: number(), phone_confirm: true, password: PASSWORD });
+    assert.equal(error, null);
+    assert.ok(victim.user!.phone_confirmed_at);
+    const { data, error: signUpError } = await anonClient(ip).auth.signUp({ email, password: 'Attacker-pass-1' });
+    assert.equal(signUpError, null);
+    assert.equal(data.session, null, 'no session: the email was not proven, the phone was not this sign-up');
+    const attempt = await anonClient(ip).auth.signInWithPassword({ email, password: 'Attacker-pass-1' });
+    assert.notEqual(attempt.error, null);
+  });
+
   test('no SMS provider runs locally: numbers outside test_otp fail as GoTrue fails without one; WhatsApp is refused', async () => {
     const other = await anonClient(ip, gw).auth.signInWithOtp({ phone: number() });
     assert.equal(other.error?.status, 500);
