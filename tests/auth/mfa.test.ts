@@ -46,6 +46,8 @@ before(async () => {
     AUTH_MFA_TOTP_ENROLL_ENABLED: 'true',
     AUTH_MFA_TOTP_VERIFY_ENABLED: 'true',
     AUTH_MFA_MAX_ENROLLED_FACTORS: '3',
+    AUTH_MFA_PHONE_ENROLL_ENABLED: 'true',
+    AUTH_MFA_PHONE_VERIFY_ENABLED: 'true',
     AUTH_EMAIL_ENABLE_CONFIRMATIONS: 'false',
     AUTH_ENABLE_ANONYMOUS_SIGN_INS: 'true',
   });
@@ -125,10 +127,18 @@ describe('TOTP enrolment', () => {
     assert.equal(fourth.error?.code, 'too_many_enrolled_mfa_factors');
   });
 
-  test('phone and WebAuthn factors stay refused; an unknown type is 400', async () => {
+  test('phone factors enrol but cannot be challenged without an SMS provider; WebAuthn is refused; an unknown type is 400', async () => {
     const { client } = await signedIn('mfa-types');
-    const phone = await client.auth.mfa.enroll({ factorType: 'phone', phone: '+14155550100' });
-    assert.equal(phone.error?.code, 'mfa_phone_enroll_not_enabled');
+    const phone = await client.auth.mfa.enroll({ factorType: 'phone', phone: '+14155550100', friendlyName: 'my phone' });
+    assert.equal(phone.error, null);
+    assert.deepEqual([phone.data!.type, phone.data!.friendly_name, phone.data!.phone], ['phone', 'my phone', '+14155550100']);
+    const { data: factors } = await client.auth.mfa.listFactors();
+    assert.deepEqual(factors!.all.map((f) => [f.factor_type, f.status, (f as { phone?: string }).phone]), [['phone', 'unverified', '14155550100']]);
+    const challenge = await client.auth.mfa.challenge({ factorId: phone.data!.id });
+    assert.equal(challenge.error?.status, 500);
+    assert.equal(challenge.error?.message, 'Failed to get SMS provider');
+    const webauthn = await authFetch('/factors', { body: { factor_type: 'webauthn' }, bearer: (await client.auth.getSession()).data.session!.access_token, ip, target: gw });
+    assert.equal((webauthn.body as { error_code: string }).error_code, 'mfa_webauthn_enroll_not_enabled');
     const raw = await authFetch('/factors', { body: { factor_type: 'sms' }, bearer: (await client.auth.getSession()).data.session!.access_token, ip, target: gw });
     assert.equal(raw.status, 400);
     assert.deepEqual(raw.body, { code: 400, error_code: 'validation_failed', msg: 'factor_type needs to be totp, phone, or webauthn' });

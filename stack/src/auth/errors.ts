@@ -53,6 +53,7 @@ export const ErrorCode = {
   badOAuthState: 'bad_oauth_state',
   mfaFactorNotFound: 'mfa_factor_not_found',
   mfaFactorNameConflict: 'mfa_factor_name_conflict',
+  mfaVerifiedFactorExists: 'mfa_verified_factor_exists',
   tooManyEnrolledMfaFactors: 'too_many_enrolled_mfa_factors',
   mfaIpAddressMismatch: 'mfa_ip_address_mismatch',
   mfaChallengeExpired: 'mfa_challenge_expired',

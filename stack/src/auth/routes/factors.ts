@@ -3,7 +3,8 @@
 // either way) and unenrol. A verified code raises the session to aal2: the `totp` AMR claim is
 // recorded, the refresh token is swapped and the access token says `aal: aal2`, so refreshes keep
 // it and RLS policies can require it. `[auth.mfa.totp]` enroll_enabled / verify_enabled switch
-// each half; phone and WebAuthn factors are refused as GoTrue refuses them when they are off.
+// each half. Phone factors enrol as in GoTrue, but a challenge needs an SMS provider and fails as
+// GoTrue fails without one; WebAuthn factors are refused (no authenticator locally).
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import { Hono } from 'hono';
@@ -15,7 +16,8 @@ import { audit } from '../audit.ts';
 import { requireUser, type Authenticated } from '../authn.ts';
 import { epochMs, type Query, type Row } from '../db.ts';
 import type { AuthDeps } from '../deps.ts';
-import { badRequest, ErrorCode, forbidden, internal, notFound, unprocessable, type ErrorCodeValue } from '../errors.ts';
+import { badRequest, ErrorCode, forbidden, internal, notFound, tooManyRequests, unprocessable, type ErrorCodeValue } from '../errors.ts';
+import { validateChannel, validatePhone } from '../phone.ts';
 import { clientIp, enforceRateLimit, readBody, str, type Ctx } from '../http.ts';
 import { addAmrClaim, generateAccessToken, insertRefreshToken, sessionResponse, type SessionRow } from '../tokens.ts';
 import { reloadUser, type User } from '../users.ts';
@@ -29,6 +31,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** TOTP as GoTrue validates it (pquerna/otp ValidateOpts{Period: 30, Skew: 1, Digits: 6, SHA1}). */
 export const TOTP_PARAMS = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
 export const TOTP_WINDOW = 1;
+/** `[auth.mfa.phone] max_frequency`, the CLI's default. */
+const PHONE_MFA_MAX_FREQUENCY_MS = 5000;
 /** goqrsvg's block size in GoTrue (DefaultQRSize). */
 const QR_CELL_SIZE = 3;
 
@@ -39,6 +43,8 @@ interface FactorRow extends Row {
   factor_type: string;
   status: string;
   secret: string | null;
+  phone: string | null;
+  last_challenged_at: string | null;
   created_at: string;
 }
 
@@ -152,6 +158,28 @@ async function enrollTotp(c: Ctx, deps: AuthDeps, user: User, session: SessionRo
   return c.json({ id, type: 'totp', friendly_name: p.friendly_name, totp: { qr_code: qr, secret, uri } });
 }
 
+/** enrollPhoneFactor: an unverified factor for the number (no SMS is sent on enrolment). */
+async function enrollPhone(c: Ctx, deps: AuthDeps, user: User, session: SessionRow, p: z.output<typeof enrollBody>): Promise<Response> {
+  if (!p.phone) throw badRequest(ErrorCode.validationFailed, 'Phone number required to enroll Phone factor');
+  const phone = validatePhone(p.phone);
+  const id = randomUUID();
+  await deps.db.tx(async (q) => {
+    const same = await q<FactorRow>("select * from auth.mfa_factors where user_id = $1 and factor_type = 'phone' and phone = $2", [user.id, phone]);
+    if (same.some((f) => f.status === 'verified')) {
+      throw unprocessable(ErrorCode.mfaVerifiedFactorExists, 'A verified phone factor already exists, unenroll the existing factor to continue');
+    }
+    await q("delete from auth.mfa_factors where user_id = $1 and factor_type = 'phone' and phone = $2 and status = 'unverified'", [user.id, phone]);
+    await validateNewFactor(deps, q, user, p.friendly_name, session);
+    await q(
+      `insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, phone)
+       values ($1, $2, $3, 'phone', 'unverified', now(), now(), $4)`,
+      [id, user.id, p.friendly_name, phone],
+    );
+    await audit(q, user, 'factor_in_progress', { factor_id: id, factor_type: 'phone' });
+  });
+  return c.json({ id, type: 'phone', friendly_name: p.friendly_name, phone: p.phone });
+}
+
 /** Does `code` match the secret now, one 30-second step either way? */
 export function totpCodeValid(secret: string, code: string, timestamp = Date.now()): boolean {
   if (!/^\d{6}$/.test(code)) return false;
@@ -222,10 +250,11 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     if (!session) throw internal('A valid session and a registered user are required to enroll a factor');
     const p = await readBody(c, enrollBody, 'api.EnrollFactorParams');
     if (!isFactorType(p.factor_type)) throw badRequest(ErrorCode.validationFailed, 'factor_type needs to be totp, phone, or webauthn');
-    if (!switches(p.factor_type).enroll || p.factor_type !== 'totp') {
-      // Phone factors need an SMS provider and WebAuthn a browser authenticator: neither exists locally.
+    if (!switches(p.factor_type).enroll || p.factor_type === 'webauthn') {
+      // WebAuthn needs a browser authenticator, which the local stack does not drive.
       throw unprocessable(ENROLL_DISABLED[p.factor_type], `MFA enroll is disabled for ${LABEL[p.factor_type]}`);
     }
+    if (p.factor_type === 'phone') return enrollPhone(c, deps, user, session, p);
     return enrollTotp(c, deps, user, session, p);
   });
 
@@ -234,10 +263,20 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     const factor = await loadFactor(c, deps, user);
     enforceRateLimit(c, deps.limiters.factorChallenge);
     const type = factor.factor_type as FactorType;
-    if (!switches(type).verify || type !== 'totp') {
+    if (!switches(type).verify || type === 'webauthn') {
       throw unprocessable(VERIFY_DISABLED[type], `MFA verification is disabled for ${LABEL[type]}`);
     }
-    await readBody(c, challengeBody, 'api.ChallengeFactorParams');
+    const { channel } = await readBody(c, challengeBody, 'api.ChallengeFactorParams');
+    if (type === 'phone') {
+      // challengePhoneFactor: channel, max_frequency, then the SMS, which needs a provider.
+      validateChannel(channel || 'sms');
+      const last = epochMs(factor.last_challenged_at);
+      if (last !== null && last + PHONE_MFA_MAX_FREQUENCY_MS > Date.now()) {
+        const left = Math.trunc((last + PHONE_MFA_MAX_FREQUENCY_MS - Date.now()) / 1000);
+        throw tooManyRequests(ErrorCode.overSmsSendRateLimit, `For security purposes, you can only request this after ${left} seconds.`);
+      }
+      throw internal('Failed to get SMS provider').withInternal('no SMS provider runs locally: phone factors cannot be challenged');
+    }
     const id = randomUUID();
     const [row] = await deps.db.tx(async (q) => {
       const inserted = await q<{ created_at: string }>(
@@ -262,9 +301,14 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     }
     if (!p.code && factor.factor_type !== 'webauthn') throw badRequest(ErrorCode.validationFailed, 'Code needs to be non-empty');
     const type = factor.factor_type as FactorType;
-    if (!switches(type).verify || type !== 'totp') {
+    if (!switches(type).verify || type === 'webauthn') {
       const code = type === 'webauthn' ? ErrorCode.mfaWebAuthnEnrollDisabled : VERIFY_DISABLED[type];
       throw unprocessable(code, `MFA verification is disabled for ${LABEL[type]}`);
+    }
+    if (type === 'phone') {
+      // No phone challenge can exist locally (see challenge), so there is nothing to verify against.
+      await validateChallenge(c, deps, factor, p.challenge_id);
+      throw unprocessable(ErrorCode.mfaVerificationFailed, 'Invalid MFA Phone code entered');
     }
     return verifyTotp(c, deps, auth, factor, p);
   });
