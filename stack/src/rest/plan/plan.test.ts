@@ -10,7 +10,7 @@ import { planRequest } from './plan.ts';
 import { resolveCast } from './columns.ts';
 
 const cache = testCache();
-const config: PlanConfig = { maxRows: 1000, extraSearchPath: ['public', 'extensions'], aggregatesEnabled: false };
+const config: PlanConfig = { maxRows: 1000, extraSearchPath: ['public', 'extensions'], aggregatesEnabled: false, planEnabled: false };
 
 function http(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): HttpRequest {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

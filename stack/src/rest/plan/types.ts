@@ -8,8 +8,10 @@ import type { JsonOp, OpExpr } from '../parse/ast.ts';
 export interface PlanConfig {
   maxRows: number | null;
   extraSearchPath: string[];
-  /** PostgREST db-aggregates-enabled; false on hosted Supabase. */
+  /** PostgREST db-aggregates-enabled; false on hosted Supabase unless set in the database. */
   aggregatesEnabled: boolean;
+  /** PostgREST db-plan-enabled: EXPLAIN answers for `Accept: application/vnd.pgrst.plan`. */
+  planEnabled: boolean;
 }
 
 /** A column reference resolved in its node. */
