@@ -66,7 +66,30 @@ export interface Relationship {
   foreignTableIsView: boolean;
 }
 
-export const relIsToOne = (r: Relationship): boolean => r.cardinality.type === 'm2o' || r.cardinality.type === 'o2o';
+/**
+ * A computed relationship (PostgREST's ComputedRelationship): `function(origin_row)` returning a
+ * table's or view's rows; one row (not SETOF, or ROWS 1) embeds as an object, else as an array.
+ */
+export interface ComputedRelationship {
+  table: QualifiedName;
+  foreignTable: QualifiedName;
+  isSelf: boolean;
+  cardinality: { type: 'computed'; function: QualifiedName; singleRow: boolean };
+  tableIsView: boolean;
+  foreignTableIsView: boolean;
+}
+
+export type AnyRelationship = Relationship | ComputedRelationship;
+
+export const relIsToOne = (r: AnyRelationship): boolean =>
+  r.cardinality.type === 'm2o' || r.cardinality.type === 'o2o' || (r.cardinality.type === 'computed' && r.cardinality.singleRow);
+
+/** A computed field: `function(row)` returning a scalar, selected, filtered and ordered as `row.function`. */
+export interface ComputedField {
+  function: QualifiedName;
+  /** Base type name of the result (json, jsonb, tsvector…). */
+  baseType: string;
+}
 
 export interface RoutineParam {
   name: string;
@@ -100,6 +123,10 @@ export interface SchemaCache {
   tables: Map<string, Table>;
   /** Relationships keyed by the origin table (qiKey). */
   relationships: Map<string, Relationship[]>;
+  /** Computed relationships (functions of a row returning rows), keyed by the origin table or view. */
+  computedRelationships: Map<string, ComputedRelationship[]>;
+  /** Computed fields by table or view (qiKey), then by function name. */
+  computedFields: Map<string, Map<string, ComputedField>>;
   routines: Map<string, Routine[]>;
   /** Type names usable in `::cast`, lower-cased → qualified name. */
   types: Map<string, QualifiedName>;
@@ -127,7 +154,13 @@ select n.nspname::text as schema, c.relname::text as name, c.relkind::text as ki
       'dataType', pg_catalog.format_type(a.atttypid, null),
       'baseType', coalesce(bt.typname, t.typname),
       'maxLength', case when a.atttypid in ('varchar'::regtype, 'bpchar'::regtype) and a.atttypmod > 4 then a.atttypmod - 4 end,
-      'default', case when a.attgenerated = '' then pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) end,
+      'default', case
+                   when t.typbasetype <> 0 and ad.adbin is null then pg_catalog.pg_get_expr(t.typdefaultbin, 0)
+                   when a.attidentity = 'd' then pg_catalog.format('nextval(%L)', (
+                     select seq.objid::regclass from pg_catalog.pg_depend seq
+                     where seq.refobjid = a.attrelid and seq.refobjsubid = a.attnum and seq.deptype = 'i' limit 1))
+                   when a.attgenerated <> '' then null
+                   else pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) end,
       'generated', a.attgenerated <> '' or a.attidentity = 'a',
       'enum', coalesce((select pg_catalog.json_agg(e.enumlabel::text order by e.enumsortorder) from pg_catalog.pg_enum e
                         where e.enumtypid = coalesce(bt.oid, t.oid)), '[]')
@@ -210,7 +243,9 @@ select pn.nspname::text as schema, p.proname::text as name, pg_catalog.obj_descr
     select pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) order by a.attnum)
     from pg_catalog.pg_attribute a
     where a.attrelid = rc.oid and a.attnum > 0 and not a.attisdropped
-  ), null) as return_rel_columns
+  ), null) as return_rel_columns,
+  arn.nspname::text as arg_rel_schema, arc.relname::text as arg_rel_name, p.prorows::float8 as prorows,
+  coalesce(bt.typname, t.typname)::text as return_base_type
 from pg_catalog.pg_proc p
 join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
 left join args on args.oid = p.oid
@@ -218,6 +253,9 @@ join pg_catalog.pg_type t on t.oid = p.prorettype
 left join pg_catalog.pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
 left join pg_catalog.pg_class rc on rc.oid = coalesce(bt.typrelid, t.typrelid) and coalesce(bt.typrelid, t.typrelid) <> 0
 left join pg_catalog.pg_namespace rn on rn.oid = rc.relnamespace
+left join pg_catalog.pg_type at0 on p.pronargs > 0 and at0.oid = p.proargtypes[0]
+left join pg_catalog.pg_class arc on arc.oid = at0.typrelid and at0.typrelid <> 0
+left join pg_catalog.pg_namespace arn on arn.oid = arc.relnamespace
 where pn.nspname = any($1::text[]) and p.prokind = 'f' and t.oid <> 'trigger'::regtype
 order by pn.nspname, p.proname, p.oid`;
 
@@ -274,6 +312,11 @@ export interface RoutineRow {
   return_rel_name: string | null;
   return_rel_kind: string | null;
   return_rel_columns: [string, string][] | null;
+  /** The relation whose row type the first argument is (computed fields and relationships). */
+  arg_rel_schema?: string | null;
+  arg_rel_name?: string | null;
+  prorows?: number;
+  return_base_type?: string;
 }
 
 export interface RawSchema {
@@ -436,6 +479,40 @@ export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.n
     relationships.set(k, [...(relationships.get(k) ?? []), r]);
   }
 
+  // Computed fields and relationships (PostgREST's allComputedRels): one required argument, the
+  // row type of a table or view; a scalar result is a field, a relation's rows a relationship.
+  const computedFields = new Map<string, Map<string, ComputedField>>();
+  const computedRelationships = new Map<string, ComputedRelationship[]>();
+  for (const row of raw.routines) {
+    if (!row.arg_rel_schema || !row.arg_rel_name || row.nargs - row.nargdefaults > 1) continue;
+    const origin = { schema: row.arg_rel_schema, name: row.arg_rel_name };
+    const originTable = tables.get(qiKey(origin));
+    if (!originTable || origin.schema !== row.schema) continue;
+    const fn = { schema: row.schema, name: row.name };
+    const k = qiKey(origin);
+    if (row.return_rel_schema !== null && row.return_rel_name !== null && row.return_rel_kind !== 'c') {
+      if (row.nargs !== 1) continue;
+      const target = { schema: row.return_rel_schema, name: row.return_rel_name };
+      const targetTable = tables.get(qiKey(target));
+      if (!targetTable) continue;
+      computedRelationships.set(k, [
+        ...(computedRelationships.get(k) ?? []),
+        {
+          table: origin,
+          foreignTable: target,
+          isSelf: qiKey(origin) === qiKey(target),
+          cardinality: { type: 'computed', function: fn, singleRow: !row.returns_set || row.prorows === 1 },
+          tableIsView: originTable.isView,
+          foreignTableIsView: targetTable.isView,
+        },
+      ]);
+    } else if (!row.returns_composite && !row.returns_set && row.return_type !== 'void') {
+      const fields = computedFields.get(k) ?? new Map<string, ComputedField>();
+      fields.set(row.name, { function: fn, baseType: row.return_base_type ?? row.return_type });
+      computedFields.set(k, fields);
+    }
+  }
+
   const routines = new Map<string, Routine[]>();
   for (const row of raw.routines) {
     const r = toRoutine(row);
@@ -456,6 +533,8 @@ export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.n
     schemas,
     tables,
     relationships,
+    computedRelationships,
+    computedFields,
     routines,
     types,
     timezones: new Set(raw.timezones),
