@@ -14,7 +14,9 @@ import {
   TABLES_SQL,
   TIMEZONES_SQL,
   TYPES_SQL,
+  VIEW_KEY_DEPENDENCIES_SQL,
   type ForeignKeyRow,
+  type ViewKeyDependencyRow,
   type RawSchema,
   type RoutineRow,
   type SchemaCache,
@@ -92,9 +94,10 @@ export class RestDatabase {
     try {
       await client.query('begin isolation level repeatable read read only');
       const params = [this.schemas];
-      const [tables, fks, routines, types, schemas, tzs] = [
+      const [tables, fks, viewDeps, routines, types, schemas, tzs] = [
         await client.query<TableRow>(TABLES_SQL, params),
-        await client.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, params),
+        await client.query<ForeignKeyRow>(FOREIGN_KEYS_SQL),
+        await client.query<ViewKeyDependencyRow>(VIEW_KEY_DEPENDENCIES_SQL, params),
         await client.query<RoutineRow>(ROUTINES_SQL, params),
         await client.query<{ schema: string; name: string }>(TYPES_SQL, params),
         await client.query<{ schema: string; description: string | null }>(SCHEMAS_SQL, params),
@@ -104,6 +107,7 @@ export class RestDatabase {
       const raw: RawSchema = {
         tables: tables.rows,
         foreignKeys: fks.rows,
+        viewKeyDependencies: viewDeps.rows,
         routines: routines.rows,
         types: types.rows,
         schemas: schemas.rows,
