@@ -23,9 +23,13 @@ function uniqueAlias(base: string, taken: Set<string>): string {
   return a;
 }
 
-/** The columns and computed fields of a table or view. */
-export function relationContext(state: BuildState, table: Table): NodeContext {
-  return tableContext(table, state.cache);
+/**
+ * The columns and computed fields of a table or view; `alias` names the node in errors, as
+ * PostgreSQL names the embedded node's alias in PostgREST's (`column messages_1.sum does not exist`).
+ */
+export function relationContext(state: BuildState, table: Table, alias?: string): NodeContext {
+  const ctx = tableContext(table, state.cache);
+  return alias === undefined ? ctx : { ...ctx, relName: alias };
 }
 
 /** Builds a node's select list and its embeds, recursively (PostgREST's initReadRequest, addRels). */
@@ -68,7 +72,8 @@ function buildNode(
     if (!target) throw Errors.noRelationship(originName, item.name, item.hint ?? null, state.schema, null);
     const childAlias = uniqueAlias(`${rel.foreignTable.name}_${depth + 1}`, new Set(siblingAliases));
     const relAlias = item.type === 'relation' ? item.alias : undefined;
-    const aggAlias = uniqueAlias(`${node.relName}_${relAlias ?? item.name}_${depth + 1}`, siblingAliases);
+    // Not made unique: two embeds of one name without aliases fail in PostgreSQL (42712), as in PostgREST.
+    const aggAlias = `${node.relName}_${relAlias ?? item.name}_${depth + 1}`;
     const c = rel.cardinality;
     const child: ReadNode = {
       from:
@@ -106,7 +111,7 @@ function buildNode(
       spreadSelects: [],
     };
     if (relAlias !== undefined) embed.relAlias = relAlias;
-    buildNode(state, child, relationContext(state, target), item.children, depth + 1, new Set([...siblingAliases, childAlias]), target.name);
+    buildNode(state, child, relationContext(state, target, childAlias), item.children, depth + 1, new Set([...siblingAliases, childAlias]), target.name);
     embed.empty = child.select.length === 0 && child.embeds.every((e) => e.empty);
     if (embed.spread && child.select.length === 0 && child.embeds.length === 0) child.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
     node.embeds.push(embed);
@@ -213,7 +218,7 @@ function findEmbedByPath(root: ReadNode, path: string[]): ReadNode {
 function nodeContextFor(state: BuildState, node: ReadNode, rootCtx: NodeContext): NodeContext {
   if (node.from.kind === 'source') return rootCtx;
   const t = state.cache.tables.get(qiKey(node.from.qi));
-  return t ? relationContext(state, t) : rootCtx;
+  return t ? relationContext(state, t, node.alias) : rootCtx;
 }
 
 export function resolveFilter(ctx: NodeContext, node: ReadNode, f: Filter): Condition {
@@ -239,7 +244,7 @@ function resolveOrder(state: BuildState, ctx: NodeContext, node: ReadNode, term:
   if (!embed) throw Errors.notEmbedded(term.relation);
   if (!embed.toOne) throw Errors.relatedOrderNotToOne(node.relName, embed.relAlias ?? embed.relName);
   const target = state.cache.tables.get(qiKey(embed.relationship.foreignTable));
-  const childCtx = target ? relationContext(state, target) : ctx;
+  const childCtx = target ? relationContext(state, target, embed.node.alias) : ctx;
   const child = embed.node;
   const outputs = new Set(child.select.map((s) => s.alias ?? s.field.column));
   const hasStar = child.select.some((s) => s.field.column === '*' && s.alias === undefined);
