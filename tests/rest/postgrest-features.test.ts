@@ -89,10 +89,20 @@ create function feat_private.pre_config() returns void language sql as $$
   select pg_catalog.set_config('pgrst.db_aggregates_enabled', 'true', true)
 $$;
 
+-- A pre-request function (PostgREST's db-pre-request): refuses a header, adds a response header.
+create function public.feat_check_request() returns void language plpgsql set search_path = '' as $$
+begin
+  if pg_catalog.current_setting('request.headers', true)::jsonb ? 'x-feat-block' then
+    raise sqlstate 'PT403' using message = 'blocked by the pre-request function';
+  end if;
+  perform pg_catalog.set_config('response.headers', '[{"X-Feat-Pre": "seen"}]', true);
+end $$;
+grant execute on function public.feat_check_request() to anon, authenticated;
+
 notify pgrst, 'reload schema';
 `;
 
-const PGRST_KEYS = ['db_aggregates_enabled', 'db_plan_enabled', 'db_pre_config'] as const;
+const PGRST_KEYS = ['db_aggregates_enabled', 'db_plan_enabled', 'db_pre_config', 'db_pre_request'] as const;
 type PgrstKey = (typeof PGRST_KEYS)[number];
 
 /** `alter role authenticator set/reset pgrst.<key>` as postgres, then NOTIFY pgrst 'reload config'. */
@@ -122,7 +132,7 @@ async function enableAll(): Promise<void> {
 }
 
 async function disableAll(): Promise<void> {
-  await setPgrst({ db_aggregates_enabled: null, db_plan_enabled: null, db_pre_config: null });
+  await setPgrst({ db_aggregates_enabled: null, db_plan_enabled: null, db_pre_config: null, db_pre_request: null });
   await until(async () => !(await aggregatesOn()) && !(await planOn()), 'aggregates and plans disabled');
 }
 
@@ -169,6 +179,16 @@ describe('in-database configuration (pgrst.* role settings)', () => {
     assert.deepStrictEqual(plain(await bob.from('feat_orders').select('n:count()')), ok([{ n: 2 }]));
     await setPgrst({ db_pre_config: null });
     await until(async () => !(await aggregatesOn()), 'aggregates disabled');
+  });
+
+  test('a pre-request function (pgrst.db_pre_request) runs before each request, in its transaction', async () => {
+    await setPgrst({ db_pre_request: 'public.feat_check_request' });
+    await until(async () => (await raw('/feat_customers?select=id')).headers.get('x-feat-pre') === 'seen', 'pre-request applied');
+    const blocked = await raw('/feat_customers?select=id', { headers: { 'x-feat-block': '1' } });
+    assert.equal(blocked.status, 403);
+    assert.deepStrictEqual(blocked.json, { code: 'PT403', details: null, hint: null, message: 'blocked by the pre-request function' });
+    await setPgrst({ db_pre_request: null });
+    await until(async () => (await raw('/feat_customers?select=id', { headers: { 'x-feat-block': '1' } })).status === 200, 'pre-request removed');
   });
 
   test('postgres still cannot set settings it was not granted (no superuser)', async () => {

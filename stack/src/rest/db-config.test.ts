@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
 import { applySettings, coerceBool, dbSettingsSql, qualifiedFunction, type RestSettings } from './db-config.ts';
 
-const BASE: RestSettings = { aggregatesEnabled: false, planEnabled: false, txEnd: 'commit', maxRows: 1000, extraSearchPath: ['public', 'extensions'] };
+const BASE: RestSettings = { aggregatesEnabled: false, planEnabled: false, txEnd: 'commit', maxRows: 1000, extraSearchPath: ['public', 'extensions'], preRequest: null };
 
 describe('in-database configuration', () => {
   test('booleans as PostgREST reads them', () => {
@@ -17,6 +17,7 @@ describe('in-database configuration', () => {
       ['db_aggregates_enabled', 'true'],
       ['db_max_rows', '50'],
       ['db_extra_search_path', 'public, x'],
+      ['db_pre_request', 'public.check_request'],
     ]);
     const env = { PGRST_DB_AGGREGATES_ENABLED: 'false', PGRST_DB_PLAN_ENABLED: 'true', PGRST_DB_TX_END: 'rollback' };
     assert.deepStrictEqual(applySettings(BASE, values, env), {
@@ -25,6 +26,7 @@ describe('in-database configuration', () => {
       txEnd: 'rollback',
       maxRows: 50,
       extraSearchPath: ['public', 'x'],
+      preRequest: 'public.check_request',
     });
     assert.deepStrictEqual(applySettings(BASE, new Map(), {}), BASE);
   });

@@ -15,6 +15,8 @@ export interface RestSettings {
   txEnd: TxEnd;
   maxRows: number | null;
   extraSearchPath: string[];
+  /** db-pre-request: a function called in each request's transaction before its statement. */
+  preRequest: string | null;
 }
 
 /** PostgREST's in-database names (dbSettingsNames); the ones this service acts on are read below. */
@@ -85,6 +87,15 @@ export function qualifiedFunction(name: string): string {
   return parts.map(quoteIdent).join('.');
 }
 
+function isFunctionName(name: string): boolean {
+  try {
+    qualifiedFunction(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** PostgREST's coerceBool: true/false in any case (quotes ignored), or a number > 0. */
 export function coerceBool(raw: string): boolean | undefined {
   const letters = raw.replace(/[^A-Za-z]/g, '').toLowerCase();
@@ -109,5 +120,7 @@ export function applySettings(base: RestSettings, values: Map<string, string>, e
   if (maxRows !== undefined && /^\d+$/.test(maxRows.trim())) out.maxRows = Number(maxRows.trim());
   const extra = get('db_extra_search_path');
   if (extra !== undefined) out.extraSearchPath = splitOnCommas(extra);
+  const preRequest = get('db_pre_request');
+  if (preRequest !== undefined) out.preRequest = preRequest.trim() === '' || !isFunctionName(preRequest.trim()) ? null : preRequest.trim();
   return out;
 }

@@ -15,7 +15,7 @@ import { bearerToken } from '../kit/jwt.ts';
 import type { GatewayEnv, Service } from '../kit/service.ts';
 import type { RestDatabase } from './db.ts';
 import { errorResponse, Errors, jwtError, RestError, toRestError } from './errors.ts';
-import { applySettings, type RestSettings } from './db-config.ts';
+import { applySettings, qualifiedFunction, type RestSettings } from './db-config.ts';
 import { execute } from './execute.ts';
 import { respondOpenApi } from './openapi.ts';
 import { planRequest } from './plan/plan.ts';
@@ -83,7 +83,7 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
   // in-database configuration (`alter role authenticator set pgrst.*`) overrides them (db-config.ts).
   if (txEnd !== 'commit') ctx.log({ level: 'warn', msg: `rest: db-tx-end is ${txEnd} (PGRST_DB_TX_END); hosted Supabase uses commit` });
   const base: RestSettings = applySettings(
-    { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false, planEnabled: false, txEnd },
+    { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false, planEnabled: false, txEnd, preRequest: null },
     new Map(),
   );
   const currentSettings = (): RestSettings => applySettings(base, db.settingValues(), {});
@@ -146,7 +146,10 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
         return send(c, await db.inScope(scope, async (runner) => ({ value: await respondOpenApi(runner, plan, req, cache, where), rollback: false })));
       }
       const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
+      // db-pre-request (PostgREST's preReqQuery): after the request's settings, before its statement.
+      const preRequest = settings.preRequest === null ? null : `SELECT ${qualifiedFunction(settings.preRequest)}()`;
       const outcome = await db.inScope(scope, async (runner) => {
+        if (preRequest !== null) await runner.query({ text: preRequest, values: [] });
         const o = await execute(planned, rendered, runner, { rollbackAll: txRollbackAll(settings.txEnd) });
         return { value: o, rollback: o.rollback };
       });

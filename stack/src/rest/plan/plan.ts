@@ -68,10 +68,11 @@ function findRoutine(cache: SchemaCache, schema: string, name: string, keys: Set
   const fallback = candidates.filter((r) => !matchesParams(r, keys, isPost, contentKind) && hasSingleUnnamedParam(r, isPost, contentKind));
   const signature = (r: Routine) => `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(', ')})`;
   if (matched.length === 1) return matched[0] as Routine;
-  // PostgREST lists the candidates newest first (its schema cache prepends overloads).
-  if (matched.length > 1) throw Errors.ambiguousFunction([...matched].reverse().map(signature));
+  // PostgREST's order is its catalog query's (unordered); by parameter types matches what it shows.
+  const byTypes = (list: Routine[]) => [...list].sort((a, b) => (a.params.map((x) => x.type).join(',') < b.params.map((x) => x.type).join(',') ? -1 : 1));
+  if (matched.length > 1) throw Errors.ambiguousFunction(byTypes(matched).map(signature));
   if (fallback.length === 1) return fallback[0] as Routine;
-  if (fallback.length > 1) throw Errors.ambiguousFunction([...fallback].reverse().map(signature));
+  if (fallback.length > 1) throw Errors.ambiguousFunction(byTypes(fallback).map(signature));
 
   const argKeys = [...keys].sort();
   const onlySingle = isPost && ['text', 'xml', 'octet'].includes(contentKind);
