@@ -41,8 +41,18 @@ function planRows(explain: unknown): number | null {
   return typeof n === 'number' ? Math.round(n) : null;
 }
 
+/** The rows of an EXPLAIN as PostgREST answers them: one line each (JSON as one document). */
+function planBody(rows: { 'QUERY PLAN': unknown }[], format: 'json' | 'text'): string {
+  return rows.map((r) => `${format === 'json' ? JSON.stringify(r['QUERY PLAN']) : String(r['QUERY PLAN'])}\n`).join('');
+}
+
 export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner, options: ExecuteOptions = {}): Promise<Outcome> {
   const plan = planned.plan;
+  const rollbackPref = planned.preferences.transaction === 'rollback' || (options.rollbackAll === true && planned.preferences.transaction !== 'commit');
+  if (rendered.planFormat) {
+    const rows = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.main);
+    return { row: { ...EMPTY_ROW, body: planBody(rows, rendered.planFormat) }, explainTotal: null, rollback: rollbackPref };
+  }
   const rows = await runner.query<ResultRow>(rendered.main);
   const row = rows[0] ?? EMPTY_ROW;
   const queryTotal = Number(row.page_total);
