@@ -139,7 +139,7 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
     if (c.req.method !== 'OPTIONS' && def.verifyJwt) {
       const known = c.get('jwt');
       const refusal = await jwtRefusal(c.req.header('authorization'), async (token) =>
-        known?.ok && known.token === token ? true : (await verifyJwt(token, ctx.jwtKey)).ok,
+        known?.ok && known.token === token ? true : (await verifyJwt(token, ctx.jwtKeys)).ok,
       );
       if (refusal) return unauthorized(refusal);
     }
