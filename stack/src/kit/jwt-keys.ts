@@ -3,6 +3,7 @@
 // keys (`supabase gen signing-key` writes them). Access tokens are signed with the signing key
 // (`kid` in the header); tokens signed with any configured key, or with the secret, are accepted.
 // Everything is imported once here, at start, never per request.
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
@@ -46,13 +47,15 @@ const privateJwk = z.discriminatedUnion('kty', [
   z.looseObject({ kty: z.literal('RSA'), alg: z.literal('RS256', 'RSA keys sign RS256'), n: b64, e: b64, d: b64, p: b64, q: b64, dp: b64, dq: b64, qi: b64 }),
   z.looseObject({ kty: z.literal('EC'), alg: z.literal('ES256', 'EC keys sign ES256'), crv: z.literal('P-256', 'ES256 needs the P-256 curve'), x: b64, y: b64, d: b64 }),
 ]);
-const keyCommon = z.looseObject({
-  kid: z.string({ error: 'every key needs a "kid" (tokens name their key by it)' }).min(1, 'every key needs a "kid" (tokens name their key by it)'),
-  key_ops: z.array(z.string()).optional(),
-});
+const keyCommon = z.looseObject({ kid: z.string().min(1), key_ops: z.array(z.string()).optional() });
 const keyFile = z.array(z.unknown()).min(1, 'the key set is empty');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+const MEMBER_HINTS: Record<string, string> = {
+  kty: ' (expected "RSA" or "EC")',
+  kid: ' (every key needs one: tokens name their key by it)',
+  d: ' (a private key is needed, not a public one)',
+};
 
 type PrivateJwk = z.infer<typeof privateJwk> & z.infer<typeof keyCommon>;
 
@@ -89,10 +92,9 @@ export function readSigningKeys(path: string): PrivateJwk[] {
     const material = privateJwk.safeParse(item);
     const failure = !common.success ? common.error.issues[0] : !material.success ? material.error.issues[0] : undefined;
     if (failure || !common.success || !material.success) {
-      const member = failure?.path.length ? ` "${failure.path.join('.')}"` : '';
-      const why = failure?.code === 'invalid_type' && failure.path.length ? 'missing or not a string' : failure?.message;
-      const hint = failure?.path[0] === 'kty' ? ' (expected "RSA" or "EC")' : '';
-      throw keyError(path, `key ${i + 1}${member}: ${why ?? 'invalid'}${hint}${failure?.path[0] === 'd' ? ' (a private key is needed, not a public one)' : ''}`);
+      const member = String(failure?.path[0] ?? '');
+      const why = failure?.code === 'invalid_type' && member ? 'missing or not a string' : (failure?.message ?? 'invalid');
+      throw keyError(path, `key ${i + 1}${member ? ` "${member}"` : ''}: ${why}${MEMBER_HINTS[member] ?? ''}`);
     }
     if (kids.has(common.data.kid)) throw keyError(path, `key ${i + 1}: kid "${common.data.kid}" is used twice`);
     kids.add(common.data.kid);
@@ -163,4 +165,14 @@ export function signJwt(claims: JWTPayload, keys: JwtKeys): Promise<string> {
   const jwt = new SignJWT(claims);
   if (!keys.signing) return jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(keys.hmac);
   return jwt.setProtectedHeader({ alg: keys.signing.alg, kid: keys.signing.kid, typ: 'JWT' }).sign(keys.signing.privateKey);
+}
+
+/**
+ * A new private JWK as `supabase gen signing-key --algorithm <alg>` writes it (kid a UUID, `use`
+ * "sig", `key_ops` ["sign", "verify"], `ext` true): for tests and local projects, never committed.
+ */
+export function generateSigningKey(alg: AsymmetricAlg): Record<string, unknown> {
+  const { privateKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, ...material } = privateKey.export({ format: 'jwk' });
+  return { kty, kid: randomUUID(), use: 'sig', key_ops: ['sign', 'verify'], alg, ext: true, ...material };
 }
