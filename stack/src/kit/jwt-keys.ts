@@ -167,12 +167,23 @@ export function signJwt(claims: JWTPayload, keys: JwtKeys): Promise<string> {
   return jwt.setProtectedHeader({ alg: keys.signing.alg, kid: keys.signing.kid, typ: 'JWT' }).sign(keys.signing.privateKey);
 }
 
+/** A private JWK with the members the CLI writes, then the key material (`n`, `e`, `d`, … or `crv`, `x`, `y`, `d`). */
+export interface GeneratedKey {
+  kty: string;
+  kid: string;
+  use: string;
+  key_ops: string[];
+  alg: AsymmetricAlg;
+  ext: boolean;
+  [member: string]: unknown;
+}
+
 /**
  * A new private JWK as `supabase gen signing-key --algorithm <alg>` writes it (kid a UUID, `use`
  * "sig", `key_ops` ["sign", "verify"], `ext` true): for tests and local projects, never committed.
  */
-export function generateSigningKey(alg: AsymmetricAlg): Record<string, unknown> {
+export function generateSigningKey(alg: AsymmetricAlg): GeneratedKey {
   const { privateKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const { kty, ...material } = privateKey.export({ format: 'jwk' });
-  return { kty, kid: randomUUID(), use: 'sig', key_ops: ['sign', 'verify'], alg, ext: true, ...material };
+  return { kty: kty!, kid: randomUUID(), use: 'sig', key_ops: ['sign', 'verify'], alg, ext: true, ...material };
 }
