@@ -79,6 +79,12 @@ describe('a signing keys file is refused with an error naming it', () => {
   });
 });
 
+test('a private part that is not the public one’s', async () => {
+  // (WebCrypto already refuses an EC key whose d is not its x, y'; an RSA key's modulus it takes.)
+  const path = keyFile([{ ...rs, n: generateSigningKey('RS256').n }]);
+  await assert.rejects(loadJwtKeys(SECRET, path), { message: `cannot load the JWT signing keys in ${path}: key 1 (kid "${rs.kid}"): its private part does not match its public part` });
+});
+
 describe('with signing keys', async () => {
   // The first key signs; the second (say, the previous key during a rotation) still verifies.
   const keys = await loadJwtKeys(SECRET, keyFile([es, rsAuthJs]));

@@ -6,7 +6,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { importJWK, SignJWT, type JWTPayload } from 'jose';
+import { importJWK, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { ProjectConfig } from '../config.ts';
 import { StackError } from '../errors.ts';
@@ -145,11 +145,24 @@ export async function loadJwtKeys(secret: string, path: string | undefined): Pro
     } catch (e) {
       throw keyError(path!, `key ${i + 1} (kid "${jwk.kid}"): not a usable ${jwk.alg} key (${(e as Error).message})`);
     }
+    // A private part that does not belong to the public one would sign tokens nobody can verify.
+    if (signing?.kid === jwk.kid && !(await signsForPublicKey(signing, publicKey))) {
+      throw keyError(path!, `key ${i + 1} (kid "${jwk.kid}"): its private part does not match its public part`);
+    }
     asymmetric.set(jwk.kid, { kid: jwk.kid, alg: jwk.alg, publicKey });
     publicJwks.push(publicJwkOf(jwk));
   }
   const algorithms = ['HS256', ...new Set([...asymmetric.values()].map((k) => k.alg))];
   return { secret: secretBytes, hmac, asymmetric, signing, publicJwks, algorithms };
+}
+
+async function signsForPublicKey(signing: SigningKey, publicKey: CryptoKey): Promise<boolean> {
+  try {
+    await jwtVerify(await new SignJWT({}).setProtectedHeader({ alg: signing.alg }).sign(signing.privateKey), publicKey);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The project's keys from its config and the environment: what every process of an instance uses. */
