@@ -158,6 +158,14 @@ describe('every service accepts the configured keys and the legacy secret', () =
     }
   });
 
+  test('auth admin: a supabase_admin JWT of the signing key, without exp (auth-js’s own admin token)', async () => {
+    const { kid, alg: _a, use: _u, key_ops: _k, ext: _e, ...material } = es;
+    const admin = await new SignJWT({ sub: '1234567890', role: 'supabase_admin' }).setProtectedHeader({ alg: 'ES256', kid }).sign(await importJWK(material as JWK, 'ES256'));
+    const res = await fetch(`${esGw.url}/auth/v1/admin/users/${userId}`, { headers: asUser(admin) });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { email: string }).email, email);
+  });
+
   test('REST and GraphQL see the user (RLS on profiles)', async () => {
     for (const [name, token] of Object.entries(tokens)) {
       const rest = await fetch(`${esGw.url}/rest/v1/profiles?select=id`, { headers: asUser(token) });
