@@ -236,22 +236,25 @@ describe('every service accepts the configured keys and the legacy secret', () =
 });
 
 describe('forged tokens are refused by every service', () => {
-  const forged: Record<string, () => Promise<string>> = {
-    'alg confusion: HS256 keyed with the public key, naming its kid': () =>
-      hs256(createPublicKey({ key: previous as JWK & { kty: string }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString(), { role: 'service_role' }, { kid: previous.kid }),
-    'alg confusion: HS256 keyed with the published JWK, no kid': async () => {
+  const NO_KEY = 'No suitable key or wrong key type';
+  const BAD_CRYPTO = 'JWT cryptographic operation failed';
+  /** Each forgery, and what PostgREST says of it (its JwtDecodeErr wording). */
+  const forged: Record<string, [() => Promise<string>, string]> = {
+    'alg confusion: HS256 keyed with the public key, naming its kid': [() =>
+      hs256(createPublicKey({ key: previous as JWK & { kty: string }, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString(), { role: 'service_role' }, { kid: previous.kid }), NO_KEY],
+    'alg confusion: HS256 keyed with the published JWK, no kid': [async () => {
       const { keys } = (await (await fetch(`${esGw.url}/auth/v1/.well-known/jwks.json`)).json()) as { keys: unknown[] };
       return hs256(JSON.stringify(keys[0]), { role: 'service_role' });
-    },
-    'alg none': async () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: es.kid })).toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'service_role', exp: now() + 600 })).toString('base64url')}.`,
-    'an unknown kid': () => signWith(generateSigningKey('ES256'), { role: 'service_role' }),
-    'another key under a configured kid': () => signWith({ ...generateSigningKey('ES256'), kid: es.kid }, { role: 'service_role' }),
-    'ES256 under the RSA key’s kid': () => signWith({ ...generateSigningKey('ES256'), kid: previous.kid }, { role: 'service_role' }),
-    expired: () => signWith(es, { role: 'service_role', exp: now() - 30 }),
+    }, BAD_CRYPTO],
+    'alg none': [async () => `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: es.kid })).toString('base64url')}.${Buffer.from(JSON.stringify({ role: 'service_role', exp: now() + 600 })).toString('base64url')}.`, 'Wrong or unsupported encoding algorithm'],
+    'an unknown kid': [() => signWith(generateSigningKey('ES256'), { role: 'service_role' }), NO_KEY],
+    'another key under a configured kid': [() => signWith({ ...generateSigningKey('ES256'), kid: es.kid }, { role: 'service_role' }), BAD_CRYPTO],
+    'ES256 under the RSA key’s kid': [() => signWith({ ...generateSigningKey('ES256'), kid: previous.kid }, { role: 'service_role' }), NO_KEY],
+    expired: [() => signWith(es, { role: 'service_role', exp: now() - 30 }), 'JWT expired'],
   };
   const bearer = (token: string) => ({ apikey: env.ANON_KEY, Authorization: `Bearer ${token}` });
 
-  for (const [name, make] of Object.entries(forged)) {
+  for (const [name, [make, restMessage]] of Object.entries(forged)) {
     test(name, async () => {
       const token = await make();
       const user = await fetch(`${esGw.url}/auth/v1/user`, { headers: bearer(token) });
@@ -263,7 +266,8 @@ describe('forged tokens are refused by every service', () => {
 
       const rest = await fetch(`${esGw.url}/rest/v1/profiles?select=id`, { headers: bearer(token) });
       assert.equal(rest.status, 401, 'REST');
-      assert.match(((await rest.json()) as { code: string }).code, /^PGRST30[13]$/);
+      const restError = (await rest.json()) as { code: string; message: string };
+      assert.deepEqual([restError.code, restError.message], [name === 'expired' ? 'PGRST303' : 'PGRST301', restMessage], 'REST');
       const gql = await fetch(`${esGw.url}/graphql/v1`, { method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json' }, body: '{"query":"{ __typename }"}' });
       assert.equal(gql.status, 401, 'GraphQL');
       await gql.body?.cancel();

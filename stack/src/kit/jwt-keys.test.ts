@@ -157,6 +157,17 @@ describe('with signing keys', async () => {
       await refused(await signWith({ ...generateSigningKey('ES256'), kid: rsAuthJs.kid }, {}), /key is of invalid type/);
     });
 
+    test('"no key fits" is told apart from a bad signature (PostgREST words them differently)', async () => {
+      const noKey = async (token: string) => {
+        const r = await verifyJwt(token, keys);
+        return r.ok ? undefined : (r.noKey ?? false);
+      };
+      assert.equal(await noKey(await signWith(generateSigningKey('ES256'), {})), true, 'unknown kid');
+      assert.equal(await noKey(await signWith({ ...generateSigningKey('ES256'), kid: rsAuthJs.kid }, {})), true, 'alg not the key’s');
+      assert.equal(await noKey(await signWith({ ...generateSigningKey('ES256'), kid: es.kid }, {})), false, 'bad signature');
+      assert.equal(await noKey(await hs256({}, 'another-secret-another-secret-another-secret')), false, 'bad HS256 signature');
+    });
+
     test('an expired token', async () => {
       const r = await verifyJwt(await signWith(es, { exp: now() - 5 }), keys);
       assert.deepEqual(r, { ok: false, reason: 'expired', message: 'JWT expired' });

@@ -16,7 +16,13 @@ export interface Claims extends JWTPayload {
 
 export type JwtResult =
   | { ok: true; claims: Claims; token: string }
-  | { ok: false; reason: 'expired' | 'invalid'; message: string };
+  | {
+      ok: false;
+      reason: 'expired' | 'invalid';
+      message: string;
+      /** No configured key fits the token: its kid is unknown, or its alg is not its key's. */
+      noKey?: true;
+    };
 
 /** A token names a `kid` no configured key has (GoTrue's wording). */
 export class UnknownKid extends errors.JWKSNoMatchingKey {
@@ -54,7 +60,8 @@ export async function verifyJwt(token: string, keys: JwtKeys): Promise<JwtResult
   } catch (e) {
     if (e instanceof errors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' };
     const detail = e instanceof Error ? e.message : String(e);
-    return { ok: false, reason: 'invalid', message: detail };
+    const noKey = e instanceof UnknownKid || (e instanceof errors.JOSEAlgNotAllowed && e.message === KEY_OF_INVALID_TYPE);
+    return { ok: false, reason: 'invalid', message: detail, ...(noKey ? { noKey: true as const } : {}) };
   }
 }
 
