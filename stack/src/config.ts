@@ -25,6 +25,8 @@ const mfaFactor = z
 export const authSchema = z
   .object({
     jwt_expiry: z.number().int().positive().default(3600),
+    /** A JWK set of private RS256/ES256 keys (kit/jwt-keys.ts); relative to supabase/, absolute once read. */
+    signing_keys_path: z.string().optional(),
     site_url: z.string().default('http://127.0.0.1:3000'),
     additional_redirect_urls: z.array(z.string()).default([]),
     enable_refresh_token_rotation: z.boolean().default(true),
@@ -146,7 +148,10 @@ export function readConfig(path = join(projectRoot, 'supabase', 'config.toml')):
       'correct that setting in supabase/config.toml',
     );
   }
-  return parsed.data;
+  const config = parsed.data;
+  // Relative to the folder of config.toml, as the Supabase CLI resolves it.
+  if (config.auth.signing_keys_path) config.auth.signing_keys_path = resolve(dirname(path), config.auth.signing_keys_path);
+  return config;
 }
 
 /** Well-known local defaults, as `supabase start` uses; override with the environment. */

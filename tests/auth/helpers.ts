@@ -126,14 +126,15 @@ export interface AuthGateway extends Target {
 }
 
 /**
- * An auth-only gateway (stack/src/gateway/auth-only.ts) on a free port against the test database, with
- * the given AUTH_* overrides. The stack's own gateway is untouched.
+ * An auth-only gateway (stack/src/gateway/auth-only.ts), or with `main.ts` a whole second gateway,
+ * on a free port against the test database, with the given AUTH_* overrides. The stack's own
+ * gateway is untouched.
  */
-export async function startAuthGateway(overrides: Record<string, string>): Promise<AuthGateway> {
+export async function startAuthGateway(overrides: Record<string, string>, entry: 'auth-only.ts' | 'main.ts' = 'auth-only.ts'): Promise<AuthGateway> {
   const port = await freePort();
   const dbPort = new URL(env.DB_URL).port;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'gateway', 'auth-only.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'gateway', entry)], {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -141,6 +142,7 @@ export async function startAuthGateway(overrides: Record<string, string>): Promi
       STACK_DB_PORT: dbPort,
       STACK_API_PORT: String(port),
       JWT_SECRET: env.JWT_SECRET,
+      STACK_GATEWAY_SECONDARY: '1',
       ...overrides,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,7 +26,8 @@ const configPath = join(supabaseDir, 'config.toml');
 
 const FIXTURES: Record<string, string> = {
   env: `Deno.serve(() => Response.json(Object.fromEntries(
-    ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_DB_URL', 'GREETING', 'JWT_SECRET', 'PGPASSWORD']
+    ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_DB_URL', 'SUPABASE_PUBLISHABLE_KEYS',
+     'SUPABASE_SECRET_KEYS', 'SUPABASE_JWKS', 'GREETING', 'JWT_SECRET', 'PGPASSWORD']
       .map((k) => [k, Deno.env.get(k) ?? null]))));`,
   calls: `Deno.serve(async () => {
     const res = await fetch(Deno.env.get('SUPABASE_URL') + '/functions/v1/env');
@@ -138,6 +139,9 @@ describe('environment', () => {
       SUPABASE_ANON_KEY: env.ANON_KEY,
       SUPABASE_SERVICE_ROLE_KEY: env.SERVICE_ROLE_KEY,
       SUPABASE_DB_URL: env.DB_URL,
+      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: env.PUBLISHABLE_KEY }),
+      SUPABASE_SECRET_KEYS: JSON.stringify({ default: env.SECRET_KEY }),
+      SUPABASE_JWKS: '{"keys":[]}',
       GREETING: 'hello from .env',
       JWT_SECRET: null,
       PGPASSWORD: null,

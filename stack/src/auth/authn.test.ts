@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { verifyJwt } from '../kit/jwt.ts';
+import { loadJwtKeys } from '../kit/jwt-keys.ts';
 import { jwtFailureReason } from './authn.ts';
 
 const key = new TextEncoder().encode('x'.repeat(32));
+const keys = await loadJwtKeys('x'.repeat(32), undefined);
 const other = new TextEncoder().encode('y'.repeat(32));
 
 async function reason(token: string): Promise<string> {
-  const r = await verifyJwt(token, key);
+  const r = await verifyJwt(token, keys);
   assert.equal(r.ok, false);
   return jwtFailureReason(token, r as Extract<typeof r, { ok: false }>);
 }

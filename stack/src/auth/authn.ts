@@ -3,7 +3,7 @@
 // already verified the bearer once; this turns its verdict into GoTrue's errors.
 import { decodeProtectedHeader } from 'jose';
 import type { Claims, JwtResult } from '../kit/jwt.ts';
-import { bearerToken } from '../kit/jwt.ts';
+import { bearerToken, KEY_OF_INVALID_TYPE } from '../kit/jwt.ts';
 import type { AuthDeps } from './deps.ts';
 import { AuthError, badRequest, ErrorCode, forbidden } from './errors.ts';
 import type { Ctx } from './http.ts';
@@ -24,7 +24,12 @@ export function jwtFailureReason(token: string, result: Extract<JwtResult, { ok:
   } catch {
     return 'token is malformed: could not JSON decode header';
   }
-  if (alg !== 'HS256') return `token signature is invalid: signing method ${String(alg)} is invalid`;
+  // GoTrue's keyfunc (parseJWTClaims): the kid names no key, or the alg does not fit the key.
+  if (result.message.startsWith('unrecognized JWT kid')) return `token is unverifiable: error while executing keyfunc: ${result.message}`;
+  if (result.message === KEY_OF_INVALID_TYPE) return `token signature is invalid: ${KEY_OF_INVALID_TYPE}`;
+  if (typeof alg !== 'string' || result.message.startsWith('"alg" (Algorithm) Header Parameter value not allowed')) {
+    return `token signature is invalid: signing method ${String(alg)} is invalid`;
+  }
   if (/"nbf"/.test(result.message)) return 'token has invalid claims: token is not valid yet';
   if (/JSON|payload|claims/i.test(result.message) && !/signature/i.test(result.message)) {
     return 'token is malformed: could not JSON decode claim';

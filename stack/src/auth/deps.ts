@@ -1,4 +1,5 @@
 // What every auth route group works with, built once in index.ts.
+import type { JwtKeys } from '../kit/jwt-keys.ts';
 import type { AuthSettings } from './config.ts';
 import type { Db } from './db.ts';
 import type { Mailer } from './mailer.ts';
@@ -7,8 +8,8 @@ import type { Limiters } from './ratelimit.ts';
 export interface AuthDeps {
   settings: AuthSettings;
   db: Db;
-  /** The HS256 secret. */
-  jwtKey: Uint8Array;
+  /** The JWT secret and signing keys: access tokens are signed with them, /.well-known/jwks.json publishes them. */
+  jwtKeys: JwtKeys;
   mailer: Mailer;
   limiters: Limiters;
   log(record: Record<string, unknown>): void;

@@ -9,25 +9,26 @@ import { resolveSettings } from './config.ts';
 import type { Db } from './db.ts';
 import type { AuthDeps } from './deps.ts';
 import { authApp } from './index.ts';
+import { loadJwtKeys } from '../kit/jwt-keys.ts';
 import { Mailer } from './mailer.ts';
 import { MailSink } from './mailsink.ts';
 import { createLimiters } from './ratelimit.ts';
 
-function deps(): AuthDeps {
+async function deps(): Promise<AuthDeps> {
   const settings = resolveSettings(readConfig().auth, 54321);
   const limiters = createLimiters(settings.rateLimit);
   const noDb = new Proxy({}, { get: () => () => Promise.reject(new Error('no database in this test')) }) as unknown as Db;
   return {
     settings,
     db: noDb,
-    jwtKey: new TextEncoder().encode('x'.repeat(32)),
+    jwtKeys: await loadJwtKeys('x'.repeat(32), undefined),
     mailer: new Mailer(settings, new MailSink(join(mkdtempSync(join(tmpdir(), 'auth-')), 'm.jsonl')), limiters.email),
     limiters,
     log: () => undefined,
   };
 }
 
-const app = authApp(deps());
+const app = authApp(await deps());
 
 test('GET /settings reflects config.toml', async () => {
   const res = await app.request('/settings');

@@ -44,7 +44,7 @@ export function createAuthDeps(ctx: GatewayContext, env: NodeJS.ProcessEnv = pro
   return {
     settings,
     db: new Db(ctx.pool('supabase_auth_admin')),
-    jwtKey: ctx.jwtKey,
+    jwtKeys: ctx.jwtKeys,
     mailer: new Mailer(settings, MailSink.forInstance(ctx.inst.dir), limiters.email),
     limiters,
     log: (record) => ctx.log(record),

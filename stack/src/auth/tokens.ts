@@ -1,9 +1,10 @@
 // Sessions, refresh tokens and access tokens, as supabase/auth internal/tokens does it with
 // legacy (v1) refresh tokens: one auth.sessions row per sign-in, a chain of auth.refresh_tokens
-// rows rotated on every refresh, AMR claims in auth.mfa_amr_claims, HS256 access tokens whose
-// claims the Custom Access Token hook may rewrite.
+// rows rotated on every refresh, AMR claims in auth.mfa_amr_claims, access tokens (HS256, or the
+// configured signing key's RS256/ES256 with its kid: kit/jwt-keys.ts) whose claims the Custom
+// Access Token hook may rewrite.
 import { randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { signJwt } from '../kit/jwt-keys.ts';
 import { audit } from './audit.ts';
 import { secureAlphanumeric } from './crypto.ts';
 import { epochMs, NIL_UUID, type Query, type Row } from './db.ts';
@@ -133,7 +134,7 @@ export async function generateAccessToken(
     // Go re-encodes the hook's claims from a map: keys come out sorted.
     claims = sortKeys(await runCustomAccessTokenHook(q, hook.functionName, hook.uri, input));
   }
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(deps.jwtKey);
+  const token = await signJwt(claims, deps.jwtKeys);
   const expSeconds = typeof claims.exp === 'number' ? claims.exp : exp;
   return { token, expiresAt: expSeconds };
 }

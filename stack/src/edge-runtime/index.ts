@@ -77,6 +77,11 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
       SUPABASE_ANON_KEY: ctx.keys.anonKey,
       SUPABASE_SERVICE_ROLE_KEY: ctx.keys.serviceRoleKey,
       SUPABASE_DB_URL: dbUrl(ctx.inst),
+      // Supabase's newer defaults (docs: functions/secrets): the opaque keys as JSON dictionaries,
+      // and the key set /auth/v1/.well-known/jwks.json serves, to verify user JWTs in a function.
+      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ctx.keys.publishableKey }),
+      SUPABASE_SECRET_KEYS: JSON.stringify({ default: ctx.keys.secretKey }),
+      SUPABASE_JWKS: JSON.stringify({ keys: ctx.jwtKeys.publicJwks }),
     };
   }
 
@@ -139,7 +144,7 @@ export function functionsService(ctx: GatewayContext, options: FunctionsOptions 
     if (c.req.method !== 'OPTIONS' && def.verifyJwt) {
       const known = c.get('jwt');
       const refusal = await jwtRefusal(c.req.header('authorization'), async (token) =>
-        known?.ok && known.token === token ? true : (await verifyJwt(token, ctx.jwtKey)).ok,
+        known?.ok && known.token === token ? true : (await verifyJwt(token, ctx.jwtKeys)).ok,
       );
       if (refusal) return unauthorized(refusal);
     }

@@ -54,7 +54,7 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
     c.set('requestId', requestId);
     c.set('userId', undefined);
     const token = bearerToken(c.req.header('authorization'));
-    const jwt = token ? await verifyJwt(token, ctx.jwtKey) : undefined;
+    const jwt = token ? await verifyJwt(token, ctx.jwtKeys) : undefined;
     c.set('jwt', jwt);
     if (jwt?.ok && typeof jwt.claims.sub === 'string') c.set('userId', jwt.claims.sub);
     await next();
@@ -99,7 +99,7 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
       bearerChanged = true;
     }
     if (checked || injects) {
-      const jwt = await resolveApiKey(key, ctx.keys, ctx.jwtKey);
+      const jwt = await resolveApiKey(key, ctx.keys, ctx.jwtKeys);
       if (jwt === undefined && checked) return c.json({ message: 'Invalid authentication credentials' }, 401);
       if (jwt !== undefined) {
         if (key !== undefined && key !== jwt) headers.set('apikey', jwt);
@@ -114,7 +114,7 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
     }
     if (bearerChanged) {
       const token = bearerToken(c.req.header('authorization'));
-      const jwt = token ? await verifyJwt(token, ctx.jwtKey) : undefined;
+      const jwt = token ? await verifyJwt(token, ctx.jwtKeys) : undefined;
       c.set('jwt', jwt);
       if (jwt?.ok && typeof jwt.claims.sub === 'string') c.set('userId', jwt.claims.sub);
     }

@@ -1,4 +1,6 @@
-// The gateway process: `stack start` runs it in the background, `npm start` through `up`.
+// The gateway process: `stack start` runs it in the background, `npm start` through `up`. With
+// STACK_GATEWAY_SECONDARY=1 it is a second gateway on another port over a running instance, for
+// tests with other AUTH_* settings (services.ts says what it leaves to the first).
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { instance } from '../config.ts';
@@ -9,7 +11,7 @@ import { createServices } from './services.ts';
 
 const inst = instance();
 const ctx = await createContext(inst);
-const services = createServices(ctx);
+const services = createServices(ctx, { secondary: process.env.STACK_GATEWAY_SECONDARY === '1' });
 const app = createApp(ctx, services);
 
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: inst.apiPort }, () => {

@@ -26,8 +26,16 @@ function databaseService(ctx: GatewayContext): Service {
   };
 }
 
-export function createServices(ctx: GatewayContext): Service[] {
-  return [databaseService(ctx), authService(ctx), mailService(ctx), ...restAndGraphql(ctx), functionsService(ctx, { projectSecrets: true }), storageService(ctx), realtimeService(ctx), pgNetService(ctx), resendSinkService(ctx)];
+/**
+ * `secondary`: a second gateway over an instance that has its own (tests that need other AUTH_*
+ * settings, e.g. signing keys): it serves every API but leaves the instance-wide jobs, the Vault
+ * secrets pg_cron reaches the functions by and the pg_net worker, to the instance's gateway.
+ */
+export function createServices(ctx: GatewayContext, { secondary = false }: { secondary?: boolean } = {}): Service[] {
+  return [
+    databaseService(ctx), authService(ctx), mailService(ctx), ...restAndGraphql(ctx), functionsService(ctx, { projectSecrets: !secondary }),
+    storageService(ctx), realtimeService(ctx), ...(secondary ? [] : [pgNetService(ctx)]), resendSinkService(ctx),
+  ];
 }
 
 /**

@@ -30,6 +30,7 @@ const BENCHES: Record<string, string> = {
   ai: 'tests/bench/ai.ts',
   email: 'tests/bench/email.ts',
   web: 'tests/bench/web.ts',
+  jwt: 'tests/bench/jwt.ts',
 };
 
 const USAGE = `usage: npm run stack -- <command>

@@ -1,6 +1,7 @@
 // The lifecycle of one stack instance: start (first time: create and build), stop, status.
-import { apiUrl, dbUrl, type Instance } from '../config.ts';
+import { apiUrl, dbUrl, readConfig, type Instance } from '../config.ts';
 import { apiKeys } from '../kit/api-keys.ts';
+import { projectJwtKeys } from '../kit/jwt-keys.ts';
 import { isBootstrapped, migrate, reset, type BuildHooks } from './database.ts';
 import { clusterExists, ensurePortFree, initCluster, isRunning, startCluster, stopCluster } from './cluster.ts';
 import { ensureLocalExtensions, ensureSystemDependencies } from './system-install.ts';
@@ -20,6 +21,8 @@ export async function start(
   hooks: BuildHooks = {},
   opts: { fresh?: boolean } = {},
 ): Promise<'built' | 'started' | 'already running'> {
+  // A broken signing keys file stops the start here, naming the file, not in the gateway's log.
+  await projectJwtKeys(inst.jwtSecret, readConfig());
   await ensureSystemDependencies(log);
   ensureLocalExtensions(log);
   if (await isRunning(inst)) {
@@ -71,7 +74,7 @@ export interface StatusVars {
 }
 
 export async function statusVars(inst: Instance): Promise<StatusVars> {
-  const keys = await apiKeys(inst.jwtSecret);
+  const keys = await apiKeys(await projectJwtKeys(inst.jwtSecret, readConfig()));
   return {
     DB_URL: dbUrl(inst),
     API_URL: apiUrl(inst),

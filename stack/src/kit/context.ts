@@ -2,13 +2,14 @@
 import pg from 'pg';
 import { DB_PASSWORD, readConfig, type Instance, type ProjectConfig } from '../config.ts';
 import { apiKeys, type ApiKeys } from './api-keys.ts';
+import { projectJwtKeys, type JwtKeys } from './jwt-keys.ts';
 
 export interface GatewayContext {
   inst: Instance;
   config: ProjectConfig;
   keys: ApiKeys;
-  /** The HS256 secret as bytes, for jose. */
-  jwtKey: Uint8Array;
+  /** The JWT secret and signing keys, imported once: what signs and verifies every token. */
+  jwtKeys: JwtKeys;
   /** One pool per database role a service logs in as; created on first use, closed on shutdown. */
   pool(role: 'authenticator' | 'supabase_auth_admin' | 'supabase_storage_admin' | 'supabase_admin'): pg.Pool;
   log(record: Record<string, unknown>): void;
@@ -21,11 +22,12 @@ export const POOL_ACQUISITION_TIMEOUT_MS = 10_000;
 export async function createContext(inst: Instance, config: ProjectConfig = readConfig()): Promise<GatewayContext> {
   const pools = new Map<string, pg.Pool>();
   const log = (record: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  const jwtKeys = await projectJwtKeys(inst.jwtSecret, config);
   return {
     inst,
     config,
-    keys: await apiKeys(inst.jwtSecret),
-    jwtKey: new TextEncoder().encode(inst.jwtSecret),
+    keys: await apiKeys(jwtKeys),
+    jwtKeys,
     pool(role) {
       let p = pools.get(role);
       if (!p) {

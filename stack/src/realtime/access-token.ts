@@ -16,7 +16,7 @@ export async function handleAccessToken(rt: Runtime, channel: Channel, frame: Fr
   const token = parsed.success ? parsed.data.access_token : undefined;
   if (typeof token !== 'string' || token.startsWith('sb_') || token === channel.accessToken) return;
 
-  const verified = await verifyRealtimeToken(token, rt.ctx.jwtKey);
+  const verified = await verifyRealtimeToken(token, rt.ctx.jwtKeys);
   if (channel.closed) return;
   if (!verified.ok) {
     channel.shutdown(verified.message);

@@ -17,7 +17,7 @@ type Ctx = Context<GatewayEnv>;
 async function caller(rt: Runtime, c: Ctx) {
   const token = bearerToken(c.req.header('authorization')) ?? c.req.header('apikey') ?? c.req.query('apikey');
   if (!token) return undefined;
-  const v = await verifyRealtimeToken(token, rt.ctx.jwtKey);
+  const v = await verifyRealtimeToken(token, rt.ctx.jwtKeys);
   return v.ok ? v.claims : undefined;
 }
 

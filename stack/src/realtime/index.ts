@@ -103,14 +103,14 @@ export function realtimeService(ctx: GatewayContext): Service {
       return;
     }
     // The gateway in front of Realtime: no key is anon, an opaque key is the JWT it stands for.
-    const apikey = await resolveApiKey(url.searchParams.get('apikey') ?? (req.headers.apikey as string | undefined), ctx.keys, ctx.jwtKey);
+    const apikey = await resolveApiKey(url.searchParams.get('apikey') ?? (req.headers.apikey as string | undefined), ctx.keys, ctx.jwtKeys);
     if (!apikey) return reject(socket, 401, 'Unauthorized', { message: 'Invalid authentication credentials' });
     // Realtime's UserSocket.connect.
     const vsn = (url.searchParams.get('vsn') ?? '1.0.0') as Vsn;
     if (!VSNS.includes(vsn)) return reject(socket, 400, 'Bad Request', { error: `unsupported serializer version ${vsn}` });
     const xApiKey = req.headers['x-api-key'] as string | undefined;
     const token = xApiKey === undefined ? apikey : legacyJwtOf(xApiKey, ctx.keys);
-    const verified = await verifyRealtimeToken(token, ctx.jwtKey);
+    const verified = await verifyRealtimeToken(token, ctx.jwtKeys);
     if (!verified.ok) return reject(socket, 401, 'Unauthorized', { error: verified.message });
     if (limits.maxConcurrentUsers > 0 && connections.size >= limits.maxConcurrentUsers) {
       log({ level: 'error', msg: 'realtime connection refused', code: 'ConnectionRateLimitReached' });

@@ -160,7 +160,7 @@ async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame, opts: Join
   const subTopic = frame.topic.slice('realtime:'.length);
 
   const token = opts.accessToken && !opts.accessToken.startsWith('sb_') ? opts.accessToken : host.token;
-  const verified = await verifyRealtimeToken(token, rt.ctx.jwtKey);
+  const verified = await verifyRealtimeToken(token, rt.ctx.jwtKeys);
   if (!verified.ok) throw new JoinError(`${verified.code}: ${verified.message}`);
 
   const isPrivate = opts.config.private;
@@ -197,7 +197,7 @@ async function prepareJoin(rt: Runtime, host: JoinHost, frame: Frame, opts: Join
 /** At expiry (or every 5 minutes) the token is checked again; an expired one stops the channel. */
 export function scheduleTokenCheck(rt: Runtime, channel: Channel): void {
   channel.scheduleTokenCheck(() => {
-    void verifyRealtimeToken(channel.accessToken, rt.ctx.jwtKey).then((v) => {
+    void verifyRealtimeToken(channel.accessToken, rt.ctx.jwtKeys).then((v) => {
       if (channel.closed) return;
       if (v.ok) scheduleTokenCheck(rt, channel);
       else channel.shutdown(v.message);

@@ -5,6 +5,7 @@ import { parseJoin } from './messages.ts';
 import { expiredPartitions, partitionName, wantedDays } from './partitions.ts';
 import { readLimits, WindowCounter } from './limits.ts';
 import { verifyRealtimeToken } from './token.ts';
+import { loadJwtKeys } from '../kit/jwt-keys.ts';
 
 describe('limits', () => {
   test('Supabase Free-plan defaults, overridable by environment', () => {
@@ -55,20 +56,22 @@ describe('partitions', () => {
 });
 
 describe('tokens', () => {
-  const key = new TextEncoder().encode('a-secret-that-is-long-enough-for-hs256-xx');
+  const secret = 'a-secret-that-is-long-enough-for-hs256-xx';
+  const key = new TextEncoder().encode(secret);
+  const keys = loadJwtKeys(secret, undefined);
   const sign = (claims: Record<string, unknown>, k = key) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(k);
   const now = 1_800_000_000_000;
 
   test('valid, expired, missing claims, bad signature, malformed', async () => {
-    const ok = await verifyRealtimeToken(await sign({ role: 'authenticated', exp: now / 1000 + 60 }), key, now);
+    const ok = await verifyRealtimeToken(await sign({ role: 'authenticated', exp: now / 1000 + 60 }), await keys, now);
     assert.equal(ok.ok, true);
-    const expired = await verifyRealtimeToken(await sign({ role: 'anon', exp: now / 1000 - 42 }), key, now);
+    const expired = await verifyRealtimeToken(await sign({ role: 'anon', exp: now / 1000 - 42 }), await keys, now);
     assert.deepEqual(expired.ok ? null : [expired.code, expired.message], ['InvalidJWTToken', 'Token has expired 42 seconds ago']);
-    const noRole = await verifyRealtimeToken(await sign({ exp: now / 1000 + 60 }), key, now);
+    const noRole = await verifyRealtimeToken(await sign({ exp: now / 1000 + 60 }), await keys, now);
     assert.deepEqual(noRole.ok ? null : [noRole.code, noRole.message], ['InvalidJWTToken', 'Fields `role` and `exp` are required in JWT']);
-    const forged = await verifyRealtimeToken(await sign({ role: 'anon', exp: now / 1000 + 60 }, new TextEncoder().encode('another-secret-another-secret-another-sec')), key, now);
+    const forged = await verifyRealtimeToken(await sign({ role: 'anon', exp: now / 1000 + 60 }, new TextEncoder().encode('another-secret-another-secret-another-sec')), await keys, now);
     assert.deepEqual(forged.ok ? null : [forged.code, forged.message], ['JwtSignatureError', 'Failed to validate JWT signature']);
-    const junk = await verifyRealtimeToken('not-a-jwt', key, now);
+    const junk = await verifyRealtimeToken('not-a-jwt', await keys, now);
     assert.deepEqual(junk.ok ? null : [junk.code, junk.message], ['MalformedJWT', 'The token provided is not a valid JWT']);
   });
 });

@@ -1,7 +1,9 @@
-// Realtime's JWT checks (ChannelsAuthorization.authorize_conn): HS256 signature with the project
-// secret, `role` and `exp` required, and Realtime's own reasons for each failure.
-import { decodeJwt, errors, jwtVerify } from 'jose';
-import type { Claims } from '../kit/jwt.ts';
+// Realtime's JWT checks (ChannelsAuthorization.authorize_conn): the signature with the project's
+// keys (the secret, or the signing key a `kid` names, kit/jwt.ts), `role` and `exp` required, and
+// Realtime's own reasons for each failure.
+import { decodeJwt, errors } from 'jose';
+import { verifyJwtPayload, type Claims } from '../kit/jwt.ts';
+import type { JwtKeys } from '../kit/jwt-keys.ts';
 import { REASONS } from './reasons.ts';
 
 export type TokenResult =
@@ -18,10 +20,10 @@ function expOf(token: string): number | undefined {
   }
 }
 
-export async function verifyRealtimeToken(token: string, key: Uint8Array, now = Date.now()): Promise<TokenResult> {
+export async function verifyRealtimeToken(token: string, keys: JwtKeys, now = Date.now()): Promise<TokenResult> {
   const clean = token.replace(/\s/g, '');
   try {
-    const { payload } = await jwtVerify(clean, key, { algorithms: ['HS256'], currentDate: new Date(now) });
+    const payload = await verifyJwtPayload(clean, keys, { currentDate: new Date(now) });
     if (typeof payload.role !== 'string' || typeof payload.exp !== 'number') {
       return { ok: false, code: 'InvalidJWTToken', kind: 'missing_claims', message: REASONS.missingClaims };
     }
@@ -31,7 +33,7 @@ export async function verifyRealtimeToken(token: string, key: Uint8Array, now = 
     }
     return { ok: true, claims: payload as Claims & { role: string; exp: number } };
   } catch (e) {
-    if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed) {
+    if (e instanceof errors.JWSSignatureVerificationFailed || e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JWKSNoMatchingKey) {
       return { ok: false, code: 'JwtSignatureError', kind: 'signature', message: REASONS.signatureError };
     }
     if (e instanceof errors.JWTExpired) {

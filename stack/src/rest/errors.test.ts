@@ -87,6 +87,8 @@ describe('JWT errors', () => {
     assert.equal(jwtError('a.b', 'invalid').message, 'Expected 3 parts in JWT; got 2');
     assert.equal(jwtError(`${b64({ alg: 'HS256' })}.${b64({})}.sig`, 'invalid').message, 'JWT cryptographic operation failed');
     assert.equal(jwtError(`${b64({ alg: 'none' })}.${b64({})}.`, 'invalid').message, 'Wrong or unsupported encoding algorithm');
+    assert.equal(jwtError(`${b64({ alg: 'ES256', kid: 'k' })}.${b64({})}.sig`, 'invalid').message, 'JWT cryptographic operation failed');
+    assert.equal(jwtError(`${b64({ alg: 'ES256', kid: 'unknown' })}.${b64({})}.sig`, 'invalid', true).message, 'No suitable key or wrong key type');
     const expired = jwtError(`${b64({ alg: 'HS256' })}.${b64({})}.sig`, 'expired');
     assert.deepStrictEqual([expired.status, expired.code, expired.message], [401, 'PGRST303', 'JWT expired']);
     assert.equal(expired.headers['WWW-Authenticate'], 'Bearer error="invalid_token", error_description="JWT expired"');

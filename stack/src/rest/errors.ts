@@ -148,7 +148,8 @@ export const Errors = {
 };
 
 /** The JWT failures, as PostgREST words them (PGRST301 undecodable, PGRST303 bad claims). */
-export function jwtError(token: string | undefined, reason: 'expired' | 'invalid'): RestError {
+/** PostgREST's JWT errors; `noKey`: no configured key fits the token's kid or alg (jose's KeyError). */
+export function jwtError(token: string | undefined, reason: 'expired' | 'invalid', noKey = false): RestError {
   let message: string;
   let code = 'PGRST301';
   if (token === undefined || token === '') {
@@ -156,6 +157,8 @@ export function jwtError(token: string | undefined, reason: 'expired' | 'invalid
   } else if (reason === 'expired') {
     code = 'PGRST303';
     message = 'JWT expired';
+  } else if (noKey) {
+    message = 'No suitable key or wrong key type';
   } else {
     const parts = token.split('.');
     if (parts.length !== 3) {
@@ -167,7 +170,8 @@ export function jwtError(token: string | undefined, reason: 'expired' | 'invalid
       } catch {
         alg = undefined;
       }
-      message = alg === 'HS256' ? 'JWT cryptographic operation failed' : alg === undefined ? "JWT couldn't be decoded" : 'Wrong or unsupported encoding algorithm';
+      const known = alg === 'HS256' || alg === 'RS256' || alg === 'ES256';
+      message = known ? 'JWT cryptographic operation failed' : alg === undefined ? "JWT couldn't be decoded" : 'Wrong or unsupported encoding algorithm';
     }
   }
   return new RestError(401, code, message, null, null, {

@@ -37,7 +37,7 @@ interface Caller {
 export function resolveCaller(c: Context<GatewayEnv>): Caller {
   const authorization = c.req.header('authorization');
   const jwt = c.get('jwt');
-  if (jwt && !jwt.ok) throw jwtError(bearerToken(authorization), jwt.reason);
+  if (jwt && !jwt.ok) throw jwtError(bearerToken(authorization), jwt.reason, jwt.noKey);
   if (authorization !== undefined && /^bearer\s*$/i.test(authorization.trim())) throw jwtError('', 'invalid');
   let claims: Record<string, unknown> = {};
   if (jwt?.ok) claims = { ...jwt.claims };

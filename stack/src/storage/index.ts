@@ -126,7 +126,7 @@ export function storageService(ctx: GatewayContext): Service {
   const tus = new TusStore(backend);
   const deps: StorageDeps = {
     backend,
-    signer: new UrlSigner(ctx.jwtKey),
+    signer: new UrlSigner(ctx.jwtKeys.secret),
     globalFileSizeLimit: ctx.config.storage.file_size_limit,
     imageTransformation: ctx.config.storage.image_transformation.enabled,
     log: (r) => ctx.log(r),

@@ -61,9 +61,10 @@ export function metaRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     throw badRequest(ErrorCode.badOAuthState, 'OAuth state parameter is invalid');
   });
   app.get('/.well-known/jwks.json', (c) => {
-    // HS256 only: the shared secret is never published, so the key set is empty.
+    // The public parts of the signing keys; the HS256 secret is never published (GoTrue skips
+    // symmetric keys), so without signing keys the set is empty.
     c.header('Cache-Control', 'public, max-age=600');
-    return c.json({ keys: [] });
+    return c.json({ keys: deps.jwtKeys.publicJwks });
   });
   return app;
 }
