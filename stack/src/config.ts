@@ -15,6 +15,11 @@ const port = z.number().int().min(1).max(65535);
 /** A Go duration as config.toml writes it (`"1s"`, `"1m30s"`, `"500ms"`). */
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as "1s" or "1m"');
 const rateLimit = z.number().int().nonnegative();
+/** `[auth.mfa.<factor>]`: off unless the project turns it on (the CLI's defaults). */
+const mfaFactor = z
+  .object({ enroll_enabled: z.boolean().default(false), verify_enabled: z.boolean().default(false) })
+  .passthrough()
+  .prefault({});
 
 /** `[auth]`: the keys the local GoTrue reads, with the Supabase CLI's names and defaults. */
 export const authSchema = z
@@ -26,6 +31,7 @@ export const authSchema = z
     refresh_token_reuse_interval: z.number().int().nonnegative().default(10),
     enable_signup: z.boolean().default(true),
     enable_anonymous_sign_ins: z.boolean().default(false),
+    enable_manual_linking: z.boolean().default(false),
     minimum_password_length: z.number().int().nonnegative().default(6),
     password_requirements: z
       .enum(['', 'letters_digits', 'lower_upper_letters_digits', 'lower_upper_letters_digits_symbols'])
@@ -52,6 +58,27 @@ export const authSchema = z
         max_frequency: goDuration.default('1s'),
         otp_length: z.number().int().min(6).max(10).default(6),
         otp_expiry: z.number().int().positive().default(3600),
+      })
+      .passthrough()
+      .prefault({}),
+    /** `[auth.sms]`: phone sign-in; `test_otp` maps numbers to fixed codes (no SMS is sent to them). */
+    sms: z
+      .object({
+        enabled: z.boolean().optional(),
+        enable_signup: z.boolean().optional(),
+        enable_confirmations: z.boolean().default(false),
+        max_frequency: goDuration.default('5s'),
+        test_otp: z.record(z.string(), z.union([z.string(), z.number()]).transform(String)).default({}),
+      })
+      .passthrough()
+      .prefault({}),
+    /** `[auth.mfa]`: the factors users may enrol and verify, as the CLI's GOTRUE_MFA_* variables. */
+    mfa: z
+      .object({
+        max_enrolled_factors: z.number().int().positive().default(10),
+        totp: mfaFactor,
+        phone: mfaFactor,
+        web_authn: mfaFactor,
       })
       .passthrough()
       .prefault({}),

@@ -152,6 +152,18 @@ grant set on parameter log_min_messages to supabase_realtime_admin;
 -- (supautils.privileged_role_allowed_configs), e.g. data-only dumps restored
 -- with `set session_replication_role = replica`.
 grant set on parameter session_replication_role, track_io_timing, log_min_messages to postgres;
+-- PostgREST's in-database configuration (`alter role authenticator set pgrst.db_plan_enabled = true`),
+-- which hosted lets postgres run (supautils). A placeholder (custom) setting needs superuser or, since
+-- PG15, GRANT SET on that name: these are PostgREST's in-database names (Config/Database.hs).
+grant set on parameter
+  pgrst.db_aggregates_enabled, pgrst.client_error_verbosity, pgrst.db_anon_role, pgrst.db_pre_config,
+  pgrst.db_extra_search_path, pgrst.db_max_rows, pgrst.db_plan_enabled, pgrst.db_pre_request,
+  pgrst.db_prepared_statements, pgrst.db_root_spec, pgrst.db_schemas, pgrst.db_tx_end,
+  pgrst.db_hoisted_tx_settings, pgrst.jwt_aud, pgrst.jwt_role_claim_key, pgrst.jwt_secret,
+  pgrst.jwt_secret_is_base64, pgrst.jwt_cache_max_lifetime, pgrst.openapi_mode,
+  pgrst.openapi_security_active, pgrst.openapi_server_proxy_uri, pgrst.server_cors_allowed_origins,
+  pgrst.server_trace_header, pgrst.server_timing_enabled, pgrst.url_use_legacy_target_names
+  to postgres;
 
 -- 4. Role-level settings (cluster-wide, i.e. not per database).
 alter role supabase_admin set search_path to "$user", public, auth, extensions;

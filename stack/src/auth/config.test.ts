@@ -48,3 +48,38 @@ test('AUTH_* overrides, typed like the TOML keys and validated', () => {
   assert.deepEqual(s.redirectAllowList, ['http://a.test', 'http://b.test']);
   assert.throws(() => withEnvOverrides(readConfig().auth, { AUTH_JWT_EXPIRY: 'soon' }), /auth\.jwt_expiry/);
 });
+
+test('[auth.mfa], [auth.sms] and manual linking: off in the project, each switchable', () => {
+  const off = resolveSettings(readConfig().auth, 1);
+  assert.deepEqual([off.mfa.totp, off.mfa.phone, off.mfa.webauthn], [{ enroll: false, verify: false }, { enroll: false, verify: false }, { enroll: false, verify: false }]);
+  assert.equal(off.mfa.maxEnrolledFactors, 10);
+  assert.equal(off.phoneEnabled, false);
+  assert.equal(off.manualLinking, false);
+  assert.deepEqual(off.web3, { solana: false, ethereum: false });
+
+  const on = resolveSettings(
+    withEnvOverrides(readConfig().auth, {
+      AUTH_MFA_TOTP_ENROLL_ENABLED: 'true',
+      AUTH_MFA_TOTP_VERIFY_ENABLED: 'true',
+      AUTH_MFA_MAX_ENROLLED_FACTORS: '3',
+      AUTH_SMS_ENABLE_SIGNUP: 'true',
+      AUTH_SMS_ENABLE_CONFIRMATIONS: 'true',
+      AUTH_SMS_TEST_OTP: '4155550100=123456, 4155550101=654321',
+      AUTH_ENABLE_MANUAL_LINKING: 'true',
+    }),
+    1,
+  );
+  assert.deepEqual(on.mfa.totp, { enroll: true, verify: true });
+  assert.equal(on.mfa.maxEnrolledFactors, 3);
+  assert.equal(on.phoneEnabled, true);
+  assert.equal(on.sms.autoconfirm, false);
+  assert.deepEqual(on.sms.testOtp, { '4155550100': '123456', '4155550101': '654321' });
+  assert.equal(on.manualLinking, true);
+});
+
+test('the CLI spelling of [auth.sms]: enable_signup, test_otp keys with "+", numeric codes', () => {
+  const auth = readConfig().auth;
+  const s = resolveSettings({ ...auth, sms: { ...auth.sms, enable_signup: true, test_otp: { '+1 415 555 0100': '123456' } } }, 1);
+  assert.equal(s.phoneEnabled, true);
+  assert.deepEqual(s.sms.testOtp, { '14155550100': '123456' });
+});

@@ -16,6 +16,8 @@ export interface AuthSettings {
   refreshTokenReuseInterval: number;
   disableSignup: boolean;
   anonymousUsers: boolean;
+  /** `enable_manual_linking`: linkIdentity / unlinkIdentity. */
+  manualLinking: boolean;
   password: { minLength: number; requiredCharacters: string[] };
   email: {
     enabled: boolean;
@@ -28,6 +30,25 @@ export interface AuthSettings {
     otpExpiry: number;
   };
   phoneEnabled: boolean;
+  sms: {
+    autoconfirm: boolean;
+    maxFrequencyMs: number;
+    otpLength: number;
+    /** Seconds an SMS code stays valid (the CLI sets GOTRUE_SMS_OTP_EXP=6000, length 6). */
+    otpExpiry: number;
+    /** Phone (E.164 without "+") → fixed code; no SMS is sent to these numbers. */
+    testOtp: Record<string, string>;
+  };
+  mfa: {
+    maxEnrolledFactors: number;
+    maxVerifiedFactors: number;
+    challengeExpirySeconds: number;
+    /** Unverified factors without a challenge are dropped after this long (GoTrue's default). */
+    factorExpirySeconds: number;
+    totp: MfaFactorSwitches;
+    phone: MfaFactorSwitches;
+    webauthn: MfaFactorSwitches;
+  };
   /** Events per window; see ratelimit.ts for how each is applied. */
   rateLimit: {
     emailSent: number;
@@ -35,11 +56,21 @@ export interface AuthSettings {
     tokenRefresh: number;
     signInSignUps: number;
     tokenVerifications: number;
+    web3: number;
+    /** MFA challenges and verifications per minute (GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY). */
+    mfaChallengeAndVerify: number;
   };
   flowStateExpiryMs: number;
   hooks: { customAccessToken: { enabled: boolean; uri: string; functionName: string } | undefined };
   /** Enabled external OAuth providers, for GET /settings. */
   external: Record<string, boolean>;
+  /** `[auth.web3.solana]` / `[auth.web3.ethereum]` enabled. */
+  web3: { solana: boolean; ethereum: boolean };
+}
+
+export interface MfaFactorSwitches {
+  enroll: boolean;
+  verify: boolean;
 }
 
 /** The character sets each `password_requirements` value demands (supabase/cli, split on `:`). */
@@ -108,10 +139,31 @@ export function withEnvOverrides(auth: AuthConfig, env: NodeJS.ProcessEnv): Auth
   };
   visit(raw, [], [
     'site_url', 'additional_redirect_urls', 'jwt_expiry', 'enable_refresh_token_rotation', 'refresh_token_reuse_interval',
-    'enable_signup', 'enable_anonymous_sign_ins', 'minimum_password_length', 'password_requirements',
+    'enable_signup', 'enable_anonymous_sign_ins', 'enable_manual_linking', 'minimum_password_length', 'password_requirements',
   ]);
+  const sms = (raw.sms ?? {}) as Record<string, unknown>;
+  visit(sms, ['sms'], ['enable_signup', 'enable_confirmations', 'max_frequency']);
+  // AUTH_SMS_TEST_OTP=4155550100=123456,4155550101=654321
+  const testOtp = env[envName(['sms', 'test_otp'])];
+  if (testOtp !== undefined) {
+    sms.test_otp = Object.fromEntries(
+      testOtp
+        .split(',')
+        .map((pair) => pair.split('=').map((s) => s.trim()))
+        .filter((pair) => pair.length === 2 && pair[0]),
+    );
+  }
+  raw.sms = sms;
+  const mfa = (raw.mfa ?? {}) as Record<string, unknown>;
+  visit(mfa, ['mfa'], ['max_enrolled_factors']);
+  for (const factor of ['totp', 'phone', 'web_authn']) {
+    const table = (mfa[factor] ?? {}) as Record<string, unknown>;
+    visit(table, ['mfa', factor], ['enroll_enabled', 'verify_enabled']);
+    mfa[factor] = table;
+  }
+  raw.mfa = mfa;
   const rate = (raw.rate_limit ?? {}) as Record<string, unknown>;
-  visit(rate, ['rate_limit'], ['email_sent', 'anonymous_users', 'token_refresh', 'sign_in_sign_ups', 'token_verifications']);
+  visit(rate, ['rate_limit'], ['email_sent', 'anonymous_users', 'token_refresh', 'sign_in_sign_ups', 'token_verifications', 'web3']);
   raw.rate_limit = rate;
   const email = (raw.email ?? {}) as Record<string, unknown>;
   visit(email, ['email'], ['enable_confirmations', 'double_confirm_changes', 'secure_password_change', 'max_frequency', 'otp_length', 'otp_expiry']);
@@ -134,6 +186,13 @@ export function withEnvOverrides(auth: AuthConfig, env: NodeJS.ProcessEnv): Auth
   return parsed.data;
 }
 
+/** `[auth.<section>.<name>] enabled = true` in the passthrough part of `[auth]`. */
+function tableEnabled(auth: AuthConfig, section: string, name: string): boolean {
+  const table = (auth as Record<string, unknown>)[section];
+  const entry = table && typeof table === 'object' ? (table as Record<string, unknown>)[name] : undefined;
+  return Boolean(entry && typeof entry === 'object' && (entry as { enabled?: unknown }).enabled === true);
+}
+
 export function resolveSettings(auth: AuthConfig, apiPort: number): AuthSettings {
   const email = auth.email;
   const cat = auth.hook.custom_access_token;
@@ -145,6 +204,10 @@ export function resolveSettings(auth: AuthConfig, apiPort: number): AuthSettings
     siteUrl: auth.site_url,
     redirectAllowList: auth.additional_redirect_urls,
     externalUrl: `http://127.0.0.1:${apiPort}/auth/v1`,
+    web3: {
+      solana: tableEnabled(auth, 'web3', 'solana'),
+      ethereum: tableEnabled(auth, 'web3', 'ethereum'),
+    },
     jwtExpiry: auth.jwt_expiry,
     aud: 'authenticated',
     adminRoles: ['service_role', 'supabase_admin'],
@@ -152,6 +215,7 @@ export function resolveSettings(auth: AuthConfig, apiPort: number): AuthSettings
     refreshTokenReuseInterval: auth.refresh_token_reuse_interval,
     disableSignup: !auth.enable_signup,
     anonymousUsers: auth.enable_anonymous_sign_ins,
+    manualLinking: auth.enable_manual_linking,
     password: { minLength: auth.minimum_password_length, requiredCharacters: REQUIRED_CHARACTERS[auth.password_requirements] },
     email: {
       enabled: email.enabled !== false && email.enable_signup !== false,
@@ -163,13 +227,32 @@ export function resolveSettings(auth: AuthConfig, apiPort: number): AuthSettings
       otpLength: email.otp_length,
       otpExpiry: email.otp_expiry,
     },
-    phoneEnabled: ((auth.sms ?? {}) as { enabled?: unknown }).enabled === true,
+    // The CLI turns `[auth.sms] enable_signup` into GOTRUE_EXTERNAL_PHONE_ENABLED (`enabled` is our older name).
+    phoneEnabled: auth.sms.enable_signup ?? auth.sms.enabled ?? false,
+    sms: {
+      autoconfirm: !auth.sms.enable_confirmations,
+      maxFrequencyMs: parseGoDuration(auth.sms.max_frequency),
+      otpLength: 6,
+      otpExpiry: 6000,
+      testOtp: Object.fromEntries(Object.entries(auth.sms.test_otp).map(([phone, code]) => [phone.replace(/^\+/, '').replaceAll(' ', ''), code])),
+    },
+    mfa: {
+      maxEnrolledFactors: auth.mfa.max_enrolled_factors,
+      maxVerifiedFactors: 10,
+      challengeExpirySeconds: 300,
+      factorExpirySeconds: 300,
+      totp: { enroll: auth.mfa.totp.enroll_enabled, verify: auth.mfa.totp.verify_enabled },
+      phone: { enroll: auth.mfa.phone.enroll_enabled, verify: auth.mfa.phone.verify_enabled },
+      webauthn: { enroll: auth.mfa.web_authn.enroll_enabled, verify: auth.mfa.web_authn.verify_enabled },
+    },
     rateLimit: {
       emailSent: auth.rate_limit.email_sent,
       anonymousUsers: auth.rate_limit.anonymous_users,
       tokenRefresh: auth.rate_limit.token_refresh,
       signInSignUps: auth.rate_limit.sign_in_sign_ups,
       tokenVerifications: auth.rate_limit.token_verifications,
+      web3: auth.rate_limit.web3,
+      mfaChallengeAndVerify: 15,
     },
     flowStateExpiryMs: 300_000,
     hooks: {

@@ -3,9 +3,10 @@
 // one place (errors.ts), emails delivered to the local mail sink served at /mail/v1.
 //
 // Endpoints: health, settings, .well-known/jwks.json, authorize/callback (no provider enabled),
-// signup (also anonymous), token (password, refresh_token, pkce), verify (GET link, POST code or
-// hash), logout, user (GET, PUT), reauthenticate, recover, otp, magiclink, resend, factors
-// (refused: MFA off), invite,
+// signup (email, phone, anonymous), token (password, refresh_token, pkce; id_token and web3
+// refused as GoTrue refuses them when off), verify (GET link, POST code or hash, sms and
+// phone_change codes), logout, user (GET, PUT), user/identities (manual linking), reauthenticate,
+// recover, otp (email or SMS), magiclink, resend, factors (TOTP MFA), sso (SAML off), invite,
 // admin/users[/{id}[/factors]], admin/generate_link, admin/audit.
 //
 // Settings come from `[auth]` in supabase/config.toml; AUTH_<TOML PATH> variables override them
@@ -25,6 +26,7 @@ import { MailSink, mailService } from './mailsink.ts';
 import { createLimiters } from './ratelimit.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { factorRoutes } from './routes/factors.ts';
+import { identityRoutes } from './routes/identities.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { otpRoutes } from './routes/otp.ts';
 import { recoverRoutes } from './routes/recover.ts';
@@ -52,7 +54,7 @@ export function createAuthDeps(ctx: GatewayContext, env: NodeJS.ProcessEnv = pro
 /** The Hono app of the auth service, for the gateway and for tests with `app.request()`. */
 export function authApp(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, recoverRoutes, otpRoutes, resendRoutes, factorRoutes, adminRoutes]) {
+  for (const group of [metaRoutes, signupRoutes, tokenRoutes, verifyRoutes, userRoutes, identityRoutes, recoverRoutes, otpRoutes, resendRoutes, factorRoutes, adminRoutes]) {
     app.route('/', group(deps));
   }
   // GoTrue's router answers unknown paths with Go's plain 404.

@@ -19,8 +19,16 @@ test('interval limiter: N per window, reset on the next window', () => {
 });
 
 test('limiters from [auth.rate_limit]', () => {
-  const l = createLimiters({ emailSent: 30, anonymousUsers: 30, tokenRefresh: 150, signInSignUps: 30, tokenVerifications: 30 });
+  const l = createLimiters({ emailSent: 30, anonymousUsers: 30, tokenRefresh: 150, signInSignUps: 60, tokenVerifications: 30, web3: 30, mfaChallengeAndVerify: 15 });
   assert.equal(l.token.ratePerSecond, 0.5);
+  // sign_in_sign_ups refills every bucket GoTrue derives from GOTRUE_RATE_LIMIT_OTP.
+  for (const bucket of [l.signups, l.recover, l.resend, l.magicLink, l.otp, l.user]) {
+    assert.equal(bucket.ratePerSecond, 60 / 300);
+    assert.equal(bucket.burst, 60, 'all 60 of the 5-minute allowance at once');
+  }
+  const low = createLimiters({ emailSent: 30, anonymousUsers: 30, tokenRefresh: 150, signInSignUps: 10, tokenVerifications: 30, web3: 30, mfaChallengeAndVerify: 15 });
+  assert.equal(low.signups.burst, 30, "never below GoTrue's burst");
+  assert.equal(l.factorVerify.ratePerSecond, 15 / 60);
   assert.equal(l.token.burst, 30);
   assert.equal(l.anonymousSignIns.burst, 30);
   assert.equal(l.email.events, 30);

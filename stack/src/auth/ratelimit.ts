@@ -1,6 +1,7 @@
 // GoTrue's rate limiters (internal/api/apilimiter): per-client token buckets refilled at
-// `limit / 5 min` with a burst of 30 (tollbooth), anonymous sign-ins `limit / hour` with a
-// burst of `limit`, and one global hourly window for sent emails.
+// `limit / 5 min` with a burst of 30 (tollbooth; `sign_in_sign_ups` at least its own value),
+// anonymous sign-ins `limit / hour` with a burst of `limit`, and one global hourly window for
+// sent emails.
 import type { AuthSettings } from './config.ts';
 
 /** A token bucket per key (x/time/rate semantics: starts full, refills continuously). */
@@ -74,6 +75,11 @@ export interface Limiters {
   otp: KeyedTokenBucket;
   user: KeyedTokenBucket;
   anonymousSignIns: KeyedTokenBucket;
+  /** MFA challenges and verifications: 15 a minute per client, burst 30 (GoTrue's defaults). */
+  factorChallenge: KeyedTokenBucket;
+  factorVerify: KeyedTokenBucket;
+  /** grant_type=web3: `web3`. */
+  web3: KeyedTokenBucket;
   /** Emails sent by the whole instance per hour: `email_sent`. */
   email: IntervalLimiter;
 }
@@ -83,16 +89,23 @@ const BURST = 30;
 
 export function createLimiters(limits: AuthSettings['rateLimit']): Limiters {
   const per5m = (n: number) => new KeyedTokenBucket(n / FIVE_MINUTES, BURST);
+  // `sign_in_sign_ups` is documented (config.toml, the dashboard) as "requests that can be made in
+  // a 5 minute interval per IP address": a client may spend all N at once, never fewer than
+  // GoTrue's burst of 30. The other limits keep GoTrue's burst as it is.
+  const signIns = () => new KeyedTokenBucket(limits.signInSignUps / FIVE_MINUTES, Math.max(BURST, limits.signInSignUps));
   return {
     token: per5m(limits.tokenRefresh),
     verify: per5m(limits.tokenVerifications),
-    signups: per5m(limits.signInSignUps),
-    recover: per5m(limits.signInSignUps),
-    resend: per5m(limits.signInSignUps),
-    magicLink: per5m(limits.signInSignUps),
-    otp: per5m(limits.signInSignUps),
-    user: per5m(limits.signInSignUps),
+    signups: signIns(),
+    recover: signIns(),
+    resend: signIns(),
+    magicLink: signIns(),
+    otp: signIns(),
+    user: signIns(),
     anonymousSignIns: new KeyedTokenBucket(limits.anonymousUsers / 3600, limits.anonymousUsers),
+    factorChallenge: new KeyedTokenBucket(limits.mfaChallengeAndVerify / 60, BURST),
+    factorVerify: new KeyedTokenBucket(limits.mfaChallengeAndVerify / 60, BURST),
+    web3: per5m(limits.web3),
     email: new IntervalLimiter(limits.emailSent, 3_600_000),
   };
 }

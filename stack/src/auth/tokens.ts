@@ -29,7 +29,8 @@ export type AuthMethod =
   | 'email_change'
   | 'token_refresh'
   | 'anonymous'
-  | 'oauth';
+  | 'oauth'
+  | 'totp';
 
 export interface SessionRow extends Row {
   id: string;
@@ -69,7 +70,7 @@ export async function findSession(q: Query, id: string): Promise<SessionRow | un
   return row;
 }
 
-async function addAmrClaim(q: Query, sessionId: string, method: AuthMethod): Promise<void> {
+export async function addAmrClaim(q: Query, sessionId: string, method: AuthMethod): Promise<void> {
   await q(
     `insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method) values ($1, $2, now(), now(), $3)
      on conflict on constraint mfa_amr_claims_session_id_authentication_method_pkey do update set updated_at = now()`,
@@ -137,7 +138,7 @@ export async function generateAccessToken(
   return { token, expiresAt: expSeconds };
 }
 
-function sessionResponse(token: { token: string; expiresAt: number }, refreshToken: string, user: User): SessionResponse {
+export function sessionResponse(token: { token: string; expiresAt: number }, refreshToken: string, user: User): SessionResponse {
   return {
     access_token: token.token,
     token_type: 'bearer',
@@ -148,7 +149,7 @@ function sessionResponse(token: { token: string; expiresAt: number }, refreshTok
   };
 }
 
-async function insertRefreshToken(q: Query, userId: string, sessionId: string, parent: string | null): Promise<string> {
+export async function insertRefreshToken(q: Query, userId: string, sessionId: string, parent: string | null): Promise<string> {
   const token = secureAlphanumeric(12);
   await q(
     `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)

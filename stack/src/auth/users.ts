@@ -184,12 +184,13 @@ export function identityJson(i: IdentityRow): Json {
   return out;
 }
 
-function factorJson(f: FactorRow): Json {
+/** A factor as GoTrue's models.Factor serialises it (the secret and WebAuthn credential never). */
+export function factorJson(f: FactorRow): Json {
   const out: Json = { id: f.id, created_at: rfc3339(f.created_at), updated_at: rfc3339(f.updated_at), status: f.status };
   if (f.friendly_name) out.friendly_name = f.friendly_name;
   out.factor_type = f.factor_type;
-  if (f.phone) out.phone = f.phone;
-  if (f.last_challenged_at) out.last_challenged_at = rfc3339(f.last_challenged_at);
+  out.phone = f.phone ?? '';
+  out.last_challenged_at = f.last_challenged_at ? rfc3339(f.last_challenged_at) : null;
   return out;
 }
 
@@ -218,6 +219,15 @@ export async function findUserByEmail(q: Query, email: string, aud: string): Pro
 
 export async function findUserByPhone(q: Query, phone: string, aud: string): Promise<User | undefined> {
   const [row] = await q<UserRow>('select * from auth.users where instance_id = $1 and phone = $2 and aud = $3 and is_sso_user = false limit 1', [
+    NIL_UUID,
+    phone,
+    aud,
+  ]);
+  return loadRelations(q, row);
+}
+
+export async function findUserByPhoneChange(q: Query, phone: string, aud: string): Promise<User | undefined> {
+  const [row] = await q<UserRow>('select * from auth.users where instance_id = $1 and phone_change = $2 and aud = $3 and is_sso_user = false limit 1', [
     NIL_UUID,
     phone,
     aud,
@@ -364,6 +374,12 @@ export async function updateAppMetadataProviders(q: Query, user: User): Promise<
 export async function confirmEmail(q: Query, user: User): Promise<void> {
   await updateUser(q, user, { confirmation_token: '', email_confirmed_at: NOW });
   await updateUserMetadata(q, user, { email_verified: true });
+  await clearOneTimeTokens(q, user.id);
+}
+
+/** Phone confirmation (User.ConfirmPhone): stamps phone_confirmed_at, drops the code and OTTs. */
+export async function confirmPhone(q: Query, user: User): Promise<void> {
+  await updateUser(q, user, { confirmation_token: '', phone_confirmed_at: NOW });
   await clearOneTimeTokens(q, user.id);
 }
 

@@ -38,6 +38,8 @@ export async function serverSettings(inst: Instance, durable = !inst.disposable)
     timezone: "'UTC'",
     log_timezone: "'UTC'",
     max_connections: '200',
+    // What supabase/postgres's image (`supabase start`) runs with; EXPLAIN (SETTINGS) shows it.
+    effective_cache_size: "'128MB'",
     log_line_prefix: "'%m [%p] %q%u@%d '",
   };
   if (await hasOutputPluginAllowList()) settings.output_plugin_libraries = "'pgoutput, test_decoding, wal2json'";

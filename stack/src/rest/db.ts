@@ -3,6 +3,7 @@
 // gateway's request scope (db-scope.ts: transaction, role, JWT claims and request GUCs).
 import pg from 'pg';
 import { inScopedConnection, type RequestScope } from '../kit/db-scope.ts';
+import { DB_SETTINGS_NAMES, dbSettingsSql } from './db-config.ts';
 import type { Runner } from './execute.ts';
 import type { SqlStatement } from './render.ts';
 import {
@@ -13,7 +14,9 @@ import {
   TABLES_SQL,
   TIMEZONES_SQL,
   TYPES_SQL,
+  VIEW_KEY_DEPENDENCIES_SQL,
   type ForeignKeyRow,
+  type ViewKeyDependencyRow,
   type RawSchema,
   type RoutineRow,
   type SchemaCache,
@@ -36,6 +39,9 @@ export class RestDatabase {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = 100;
   lastError: string | undefined;
+  /** The in-database configuration (`pgrst.*` role settings, pre-config), keys without `pgrst.`. */
+  private dbSettings = new Map<string, string>();
+  private settingsLoading: Promise<void> | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -88,9 +94,10 @@ export class RestDatabase {
     try {
       await client.query('begin isolation level repeatable read read only');
       const params = [this.schemas];
-      const [tables, fks, routines, types, schemas, tzs] = [
+      const [tables, fks, viewDeps, routines, types, schemas, tzs] = [
         await client.query<TableRow>(TABLES_SQL, params),
-        await client.query<ForeignKeyRow>(FOREIGN_KEYS_SQL, params),
+        await client.query<ForeignKeyRow>(FOREIGN_KEYS_SQL),
+        await client.query<ViewKeyDependencyRow>(VIEW_KEY_DEPENDENCIES_SQL, params),
         await client.query<RoutineRow>(ROUTINES_SQL, params),
         await client.query<{ schema: string; name: string }>(TYPES_SQL, params),
         await client.query<{ schema: string; description: string | null }>(SCHEMAS_SQL, params),
@@ -100,6 +107,7 @@ export class RestDatabase {
       const raw: RawSchema = {
         tables: tables.rows,
         foreignKeys: fks.rows,
+        viewKeyDependencies: viewDeps.rows,
         routines: routines.rows,
         types: types.rows,
         schemas: schemas.rows,
@@ -114,9 +122,53 @@ export class RestDatabase {
     }
   }
 
-  /** Loads the cache and listens on channel `pgrst` for 'reload schema', reconnecting on loss. */
+  /** The last in-database configuration read (empty until read, or when none is set). */
+  settingValues(): Map<string, string> {
+    return this.dbSettings;
+  }
+
+  /**
+   * Reads PostgREST's in-database configuration as the pool's role (authenticator): its `pgrst.*`
+   * role settings, then again with the pre-config function (env PGRST_DB_PRE_CONFIG or the
+   * `pgrst.db_pre_config` role setting) when there is one. On failure the previous values stay.
+   */
+  reloadSettings(): Promise<void> {
+    if (this.settingsLoading) return this.settingsLoading;
+    const run = async (): Promise<void> => {
+      try {
+        const read = async (preConfig: string | null): Promise<Map<string, string>> => {
+          const client = await this.pool.connect();
+          try {
+            await client.query('begin read only');
+            const r = await client.query<{ key: string; value: string }>(dbSettingsSql(preConfig), [DB_SETTINGS_NAMES]);
+            await client.query('commit');
+            return new Map(r.rows.map((x) => [x.key, x.value]));
+          } catch (e) {
+            await client.query('rollback').catch(() => undefined);
+            throw e;
+          } finally {
+            client.release();
+          }
+        };
+        let values = await read(null);
+        const preConfig = process.env.PGRST_DB_PRE_CONFIG || values.get('db_pre_config') || null;
+        if (preConfig !== null) values = await read(preConfig);
+        this.dbSettings = values;
+        if (values.size > 0) this.log({ level: 'info', msg: 'rest in-database config loaded', keys: [...values.keys()] });
+      } catch (e) {
+        this.log({ level: 'error', msg: 'rest in-database config load failed', err: e instanceof Error ? e.message : String(e) });
+      } finally {
+        this.settingsLoading = undefined;
+      }
+    };
+    this.settingsLoading = run();
+    return this.settingsLoading;
+  }
+
+  /** Loads the config and the cache, and listens on channel `pgrst` for reloads, reconnecting on loss. */
   async start(): Promise<void> {
     await this.listen();
+    await this.reloadSettings();
     await this.reload().catch(() => undefined);
   }
 
@@ -138,6 +190,7 @@ export class RestDatabase {
     client.on('notification', (n) => {
       const payload = (n.payload ?? '').trim();
       if (payload === 'reload schema' || payload === '') void this.reload().catch(() => undefined);
+      if (payload === 'reload config') void this.reloadSettings();
     });
     try {
       await client.connect();
@@ -161,7 +214,7 @@ export class RestDatabase {
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       // After a reconnect the database may have changed (or been rebuilt): reload.
-      void this.listen().then(() => (this.listener ? this.reload().catch(() => undefined) : undefined));
+      void this.listen().then(() => (this.listener ? Promise.all([this.reloadSettings(), this.reload().catch(() => undefined)]) : undefined));
     }, delay);
     this.retryTimer.unref();
   }

@@ -93,13 +93,6 @@ export const Errors = {
       `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`,
     ),
   /** PostgREST 12 (hosted); v13 added to-many spreads. */
-  spreadNotToOne: (origin: string, target: string) =>
-    new RestError(
-      400,
-      'PGRST119',
-      `A spread operation on '${target}' is not possible`,
-      `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`,
-    ),
   invalidPreferences: (prefs: string[]) =>
     new RestError(400, 'PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${prefs.join(', ')}`),
   aggregatesNotAllowed: () => new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed'),

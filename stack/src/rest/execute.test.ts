@@ -13,7 +13,7 @@ import { planRequest } from './plan/plan.ts';
 function planned(method: string, path: string, query = '', headers: Record<string, string> = {}, body = '', txEnd: TxEnd = 'commit'): PlannedRequest {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const req = parseRequest({ method, path, query, header: (n) => h[n.toLowerCase()], body }, { schemas: ['api'], txEnd });
-  return planRequest(req, testCache(), { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false });
+  return planRequest(req, testCache(), { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false, planEnabled: false });
 }
 
 function fakeRunner(pageTotal: number, explainRows?: number): Runner & { sent: string[]; committedWith: string[] } {

@@ -46,11 +46,20 @@ function planRows(explain: unknown): number | null {
   return typeof n === 'number' ? Math.round(n) : null;
 }
 
+/** The rows of an EXPLAIN as PostgREST answers them: one line each (JSON as one document). */
+function planBody(rows: { 'QUERY PLAN': unknown }[], format: 'json' | 'text'): string {
+  return rows.map((r) => `${format === 'json' ? JSON.stringify(r['QUERY PLAN']) : String(r['QUERY PLAN'])}\n`).join('');
+}
+
 export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner, options: ExecuteOptions = {}): Promise<Outcome> {
   const plan = planned.plan;
   const p = planned.preferences;
   // PostgREST's optionalRollback: `p.transaction` is only set when db-tx-end allows an override.
   const rollback = p.transaction === 'rollback' || (options.rollbackAll === true && p.transaction !== 'commit');
+  if (rendered.planFormat) {
+    const rows = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.main);
+    return { row: { ...EMPTY_ROW, body: planBody(rows, rendered.planFormat) }, explainTotal: null, rollback };
+  }
   const singular = plan.type !== 'openapi' && plan.singular;
   const maxAffectedApplies =
     (plan.type === 'mutate' && (plan.mutation === 'update' || plan.mutation === 'delete')) || plan.type === 'call';

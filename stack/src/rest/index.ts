@@ -15,6 +15,7 @@ import { bearerToken } from '../kit/jwt.ts';
 import type { GatewayEnv, Service } from '../kit/service.ts';
 import type { RestDatabase } from './db.ts';
 import { errorResponse, Errors, jwtError, RestError, toRestError } from './errors.ts';
+import { applySettings, qualifiedFunction, type RestSettings } from './db-config.ts';
 import { execute } from './execute.ts';
 import { respondOpenApi } from './openapi.ts';
 import { planRequest } from './plan/plan.ts';
@@ -78,10 +79,14 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
   const app = new Hono<GatewayEnv>();
   const api = ctx.config.api;
   // PostgREST's db-tx-end (env PGRST_DB_TX_END): `commit` unless set, as on hosted Supabase,
-  // where `Prefer: tx=rollback` is ignored.
-  const rollbackAll = txRollbackAll(txEnd);
+  // where `Prefer: tx=rollback` is ignored. config.toml and env give the base settings; the
+  // in-database configuration (`alter role authenticator set pgrst.*`) overrides them (db-config.ts).
   if (txEnd !== 'commit') ctx.log({ level: 'warn', msg: `rest: db-tx-end is ${txEnd} (PGRST_DB_TX_END); hosted Supabase uses commit` });
-  const planConfig: PlanConfig = { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false };
+  const base: RestSettings = applySettings(
+    { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false, planEnabled: false, txEnd, preRequest: null },
+    new Map(),
+  );
+  const currentSettings = (): RestSettings => applySettings(base, db.settingValues(), {});
 
   const tooLarge = (c: Context<GatewayEnv>) => send(c, errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES)));
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
@@ -113,11 +118,18 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
         .join('&');
       const method = c.req.method.toUpperCase();
       const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await c.req.text() : '';
+      await started;
+      const settings = currentSettings();
+      const planConfig: PlanConfig = {
+        maxRows: settings.maxRows,
+        extraSearchPath: settings.extraSearchPath,
+        aggregatesEnabled: settings.aggregatesEnabled,
+        planEnabled: settings.planEnabled,
+      };
       const req: ApiRequest = parseRequest(
         { method, path: rawPath, query, header: (n) => c.req.header(n), body },
-        { schemas: api.schemas, txEnd },
+        { schemas: api.schemas, txEnd: settings.txEnd },
       );
-      await started;
       const cache = await db.schemaCache().catch(() => {
         throw Errors.noSchemaCache();
       });
@@ -141,8 +153,11 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
         return send(c, await db.inScope(scope, async (runner) => ({ value: await respondOpenApi(runner, plan, req, cache, where), rollback: false })));
       }
       const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
+      // db-pre-request (PostgREST's preReqQuery): after the request's settings, before its statement.
+      const preRequest = settings.preRequest === null ? null : `SELECT ${qualifiedFunction(settings.preRequest)}()`;
       const outcome = await db.inScope(scope, async (runner) => {
-        const o = await execute(planned, rendered, runner, { rollbackAll });
+        if (preRequest !== null) await runner.query({ text: preRequest, values: [] });
+        const o = await execute(planned, rendered, runner, { rollbackAll: txRollbackAll(settings.txEnd) });
         return { value: o, rollback: o.rollback };
       });
       return send(c, respond(planned, req, outcome.row, outcome.explainTotal, planConfig.maxRows));

@@ -9,7 +9,7 @@ import type { PlanConfig } from './plan/types.ts';
 import { planRequest } from './plan/plan.ts';
 
 const cache = testCache();
-const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false };
+const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false, planEnabled: false };
 
 function render(method: string, path: string, query = '', headers: Record<string, string> = {}, body = ''): RenderedPlan {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

@@ -4,7 +4,7 @@
 // returns one row: total_result_set, page_total, body, response GUCs, location, inserted.
 import { quoteIdent as q } from './plan/columns.ts';
 import { ALL_RANGE, rangeLimit, sameRange } from './range.ts';
-import type { OpExpr } from './parse/ast.ts';
+import type { Aggregate, OpExpr } from './parse/ast.ts';
 import type {
   CallPlan,
   Condition,
@@ -28,6 +28,8 @@ export interface RenderedPlan {
   main: SqlStatement;
   /** EXPLAIN of the count query, for `count=planned|estimated`. */
   explain?: SqlStatement;
+  /** `main` is an EXPLAIN whose rows are the response body, in this format. */
+  planFormat?: 'json' | 'text';
 }
 
 export interface RenderConfig {
@@ -58,7 +60,11 @@ function column(alias: string, name: string): string {
 }
 
 export function renderField(alias: string, f: ResolvedField, p: Params): string {
-  let expr = column(alias, f.column);
+  // A computed field is `fn(row)`; the row is cast to the function's argument type, as PostgREST
+  // does for computed relationships, so it also applies to the rows of a mutation or call CTE.
+  let expr = f.computed
+    ? `${q(f.computed.fn.schema)}.${q(f.computed.fn.name)}(${q(alias)}::${q(f.computed.argType.schema)}.${q(f.computed.argType.name)})`
+    : column(alias, f.column);
   if (f.jsonPath.length > 0) {
     if (f.toJson) expr = `to_jsonb(${expr})`;
     for (const op of f.jsonPath) {
@@ -132,18 +138,32 @@ function renderRange(node: ReadNode, p: Params): string {
   return ` LIMIT ${limit === undefined ? 'ALL' : p.add(String(limit))} OFFSET ${p.add(String(node.range.lower))}`;
 }
 
+/** SUM(expr), COUNT(expr)… with the optional cast of the result (PostgREST's pgFmtApplyAggregate). */
+function applyAggregate(expr: string, aggregate: Aggregate | undefined, cast: string | undefined): string {
+  if (aggregate === undefined) return expr;
+  const agg = `${aggregate.toUpperCase()}(${expr})`;
+  return cast === undefined ? agg : `CAST(${agg} AS ${cast})`;
+}
+
 function renderSelectField(alias: string, s: SelectField, p: Params): string {
-  let expr = s.field.column === '*' ? column(alias, '*') : renderField(alias, s.field as ResolvedField, p);
+  const f = s.field;
+  let expr = f.column === '*' ? ('fullRow' in f && f.fullRow ? q(alias) : column(alias, '*')) : renderField(alias, f as ResolvedField, p);
   if (s.cast !== undefined) expr = `CAST(${expr} AS ${s.cast})`;
+  expr = applyAggregate(expr, s.aggregate, s.aggregateCast);
   if (s.alias !== undefined) expr += ` AS ${q(s.alias)}`;
-  else if (s.cast !== undefined && s.field.column !== '*') expr += ` AS ${q(s.field.column)}`;
+  else if (s.aggregate === undefined && (s.cast !== undefined || (f as ResolvedField).computed !== undefined) && f.column !== '*') expr += ` AS ${q(f.column)}`;
   return expr;
 }
 
 function embedOutputs(e: Embed): string[] {
   const a = q(e.aggAlias);
   if (e.empty) return [];
-  if (e.spread) return e.spreadNames.map((n) => `${a}.${q(n)}`);
+  if (e.spread) {
+    return e.spreadSelects.map((s) => {
+      const expr = applyAggregate(`${a}.${q(s.name)}`, s.aggregate, s.aggregateCast);
+      return s.alias !== undefined ? `${expr} AS ${q(s.alias)}` : expr;
+    });
+  }
   if (e.toOne) {
     const hidden = e.node.hidden.map((h) => h.alias);
     const obj = `row_to_json(${a}.*)::jsonb`;
@@ -157,12 +177,20 @@ function renderJoin(e: Embed, p: Params): string {
   const kind = e.joinType === 'inner' ? 'INNER' : 'LEFT';
   const sub = renderNode(e.node, p);
   if (e.toOne) return ` ${kind} JOIN LATERAL (${sub}) AS ${a} ON TRUE`;
-  const agg = `SELECT json_agg(${a}.*)::jsonb AS ${a} FROM (${sub}) AS ${a}`;
+  // A to-many spread lifts each of its columns into the parent as an array (PostgREST 13).
+  const spreadArrays = e.spread ? e.spreadSelects.map((s) => `, COALESCE(json_agg(${a}.${q(s.name)}), '[]')::jsonb AS ${q(s.alias ?? s.name)}`).join('') : '';
+  const agg = `SELECT json_agg(${a}.*)::jsonb AS ${a}${spreadArrays} FROM (${sub}) AS ${a}`;
   return ` ${kind} JOIN LATERAL (${agg}) AS ${a} ON ${e.joinType === 'inner' ? `${a}.${a} IS NOT NULL` : 'TRUE'}`;
 }
 
 function renderFrom(node: ReadNode): string {
-  const from = node.from.kind === 'table' ? `${q(node.from.qi.schema)}.${q(node.from.qi.name)}` : q(SOURCE);
+  const f = node.from;
+  const from =
+    f.kind === 'table'
+      ? `${q(f.qi.schema)}.${q(f.qi.name)}`
+      : f.kind === 'computed'
+        ? `${q(f.fn.schema)}.${q(f.fn.name)}(${q(f.parentAlias)}::${q(f.argType.schema)}.${q(f.argType.name)})`
+        : q(SOURCE);
   let out = ` FROM ${from} AS ${q(node.alias)}`;
   if (node.junction) out += `, ${q(node.junction.qi.schema)}.${q(node.junction.qi.name)} AS ${q(node.junction.alias)}`;
   return out;
@@ -185,7 +213,26 @@ export function renderNode(node: ReadNode, p: Params): string {
   for (const h of node.hidden) outputs.push(`${renderField(node.alias, h.field, p)} AS ${q(h.alias)}`);
   for (const e of node.embeds) outputs.push(...embedOutputs(e));
   const joins = node.embeds.map((e) => renderJoin(e, p)).join('');
-  return `SELECT ${outputs.join(', ')}${renderFrom(node)}${joins}${whereClause(node, p, node.where)}${renderOrder(node.alias, node.order, p)}${renderRange(node, p)}`;
+  return `SELECT ${outputs.join(', ')}${renderFrom(node)}${joins}${whereClause(node, p, node.where)}${renderGroup(node, p)}${renderOrder(node.alias, node.order, p)}${renderRange(node, p)}`;
+}
+
+/** GROUP BY the node's other outputs when it aggregates (PostgREST's groupF). */
+function renderGroup(node: ReadNode, p: Params): string {
+  const aggregated =
+    node.select.some((s) => s.aggregate !== undefined) || node.embeds.some((e) => e.spread && e.spreadSelects.some((s) => s.aggregate !== undefined));
+  if (!aggregated) return '';
+  const terms: string[] = [];
+  for (const s of node.select) {
+    if (s.aggregate !== undefined) continue;
+    if (s.alias !== undefined) terms.push(q(s.alias));
+    else terms.push(s.field.column === '*' ? column(node.alias, '*') : renderField(node.alias, s.field as ResolvedField, p));
+  }
+  for (const e of node.embeds) {
+    if (e.empty) continue;
+    if (!e.spread) terms.push(q(e.name));
+    else for (const s of e.spreadSelects) if (s.aggregate === undefined) terms.push(`${q(e.aggAlias)}.${q(s.alias ?? s.name)}`);
+  }
+  return terms.length === 0 ? '' : ` GROUP BY ${terms.join(', ')}`;
 }
 
 function embedsInConditions(conds: Condition[], out: Set<Embed>): void {
@@ -445,12 +492,10 @@ function renderCall(plan: CallPlan, cfg: RenderConfig): RenderedPlan {
 }
 
 export function renderPlan(plan: Exclude<Plan, { type: 'openapi' }>, cfg: RenderConfig): RenderedPlan {
-  switch (plan.type) {
-    case 'read':
-      return renderRead(plan, cfg);
-    case 'mutate':
-      return renderWrite(plan);
-    case 'call':
-      return renderCall(plan, cfg);
-  }
+  const rendered = plan.type === 'read' ? renderRead(plan, cfg) : plan.type === 'mutate' ? renderWrite(plan) : renderCall(plan, cfg);
+  const explain = plan.media.explain;
+  if (!explain) return rendered;
+  // `Accept: application/vnd.pgrst.plan…`: the main statement's EXPLAIN (PostgREST's explainF).
+  const options = [`FORMAT ${explain.format.toUpperCase()}`, ...explain.options.map((o) => o.toUpperCase())];
+  return { main: { text: `EXPLAIN (${options.join(', ')}) ${rendered.main.text}`, values: rendered.main.values }, planFormat: explain.format };
 }

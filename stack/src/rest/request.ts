@@ -45,7 +45,12 @@ export interface MediaType {
   stripped?: boolean;
   /** As written (lower-cased main/sub type), for error messages. */
   mime: string;
+  /** `application/vnd.pgrst.plan[+json|+text]; for="…"; options=…`: EXPLAIN of the `for` response. */
+  plan?: { format: 'json' | 'text'; for: MediaType; options: PlanOption[] };
 }
+
+export const PLAN_OPTIONS = ['analyze', 'verbose', 'settings', 'buffers', 'wal'] as const;
+export type PlanOption = (typeof PLAN_OPTIONS)[number];
 
 export interface Preferences {
   resolution?: 'merge-duplicates' | 'ignore-duplicates';
@@ -158,8 +163,16 @@ export function decodeMediaType(raw: string): MediaType {
       return { kind: 'octet', mime };
     case 'application/vnd.pgrst.plan':
     case 'application/vnd.pgrst.plan+text':
-    case 'application/vnd.pgrst.plan+json':
-      return { kind: 'plan', mime };
+    case 'application/vnd.pgrst.plan+json': {
+      // PostgREST's getPlan: the media type explained (default JSON) and the EXPLAIN options.
+      const format = mime.endsWith('+json') ? 'json' : 'text';
+      const forType = decodeMediaType(params.get('for') ?? 'application/json');
+      const given = (params.get('options') ?? '').split('|');
+      const options = PLAN_OPTIONS.filter((o) => given.includes(o));
+      const shown =
+        `application/vnd.pgrst.plan+${format}; for="${forType.mime}"` + (options.length > 0 ? `; options=${options.join('|')}` : '');
+      return { kind: 'plan', mime: shown, plan: { format, for: forType, options } };
+    }
     case 'application/vnd.pgrst.object+json':
     case 'application/vnd.pgrst.object':
       return { kind: 'singular', stripped, mime: stripped ? `${mime};nulls=stripped` : mime };

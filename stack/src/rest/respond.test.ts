@@ -9,7 +9,7 @@ import type { PlanConfig } from './plan/types.ts';
 import { planRequest } from './plan/plan.ts';
 
 const cache = testCache();
-const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false };
+const config: PlanConfig = { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false, planEnabled: false };
 
 function run(method: string, path: string, query: string, headers: Record<string, string>, row: Partial<ResultRow>, body = '', explain: number | null = null) {
   const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));

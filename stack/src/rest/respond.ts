@@ -184,6 +184,8 @@ function respondCall(plan: CallPlan, planned: PlannedRequest, req: ApiRequest, r
 
 export function respond(planned: PlannedRequest, req: ApiRequest, row: ResultRow, explainTotal: number | null, maxRows: number | null): HttpResponse {
   const plan = planned.plan;
+  // An EXPLAIN answer (PostgREST's DbPlanResult): 200, the plan media type, the plan as body.
+  if (plan.type !== 'openapi' && plan.media.explain) return { status: 200, headers: contentTypeHeaders(plan.media.contentType, req), body: row.body ?? '' };
   switch (plan.type) {
     case 'read': {
       const total = tableTotalFor(plan.count, toNumber(row.total_result_set), explainTotal, maxRows);

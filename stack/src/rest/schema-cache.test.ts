@@ -23,8 +23,39 @@ describe('schema cache', () => {
       'o2m:project_tasks:project_tasks_project_id_fkey',
       'o2m:projects:projects_parent_id_fkey',
     ]);
-    assert.deepStrictEqual(rels('clients'), ['o2m:projects:projects_client_id_fkey', 'o2m:users:users_home_client_fkey', 'o2m:users:users_work_client_fkey']);
+    assert.deepStrictEqual(rels('clients'), [
+      'o2m:project_view:projects_client_id_fkey',
+      'o2m:projects:projects_client_id_fkey',
+      'o2m:users:users_home_client_fkey',
+      'o2m:users:users_work_client_fkey',
+    ]);
     assert.deepStrictEqual(rels('tasks'), ['m2m:projects:project_tasks', 'o2m:project_tasks:project_tasks_task_id_fkey']);
+  });
+  test('views take the keys and relationships of their base tables, through the columns they show', () => {
+    assert.deepStrictEqual(cache.tables.get(qiKey({ schema: 'api', name: 'project_view' }))?.pk, ['pid']);
+    const [rel] = cache.relationships.get(qiKey({ schema: 'api', name: 'project_view' })) ?? [];
+    assert.deepStrictEqual(rel, {
+      table: { schema: 'api', name: 'project_view' },
+      foreignTable: { schema: 'api', name: 'clients' },
+      isSelf: false,
+      cardinality: { type: 'm2o', constraint: 'projects_client_id_fkey', columns: [['client_id', 'id']] },
+      tableIsView: true,
+      foreignTableIsView: false,
+    });
+    assert.equal(cache.relationships.get(qiKey({ schema: 'api', name: 'project_view' }))?.length, 1);
+  });
+  test('functions of one row: scalar ones are computed fields, ones returning rows computed relationships', () => {
+    const clients = qiKey({ schema: 'api', name: 'clients' });
+    assert.deepStrictEqual([...(cache.computedFields.get(clients)?.keys() ?? [])], ['client_label']);
+    assert.deepStrictEqual(
+      cache.computedRelationships.get(clients)?.map((r) => [r.cardinality.function.name, r.foreignTable.name, r.cardinality.singleRow]),
+      [
+        ['client_projects', 'projects', false],
+        ['top_project', 'projects', true],
+      ],
+    );
+    // client_label has an unnamed parameter: a computed field, never an RPC.
+    assert.equal(cache.routines.has(qiKey({ schema: 'api', name: 'client_label' })), false);
   });
   test('functions: parameters with defaults, return shapes; two unnamed parameters are not callable', () => {
     const search = cache.routines.get(qiKey({ schema: 'api', name: 'search' }))?.[0];

@@ -66,7 +66,30 @@ export interface Relationship {
   foreignTableIsView: boolean;
 }
 
-export const relIsToOne = (r: Relationship): boolean => r.cardinality.type === 'm2o' || r.cardinality.type === 'o2o';
+/**
+ * A computed relationship (PostgREST's ComputedRelationship): `function(origin_row)` returning a
+ * table's or view's rows; one row (not SETOF, or ROWS 1) embeds as an object, else as an array.
+ */
+export interface ComputedRelationship {
+  table: QualifiedName;
+  foreignTable: QualifiedName;
+  isSelf: boolean;
+  cardinality: { type: 'computed'; function: QualifiedName; singleRow: boolean };
+  tableIsView: boolean;
+  foreignTableIsView: boolean;
+}
+
+export type AnyRelationship = Relationship | ComputedRelationship;
+
+export const relIsToOne = (r: AnyRelationship): boolean =>
+  r.cardinality.type === 'm2o' || r.cardinality.type === 'o2o' || (r.cardinality.type === 'computed' && r.cardinality.singleRow);
+
+/** A computed field: `function(row)` returning a scalar, selected, filtered and ordered as `row.function`. */
+export interface ComputedField {
+  function: QualifiedName;
+  /** Base type name of the result (json, jsonb, tsvector…). */
+  baseType: string;
+}
 
 export interface RoutineParam {
   name: string;
@@ -100,6 +123,10 @@ export interface SchemaCache {
   tables: Map<string, Table>;
   /** Relationships keyed by the origin table (qiKey). */
   relationships: Map<string, Relationship[]>;
+  /** Computed relationships (functions of a row returning rows), keyed by the origin table or view. */
+  computedRelationships: Map<string, ComputedRelationship[]>;
+  /** Computed fields by table or view (qiKey), then by function name. */
+  computedFields: Map<string, Map<string, ComputedField>>;
   routines: Map<string, Routine[]>;
   /** Type names usable in `::cast`, lower-cased → qualified name. */
   types: Map<string, QualifiedName>;
@@ -127,7 +154,13 @@ select n.nspname::text as schema, c.relname::text as name, c.relkind::text as ki
       'dataType', pg_catalog.format_type(a.atttypid, null),
       'baseType', coalesce(bt.typname, t.typname),
       'maxLength', case when a.atttypid in ('varchar'::regtype, 'bpchar'::regtype) and a.atttypmod > 4 then a.atttypmod - 4 end,
-      'default', case when a.attgenerated = '' then pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) end,
+      'default', case
+                   when t.typbasetype <> 0 and ad.adbin is null then pg_catalog.pg_get_expr(t.typdefaultbin, 0)
+                   when a.attidentity = 'd' then pg_catalog.format('nextval(%L)', (
+                     select seq.objid::regclass from pg_catalog.pg_depend seq
+                     where seq.refobjid = a.attrelid and seq.refobjsubid = a.attnum and seq.deptype = 'i' limit 1))
+                   when a.attgenerated <> '' then null
+                   else pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) end,
       'generated', a.attgenerated <> '' or a.attidentity = 'a',
       'enum', coalesce((select pg_catalog.json_agg(e.enumlabel::text order by e.enumsortorder) from pg_catalog.pg_enum e
                         where e.enumtypid = coalesce(bt.oid, t.oid)), '[]')
@@ -150,7 +183,10 @@ join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 where n.nspname = any($1::text[]) and c.relkind in ('r', 'v', 'm', 'f', 'p') and not c.relispartition
 order by n.nspname, c.relname`;
 
-/** Every foreign key (PostgREST filters the relevant ones once tables are known). */
+/**
+ * Every foreign key, also between unexposed tables, which exposed views may show (PostgREST
+ * filters the relevant ones once tables are known). No parameters.
+ */
 export const FOREIGN_KEYS_SQL = `
 with pks_uniques as (
   select conrelid, pg_catalog.array_agg(key order by key) as cols
@@ -177,7 +213,6 @@ join pg_catalog.pg_class tab on tab.oid = traint.conrelid
 join pg_catalog.pg_class other on other.oid = traint.confrelid
 join pg_catalog.pg_namespace ns2 on ns2.oid = other.relnamespace
 where traint.contype = 'f' and traint.conparentid = 0
-  and (ns1.nspname = any($1::text[]) or ns2.nspname = any($1::text[]))
 order by traint.conrelid, traint.conname`;
 
 export const ROUTINES_SQL = `
@@ -210,7 +245,9 @@ select pn.nspname::text as schema, p.proname::text as name, pg_catalog.obj_descr
     select pg_catalog.json_agg(pg_catalog.json_build_array(a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)) order by a.attnum)
     from pg_catalog.pg_attribute a
     where a.attrelid = rc.oid and a.attnum > 0 and not a.attisdropped
-  ), null) as return_rel_columns
+  ), null) as return_rel_columns,
+  arn.nspname::text as arg_rel_schema, arc.relname::text as arg_rel_name, p.prorows::float8 as prorows,
+  coalesce(bt.typname, t.typname)::text as return_base_type
 from pg_catalog.pg_proc p
 join pg_catalog.pg_namespace pn on pn.oid = p.pronamespace
 left join args on args.oid = p.oid
@@ -218,8 +255,97 @@ join pg_catalog.pg_type t on t.oid = p.prorettype
 left join pg_catalog.pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
 left join pg_catalog.pg_class rc on rc.oid = coalesce(bt.typrelid, t.typrelid) and coalesce(bt.typrelid, t.typrelid) <> 0
 left join pg_catalog.pg_namespace rn on rn.oid = rc.relnamespace
+left join pg_catalog.pg_type at0 on p.pronargs > 0 and at0.oid = p.proargtypes[0]
+left join pg_catalog.pg_class arc on arc.oid = at0.typrelid and at0.typrelid <> 0
+left join pg_catalog.pg_namespace arn on arn.oid = arc.relnamespace
 where pn.nspname = any($1::text[]) and p.prokind = 'f' and t.oid <> 'trigger'::regtype
 order by pn.nspname, p.proname, p.oid`;
+
+/**
+ * Which base-table key columns each view exposes (PostgREST's allViewsKeyDependencies, read from
+ * the views' parsed query trees in pg_rewrite), so views get the primary keys and foreign-key
+ * relationships of their base tables. `$1`: the exposed schemas.
+ */
+export const VIEW_KEY_DEPENDENCIES_SQL = `
+with recursive
+pks_fks as (
+  select contype::text as contype, conname, array_length(conkey, 1) as ncol, conrelid as resorigtbl, col as resorigcol, ord
+  from pg_catalog.pg_constraint
+  left join lateral unnest(conkey) with ordinality as _(col, ord) on true
+  where contype in ('p', 'f')
+  union
+  select concat(contype, '_ref') as contype, conname, array_length(confkey, 1) as ncol, confrelid, col, ord
+  from pg_catalog.pg_constraint
+  left join lateral unnest(confkey) with ordinality as _(col, ord) on true
+  where contype = 'f'
+),
+views as (
+  select c.oid as view_id, n.nspname as view_schema, c.relname as view_name, r.ev_action as view_definition
+  from pg_catalog.pg_class c
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  join pg_catalog.pg_rewrite r on r.ev_class = c.oid
+  where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
+),
+transform_json as (
+  select view_id, view_schema, view_name,
+    replace(replace(replace(replace(replace(replace(replace(regexp_replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+      view_definition::text,
+      '<>', '()'),
+      ',', ''),
+      E'\\\\{', ''),
+      E'\\\\}', ''),
+      ' :targetList ', ',"targetList":'),
+      ' :resno ', ',"resno":'),
+      ' :resorigtbl ', ',"resorigtbl":'),
+      ' :resorigcol ', ',"resorigcol":'),
+      '{', '{ :'),
+      '((', '{(('),
+      '({', '{({'),
+      ' :[^}{,]+', ',"":', 'g'),
+      ',"":}', '}'),
+      ',"":,', ','),
+      '{(', '('),
+      '{,', '{'),
+      '(', '['),
+      ')', ']'),
+      ' ', ','
+    )::json as view_definition
+  from views
+),
+target_entries as (
+  select view_id, view_schema, view_name, json_array_elements(view_definition->0->'targetList') as entry
+  from transform_json
+),
+results as (
+  select view_id, view_schema, view_name, (entry->>'resno')::int as view_column,
+    (entry->>'resorigtbl')::oid as resorigtbl, (entry->>'resorigcol')::int as resorigcol
+  from target_entries
+),
+recursion(view_id, view_schema, view_name, view_column, resorigtbl, resorigcol, is_cycle, path) as (
+  select r.*, false, array[resorigtbl] from results r where view_schema = any($1::text[])
+  union all
+  select view.view_id, view.view_schema, view.view_name, view.view_column, tab.resorigtbl, tab.resorigcol,
+    tab.resorigtbl = any(path), path || tab.resorigtbl
+  from recursion view
+  join results tab on view.resorigtbl = tab.view_id and view.resorigcol = tab.view_column
+  where not is_cycle
+),
+repeated_references as (
+  select view_id, view_schema, view_name, resorigtbl, resorigcol, pg_catalog.array_agg(attname::text) as view_columns
+  from recursion
+  join pg_catalog.pg_attribute vcol on vcol.attrelid = view_id and vcol.attnum = view_column
+  group by view_id, view_schema, view_name, resorigtbl, resorigcol
+)
+select sch.nspname::text as table_schema, tbl.relname::text as table_name, rep.view_schema::text as view_schema,
+  rep.view_name::text as view_name, pks_fks.conname::text as constraint_name, pks_fks.contype as constraint_type,
+  pg_catalog.json_agg(pg_catalog.json_build_array(col.attname, view_columns) order by pks_fks.ord) as column_dependencies
+from repeated_references rep
+join pks_fks using (resorigtbl, resorigcol)
+join pg_catalog.pg_class tbl on tbl.oid = rep.resorigtbl
+join pg_catalog.pg_attribute col on col.attrelid = tbl.oid and col.attnum = rep.resorigcol
+join pg_catalog.pg_namespace sch on sch.oid = tbl.relnamespace
+group by sch.nspname, tbl.relname, rep.view_schema, rep.view_name, pks_fks.conname, pks_fks.contype, pks_fks.ncol
+having ncol = pg_catalog.count(*)`;
 
 export const TYPES_SQL = `
 select n.nspname::text as schema, t.typname::text as name
@@ -274,11 +400,30 @@ export interface RoutineRow {
   return_rel_name: string | null;
   return_rel_kind: string | null;
   return_rel_columns: [string, string][] | null;
+  /** The relation whose row type the first argument is (computed fields and relationships). */
+  arg_rel_schema?: string | null;
+  arg_rel_name?: string | null;
+  prorows?: number;
+  return_base_type?: string;
+}
+
+export interface ViewKeyDependencyRow {
+  table_schema: string;
+  table_name: string;
+  view_schema: string;
+  view_name: string;
+  constraint_name: string;
+  /** `p` primary key, `f` foreign key (referencing side), `f_ref` foreign key (referenced side). */
+  constraint_type: string;
+  /** (table column, the view columns showing it) in key order. */
+  column_dependencies: [string, string[]][];
 }
 
 export interface RawSchema {
   tables: TableRow[];
   foreignKeys: ForeignKeyRow[];
+  /** Optional so fixtures without views need not list them. */
+  viewKeyDependencies?: ViewKeyDependencyRow[];
   routines: RoutineRow[];
   types: { schema: string; name: string }[];
   schemas: { schema: string; description: string | null }[];
@@ -329,6 +474,56 @@ function callable(r: Routine): boolean {
 
 const swap = (cols: [string, string][]): [string, string][] => cols.map(([a, b]) => [b, a]);
 
+/** Every way of picking one view column per table column (a column may be shown several times). */
+function expandKeyDepCols(cols: [string, string[]][]): [string, string][][] {
+  let out: [string, string][][] = [[]];
+  for (const [tableCol, viewCols] of cols) out = out.flatMap((prefix) => viewCols.map((v): [string, string][] => [...prefix, [tableCol, v]]));
+  return out;
+}
+
+/** View-to-table, table-to-view and view-to-view copies of each many-to-one / one-to-one relationship. */
+function viewRelationships(rels: Relationship[], deps: ViewKeyDependencyRow[], tables: Map<string, Table>): Relationship[] {
+  const out: Relationship[] = [];
+  const isView = (q: QualifiedName) => tables.get(qiKey(q))?.isView ?? true;
+  for (const r of rels) {
+    const c = r.cardinality;
+    if (c.type !== 'm2o' && !(c.type === 'o2o' && !c.isParent)) continue;
+    const card = (columns: [string, string][]): Cardinality =>
+      c.type === 'm2o' ? { type: 'm2o', constraint: c.constraint, columns } : { type: 'o2o', constraint: c.constraint, columns, isParent: false };
+    const depsOf = (q: QualifiedName, type: string) =>
+      deps.filter((d) => d.table_schema === q.schema && d.table_name === q.name && d.constraint_name === c.constraint && d.constraint_type === type);
+    const viewTable = depsOf(r.table, 'f');
+    const tableView = depsOf(r.foreignTable, 'f_ref');
+    for (const vt of viewTable) {
+      const view = { schema: vt.view_schema, name: vt.view_name };
+      for (const kdc of expandKeyDepCols(vt.column_dependencies)) {
+        const columns = kdc.map(([, vCol], i): [string, string] => [vCol, c.columns[i]?.[1] ?? '']);
+        out.push({ table: view, foreignTable: r.foreignTable, isSelf: false, cardinality: card(columns), tableIsView: isView(view), foreignTableIsView: false });
+      }
+    }
+    for (const tv of tableView) {
+      const view = { schema: tv.view_schema, name: tv.view_name };
+      for (const kdc of expandKeyDepCols(tv.column_dependencies)) {
+        const columns = kdc.map(([, vCol], i): [string, string] => [c.columns[i]?.[0] ?? '', vCol]);
+        out.push({ table: r.table, foreignTable: view, isSelf: false, cardinality: card(columns), tableIsView: false, foreignTableIsView: isView(view) });
+      }
+    }
+    for (const vt of viewTable) {
+      for (const kdc1 of expandKeyDepCols(vt.column_dependencies)) {
+        for (const tv of tableView) {
+          for (const kdc2 of expandKeyDepCols(tv.column_dependencies)) {
+            const v1 = { schema: vt.view_schema, name: vt.view_name };
+            const v2 = { schema: tv.view_schema, name: tv.view_name };
+            const columns = kdc1.map(([, a], i): [string, string] => [a, kdc2[i]?.[1] ?? '']);
+            out.push({ table: v1, foreignTable: v2, isSelf: qiKey(v1) === qiKey(v2), cardinality: card(columns), tableIsView: isView(v1), foreignTableIsView: isView(v2) });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.now()): SchemaCache {
   const tables = new Map<string, Table>();
   for (const t of raw.tables) {
@@ -365,6 +560,18 @@ export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.n
       foreignTableIsView: ft?.isView ?? false,
     });
   }
+
+  // Views: the primary keys and foreign-key relationships of their base tables, through the
+  // columns they expose (PostgREST's addViewPrimaryKeys and addViewM2OAndO2ORels).
+  const deps = raw.viewKeyDependencies ?? [];
+  for (const t of tables.values()) {
+    if (!t.isView) continue;
+    const pk = deps
+      .filter((d) => d.constraint_type === 'p' && d.view_schema === t.schema && d.view_name === t.name)
+      .flatMap((d) => d.column_dependencies.map(([, viewCols]) => viewCols[0]).filter((c): c is string => c !== undefined));
+    if (pk.length > 0) t.pk = pk;
+  }
+  base.push(...viewRelationships(base, deps, tables));
 
   // Many-to-many: a table with foreign keys to two tables whose columns are all in its primary key.
   const m2m: Relationship[] = [];
@@ -436,6 +643,40 @@ export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.n
     relationships.set(k, [...(relationships.get(k) ?? []), r]);
   }
 
+  // Computed fields and relationships (PostgREST's allComputedRels): one required argument, the
+  // row type of a table or view; a scalar result is a field, a relation's rows a relationship.
+  const computedFields = new Map<string, Map<string, ComputedField>>();
+  const computedRelationships = new Map<string, ComputedRelationship[]>();
+  for (const row of raw.routines) {
+    if (!row.arg_rel_schema || !row.arg_rel_name || row.nargs - row.nargdefaults > 1) continue;
+    const origin = { schema: row.arg_rel_schema, name: row.arg_rel_name };
+    const originTable = tables.get(qiKey(origin));
+    if (!originTable || origin.schema !== row.schema) continue;
+    const fn = { schema: row.schema, name: row.name };
+    const k = qiKey(origin);
+    if (row.return_rel_schema !== null && row.return_rel_name !== null && row.return_rel_kind !== 'c') {
+      if (row.nargs !== 1) continue;
+      const target = { schema: row.return_rel_schema, name: row.return_rel_name };
+      const targetTable = tables.get(qiKey(target));
+      if (!targetTable) continue;
+      computedRelationships.set(k, [
+        ...(computedRelationships.get(k) ?? []),
+        {
+          table: origin,
+          foreignTable: target,
+          isSelf: qiKey(origin) === qiKey(target),
+          cardinality: { type: 'computed', function: fn, singleRow: !row.returns_set || row.prorows === 1 },
+          tableIsView: originTable.isView,
+          foreignTableIsView: targetTable.isView,
+        },
+      ]);
+    } else if (!row.returns_composite && !row.returns_set && row.return_type !== 'void') {
+      const fields = computedFields.get(k) ?? new Map<string, ComputedField>();
+      fields.set(row.name, { function: fn, baseType: row.return_base_type ?? row.return_type });
+      computedFields.set(k, fields);
+    }
+  }
+
   const routines = new Map<string, Routine[]>();
   for (const row of raw.routines) {
     const r = toRoutine(row);
@@ -456,6 +697,8 @@ export function buildSchemaCache(raw: RawSchema, schemas: string[], now = Date.n
     schemas,
     tables,
     relationships,
+    computedRelationships,
+    computedFields,
     routines,
     types,
     timezones: new Set(raw.timezones),

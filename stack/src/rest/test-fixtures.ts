@@ -75,6 +75,17 @@ export const RAW: RawSchema = {
     },
     {
       schema: 'api',
+      name: 'project_view',
+      kind: 'v',
+      description: null,
+      insertable: true,
+      updatable: true,
+      deletable: true,
+      columns: [col('pid', 1, 'integer'), col('client_id', 2, 'integer')],
+      pk: [],
+    },
+    {
+      schema: 'api',
       name: 'client_names',
       kind: 'v',
       description: null,
@@ -93,7 +104,15 @@ export const RAW: RawSchema = {
     { table_schema: 'api', table_name: 'users', foreign_table_schema: 'api', foreign_table_name: 'clients', is_self: false, constraint_name: 'users_home_client_fkey', cols_and_fcols: [['home_client', 'id']], one_to_one: false },
     { table_schema: 'api', table_name: 'users', foreign_table_schema: 'api', foreign_table_name: 'clients', is_self: false, constraint_name: 'users_work_client_fkey', cols_and_fcols: [['work_client', 'id']], one_to_one: false },
   ],
+  viewKeyDependencies: [
+    { table_schema: 'api', table_name: 'projects', view_schema: 'api', view_name: 'project_view', constraint_name: 'projects_pkey', constraint_type: 'p', column_dependencies: [['id', ['pid']]] },
+    { table_schema: 'api', table_name: 'projects', view_schema: 'api', view_name: 'project_view', constraint_name: 'projects_client_id_fkey', constraint_type: 'f', column_dependencies: [['client_id', ['client_id']]] },
+  ],
   routines: [
+    // Computed field, computed relationships (SETOF, and ROWS 1) of a client row.
+    { schema: 'api', name: 'client_label', description: null, args: [['', 'clients', 'i']], nargs: 1, nargdefaults: 0, volatility: 's', returns_set: false, return_type: 'text', returns_composite: false, return_rel_schema: null, return_rel_name: null, return_rel_kind: null, return_rel_columns: null, arg_rel_schema: 'api', arg_rel_name: 'clients', prorows: 0, return_base_type: 'text' },
+    { schema: 'api', name: 'client_projects', description: null, args: [['c', 'clients', 'i']], nargs: 1, nargdefaults: 0, volatility: 's', returns_set: true, return_type: 'projects', returns_composite: true, return_rel_schema: 'api', return_rel_name: 'projects', return_rel_kind: 'r', return_rel_columns: null, arg_rel_schema: 'api', arg_rel_name: 'clients', prorows: 1000 },
+    { schema: 'api', name: 'top_project', description: null, args: [['c', 'clients', 'i']], nargs: 1, nargdefaults: 0, volatility: 's', returns_set: true, return_type: 'projects', returns_composite: true, return_rel_schema: 'api', return_rel_name: 'projects', return_rel_kind: 'r', return_rel_columns: null, arg_rel_schema: 'api', arg_rel_name: 'clients', prorows: 1 },
     { schema: 'api', name: 'add', description: 'Adds', args: [['a', 'integer', 'i'], ['b', 'integer', 'i']], nargs: 2, nargdefaults: 0, volatility: 'i', returns_set: false, return_type: 'int4', returns_composite: false, return_rel_schema: null, return_rel_name: null, return_rel_kind: null, return_rel_columns: null },
     { schema: 'api', name: 'echo', description: null, args: [['', 'jsonb', 'i']], nargs: 1, nargdefaults: 0, volatility: 's', returns_set: false, return_type: 'jsonb', returns_composite: false, return_rel_schema: null, return_rel_name: null, return_rel_kind: null, return_rel_columns: null },
     { schema: 'api', name: 'search', description: null, args: [['q', 'text', 'i'], ['lim', 'integer', 'i']], nargs: 2, nargdefaults: 1, volatility: 's', returns_set: true, return_type: 'projects', returns_composite: true, return_rel_schema: 'api', return_rel_name: 'projects', return_rel_kind: 'r', return_rel_columns: [['id', 'integer'], ['name', 'text'], ['client_id', 'integer'], ['budget', 'bigint'], ['tags', 'text[]'], ['parent_id', 'integer']] },

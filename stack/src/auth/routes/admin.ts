@@ -16,6 +16,7 @@ import { AuthError, badRequest, ErrorCode, internal, notFound, unprocessable } f
 import { bool, encodeGoValues, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH } from '../password.ts';
 import {
+  factorJson,
   baseIdentityData,
   confirmEmail,
   createIdentity,
@@ -455,7 +456,55 @@ export function adminRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   app.get('/admin/users/:user_id', admin(async (c) => c.json((await loadUserParam(c, deps)).toJSON())));
   app.put('/admin/users/:user_id', admin(updateUserRoute));
   app.delete('/admin/users/:user_id', admin(deleteUser));
-  app.get('/admin/users/:user_id/factors', admin(async (c) => c.json((await loadUserParam(c, deps)).factors.map((f) => ({ ...f, created_at: rfc3339(f.created_at), updated_at: rfc3339(f.updated_at) })))));
+  app.get('/admin/users/:user_id/factors', admin(async (c) => c.json((await loadUserParam(c, deps)).factors.map(factorJson))));
+  // adminUserDeleteFactor / adminUserUpdateFactor: the factor must be the user's own.
+  const loadFactorParam = async (c: Ctx) => {
+    const user = await loadUserParam(c, deps);
+    const id = c.req.param('factor_id') ?? '';
+    if (!UUID.test(id)) throw notFound(ErrorCode.validationFailed, 'factor_id must be an UUID');
+    const factor = user.factors.find((f) => f.id === id);
+    if (!factor) throw notFound(ErrorCode.mfaFactorNotFound, 'Factor not found');
+    return { user, factor };
+  };
+  app.delete(
+    '/admin/users/:user_id/factors/:factor_id',
+    admin(async (c, _deps, actor) => {
+      const { user, factor } = await loadFactorParam(c);
+      await deps.db.tx(async (q) => {
+        await audit(q, actor, 'factor_deleted', { user_id: user.id, factor_id: factor.id });
+        const amr = factor.factor_type === 'totp' ? 'totp' : `mfa/${factor.factor_type}`;
+        await q(
+          `delete from auth.mfa_amr_claims where authentication_method = $2
+             and session_id in (select id from auth.sessions where user_id = $1 and factor_id = $3)`,
+          [user.id, amr, factor.id],
+        );
+        await q("update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where user_id = $1 and factor_id = $2", [user.id, factor.id]);
+        await q('delete from auth.mfa_factors where id = $1', [factor.id]);
+      });
+      return c.json(factorJson(factor));
+    }),
+  );
+  app.put(
+    '/admin/users/:user_id/factors/:factor_id',
+    admin(async (c, _deps, actor) => {
+      const { user, factor } = await loadFactorParam(c);
+      const p = await readBody(c, z.object({ friendly_name: str, phone: str }), 'api.adminUserUpdateFactorParams');
+      const updated = await deps.db.tx(async (q) => {
+        let row = factor;
+        if (p.friendly_name) {
+          [row] = (await q<typeof factor>('update auth.mfa_factors set friendly_name = $2, updated_at = now() where id = $1 returning *', [factor.id, p.friendly_name])) as [typeof factor];
+        }
+        if (p.phone && factor.factor_type === 'phone') {
+          const phone = p.phone.replace(/^\+/, '').replaceAll(' ', '');
+          if (!/^[1-9][0-9]{1,14}$/.test(phone)) throw badRequest(ErrorCode.validationFailed, 'Invalid phone number format (E.164 required)');
+          [row] = (await q<typeof factor>('update auth.mfa_factors set phone = $2, updated_at = now() where id = $1 returning *', [factor.id, phone])) as [typeof factor];
+        }
+        await audit(q, actor, 'factor_updated', { user_id: user.id, factor_id: factor.id, factor_type: factor.factor_type });
+        return row;
+      });
+      return c.json(factorJson(updated));
+    }),
+  );
   app.post('/admin/generate_link', admin(generateLink));
   app.get(
     '/admin/audit',

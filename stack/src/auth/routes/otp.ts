@@ -1,4 +1,4 @@
-// Passwordless email sign-in: POST /otp (magic link or code, optionally creating the user) and
+// Passwordless sign-in: POST /otp (email magic link or code, or an SMS code; optionally creating the user) and
 // its older alias POST /magiclink (api/otp.go, api/magic_link.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -8,7 +8,9 @@ import { randomPassword } from '../crypto.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode, unprocessable } from '../errors.ts';
 import { enforceRateLimit, obj, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
-import { findUserByEmail } from '../users.ts';
+import { findUserByEmail, findUserByPhone } from '../users.ts';
+import { audit } from '../audit.ts';
+import { sendPhoneOtp, validateChannel, validatePhone } from '../phone.ts';
 import { signup } from './signup.ts';
 
 const otpBody = z.object({
@@ -60,6 +62,38 @@ async function magicLink(c: Ctx, deps: AuthDeps, params: MagicLinkBody): Promise
   return c.json({});
 }
 
+/**
+ * GoTrue's SmsOtp: a code by SMS to a confirmed number; a new or unconfirmed number is signed up
+ * first with a random password (under autoconfirm the code follows at once).
+ */
+async function smsOtp(c: Ctx, deps: AuthDeps, params: z.output<typeof otpBody>): Promise<Response> {
+  const s = deps.settings;
+  if (!s.phoneEnabled) throw badRequest(ErrorCode.phoneProviderDisabled, 'Unsupported phone provider');
+  const channel = params.channel || 'sms';
+  const phone = validatePhone(params.phone);
+  validateChannel(channel);
+  const user = await findUserByPhone(deps.db.query, phone, requestAud(c, s));
+  if (!user || !user.isPhoneConfirmed) {
+    await signup(c, deps, {
+      email: '',
+      phone,
+      password: randomPassword(64, s.password.requiredCharacters),
+      data: params.data ?? {},
+      channel,
+      code_challenge: '',
+      code_challenge_method: '',
+    });
+    if (s.sms.autoconfirm) return smsOtp(c, deps, { ...params, data: undefined });
+    return c.json({});
+  }
+  let messageId = '';
+  await deps.db.tx(async (q) => {
+    await audit(q, user, 'user_recovery_requested', { channel });
+    messageId = await sendPhoneOtp(deps, q, user, phone, 'confirmation');
+  });
+  return c.json({ message_id: messageId });
+}
+
 export function otpRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
@@ -74,9 +108,14 @@ export function otpRoutes(deps: AuthDeps): Hono<GatewayEnv> {
       if (!(await findUserByEmail(deps.db.query, email, requestAud(c, deps.settings)))) {
         throw unprocessable(ErrorCode.otpDisabled, 'Signups not allowed for otp');
       }
+    } else if (!params.create_user && params.phone) {
+      const phone = validatePhone(params.phone);
+      if (!(await findUserByPhone(deps.db.query, phone, requestAud(c, deps.settings)))) {
+        throw unprocessable(ErrorCode.otpDisabled, 'Signups not allowed for otp');
+      }
     }
     if (params.email) return magicLink(c, deps, params);
-    if (params.phone) throw badRequest(ErrorCode.phoneProviderDisabled, 'Unsupported phone provider');
+    if (params.phone) return smsOtp(c, deps, params);
     throw badRequest(ErrorCode.validationFailed, 'One of email or phone must be set');
   });
 

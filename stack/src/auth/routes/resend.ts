@@ -1,4 +1,4 @@
-// POST /resend: the signup confirmation or email-change messages again (api/resend.go).
+// POST /resend: the signup confirmation or email-change messages again, or their SMS codes (api/resend.go).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { GatewayEnv } from '../../kit/service.ts';
@@ -6,10 +6,34 @@ import { createFlowState, flowFromChallenge, sendConfirmation, sendEmailChange, 
 import { audit } from '../audit.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode } from '../errors.ts';
-import { enforceRateLimit, readBody, referrer, requestAud, str } from '../http.ts';
-import { findUserByEmail } from '../users.ts';
+import { enforceRateLimit, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
+import { sendPhoneOtp, validatePhone } from '../phone.ts';
+import { findUserByEmail, findUserByPhone } from '../users.ts';
 
 const resendBody = z.object({ type: str, email: str, phone: str, code_challenge: str, code_challenge_method: str });
+
+/** The SMS branch: the sign-up code of an unconfirmed number, or the pending phone change's code. */
+async function resendSms(c: Ctx, deps: AuthDeps, type: string, rawPhone: string): Promise<Response> {
+  if (!deps.settings.phoneEnabled) throw badRequest(ErrorCode.phoneProviderDisabled, 'Phone logins are disabled');
+  const phone = validatePhone(rawPhone);
+  // GoTrue looks the user up by the current number for both types.
+  const user = await findUserByPhone(deps.db.query, phone, requestAud(c, deps.settings));
+  if (!user) return c.json({});
+  if (type === 'sms' && user.isPhoneConfirmed) return c.json({});
+  const pending = user.row.phone_change ?? '';
+  if (type === 'phone_change' && !pending) return c.json({});
+  if (type !== 'sms' && type !== 'phone_change') return c.json({});
+  let messageId = '';
+  await deps.db.tx(async (q) => {
+    if (type === 'sms') {
+      await audit(q, user, 'user_recovery_requested');
+      messageId = await sendPhoneOtp(deps, q, user, phone, 'confirmation');
+    } else {
+      messageId = await sendPhoneOtp(deps, q, user, pending, 'phone_change');
+    }
+  });
+  return c.json(messageId ? { message_id: messageId } : {});
+}
 
 export function resendRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
@@ -31,7 +55,7 @@ export function resendRoutes(deps: AuthDeps): Hono<GatewayEnv> {
     if (!params.email && params.type === 'signup') throw badRequest(ErrorCode.validationFailed, 'Type provided requires an email address');
     if (!params.phone && params.type === 'sms') throw badRequest(ErrorCode.validationFailed, 'Type provided requires a phone number');
     if (params.email && params.phone) throw badRequest(ErrorCode.validationFailed, 'Only an email address or phone number should be provided.');
-    if (params.phone) throw badRequest(ErrorCode.phoneProviderDisabled, 'Phone logins are disabled');
+    if (params.phone) return resendSms(c, deps, params.type, params.phone);
     if (!params.email) throw badRequest(ErrorCode.validationFailed, 'Missing email address or phone number');
     if (!s.email.enabled) throw badRequest(ErrorCode.emailProviderDisabled, 'Email logins are disabled');
     const email = validateEmail(params.email);

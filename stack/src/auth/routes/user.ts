@@ -22,7 +22,8 @@ import { AuthError, badRequest, ErrorCode, forbidden, internal, unprocessable } 
 import { enforceRateLimit, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
 import { checkPassword } from '../password.ts';
 import { logout } from '../tokens.ts';
-import { clearOneTimeTokens, findDuplicateEmail, reloadUser, updateUser, updateUserMetadata } from '../users.ts';
+import { sendPhoneOtp, smsVerify, validateChannel, validatePhone } from '../phone.ts';
+import { clearOneTimeTokens, findDuplicateEmail, findUserByPhone, reloadUser, updateUser, updateUserMetadata } from '../users.ts';
 
 const userUpdateBody = z.object({
   email: str,
@@ -55,22 +56,28 @@ async function updateUserRoute(c: Ctx, deps: AuthDeps): Promise<Response> {
   const aud = requestAud(c, s);
 
   const email = params.email ? validateEmail(params.email) : '';
-  if (params.phone) throw badRequest(ErrorCode.phoneProviderDisabled, 'Unsupported phone provider');
+  const phone = params.phone ? validatePhone(params.phone) : '';
+  if (phone) validateChannel(params.channel || 'sms');
   if (params.password !== undefined) checkPassword(params.password, s.password);
   if (params.app_metadata !== undefined) {
     // Only an admin user (the JWT admin group, unused by Supabase) may; users never can.
     throw forbidden(ErrorCode.notAdmin, 'Updating app_metadata requires admin privileges');
   }
   if (user.hasMfa && session?.aal !== 'aal2') {
-    if (params.password || (email && email !== user.email)) {
+    if (params.password || (email && email !== user.email) || (phone && phone !== user.phone)) {
       throw new AuthError(401, ErrorCode.insufficientAal, 'AAL2 session is required to update email or password when MFA is enabled.');
     }
   }
-  if (user.isAnonymous && params.password && !email && !params.phone) {
+  if (user.isAnonymous && params.password && !email && !phone) {
     throw unprocessable(ErrorCode.validationFailed, 'Updating password of an anonymous user without an email or phone is not allowed');
   }
   if (email && email !== user.email && (await findDuplicateEmail(deps.db.query, email, aud, user.id))) {
     throw unprocessable(ErrorCode.emailExists, 'A user with this email address has already been registered');
+  }
+
+  const phoneOwner = phone && phone !== user.phone ? await findUserByPhone(deps.db.query, phone, aud) : undefined;
+  if (phoneOwner && phoneOwner.id !== user.id) {
+    throw unprocessable(ErrorCode.phoneExists, 'A user with this phone number has already been registered');
   }
 
   let newHash: string | null | undefined;
@@ -83,7 +90,9 @@ async function updateUserRoute(c: Ctx, deps: AuthDeps): Promise<Response> {
         const expected = user.token('reauthentication_token');
         const sent = epochMs(user.row.reauthentication_sent_at);
         const fresh = sent !== null && Date.now() <= sent + s.email.otpExpiry * 1000;
-        if (!expected || !fresh || tokenHash(user.email, params.nonce) !== expected) {
+        // The nonce went by e-mail, or by SMS to a user without an address.
+        const sentTo = user.email || user.phone;
+        if (!expected || !fresh || tokenHash(sentTo, params.nonce) !== expected) {
           throw unprocessable(ErrorCode.reauthenticationNotValid, 'Nonce has expired or is invalid');
         }
       }
@@ -129,6 +138,14 @@ async function updateUserRoute(c: Ctx, deps: AuthDeps): Promise<Response> {
         await sendEmailChange(deps, q, user, email, flow, redirectTo);
       }
     }
+    if (phone && phone !== user.phone) {
+      if (s.sms.autoconfirm) {
+        await updateUser(q, user, { phone_change: phone });
+        await smsVerify(q, user, 'phone_change', phone);
+      } else {
+        await sendPhoneOtp(deps, q, user, phone, 'phone_change');
+      }
+    }
     await audit(q, user, 'user_modified');
     return reloadUser(q, user);
   });
@@ -161,19 +178,15 @@ export function userRoutes(deps: AuthDeps): Hono<GatewayEnv> {
 
   app.get('/reauthenticate', async (c) => {
     const { user } = await requireUser(c, deps);
-    if (!user.email) throw badRequest(ErrorCode.validationFailed, 'Reauthentication requires the user to have an email or a phone number');
-    if (!user.isConfirmed) throw unprocessable(ErrorCode.emailNotConfirmed, 'Please verify your email first.');
+    if (!user.email && !user.phone) throw badRequest(ErrorCode.validationFailed, 'Reauthentication requires the user to have an email or a phone number');
+    if (user.email && !user.isConfirmed) throw unprocessable(ErrorCode.emailNotConfirmed, 'Please verify your email first.');
+    if (!user.email && !user.isPhoneConfirmed) throw unprocessable(ErrorCode.phoneNotConfirmed, 'Please verify your phone first.');
     await deps.db.tx(async (q) => {
       await audit(q, user, 'user_reauthenticate_requested');
-      await sendReauthentication(deps, q, user);
+      if (user.email) await sendReauthentication(deps, q, user);
+      else await sendPhoneOtp(deps, q, user, user.phone, 'reauthentication');
     });
     return c.json({});
-  });
-
-  // Manual identity linking is off (`enable_manual_linking = false`), as GoTrue answers then.
-  app.on(['GET', 'DELETE'], ['/user/identities/authorize', '/user/identities/:id'], async (c) => {
-    await requireUser(c, deps);
-    throw unprocessable(ErrorCode.manualLinkingDisabled, 'Manual linking is disabled');
   });
 
   return app;

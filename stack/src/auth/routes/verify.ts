@@ -17,10 +17,12 @@ import {
 import { tokenHash } from '../crypto.ts';
 import type { Query } from '../db.ts';
 import type { AuthDeps } from '../deps.ts';
-import { AuthError, badRequest, ErrorCode, unprocessable } from '../errors.ts';
+import { AuthError, badRequest, ErrorCode, forbidden, unprocessable } from '../errors.ts';
 import { encodeGoValues, enforceRateLimit, grantInfo, readBody, referrer, requestAud, str, withFragment, type Ctx } from '../http.ts';
 import { issueSession, type SessionResponse } from '../tokens.ts';
-import { reloadUser, updateAppMetadataProviders, type User } from '../users.ts';
+import { findUserByPhone, findUserByPhoneChange, reloadUser, updateAppMetadataProviders, type User } from '../users.ts';
+import { epochMs } from '../db.ts';
+import { smsVerify, testOtp, validatePhone } from '../phone.ts';
 
 const SINGLE_CONFIRMATION = 'Confirmation link accepted. Please proceed to confirm link sent to the other email';
 
@@ -54,6 +56,21 @@ async function applyVerification(
   return reloadUser(q, user);
 }
 
+/** verifyUserAndToken for `sms` and `phone_change`: the test code of the number, else the stored one. */
+async function userByPhoneOtp(deps: AuthDeps, q: Query, type: 'sms' | 'phone_change', phone: string, token: string, hash: string, aud: string): Promise<User> {
+  const invalid = () => forbidden(ErrorCode.otpExpired, 'Token has expired or is invalid');
+  const user = type === 'sms' ? await findUserByPhone(q, phone, aud) : await findUserByPhoneChange(q, phone, aud);
+  if (!user) throw invalid();
+  if (user.isBanned) throw forbidden(ErrorCode.userBanned, 'User is banned');
+  const fixed = testOtp(deps, phone);
+  if (fixed !== undefined && token === fixed) return user;
+  const expected = type === 'sms' ? user.row.confirmation_token : user.row.phone_change_token;
+  const sentAt = epochMs(type === 'sms' ? user.row.confirmation_sent_at : user.row.phone_change_sent_at);
+  const fresh = sentAt !== null && Date.now() <= sentAt + deps.settings.sms.otpExpiry * 1000;
+  if (!expected || !fresh || (hash !== expected && `pkce_${hash}` !== expected)) throw invalid();
+  return user;
+}
+
 async function verifyPost(c: Ctx, deps: AuthDeps): Promise<Response> {
   const p = await readBody(c, verifyBody, 'api.VerifyParams');
   if (!p.type) throw badRequest(ErrorCode.validationFailed, 'Verify requires a verification type');
@@ -62,8 +79,11 @@ async function verifyPost(c: Ctx, deps: AuthDeps): Promise<Response> {
   }
   let hash = p.token_hash;
   let email = '';
-  if (p.token) {
-    if (p.phone && !p.email) throw badRequest(ErrorCode.phoneProviderDisabled, 'Unsupported phone provider');
+  let phone = '';
+  if (p.token && p.phone && !p.email) {
+    phone = validatePhone(p.phone);
+    hash = tokenHash(phone, p.token);
+  } else if (p.token) {
     if (!p.email || p.phone) throw badRequest(ErrorCode.validationFailed, 'Only an email address or phone number should be provided on verify');
     try {
       email = validateEmail(p.email);
@@ -78,6 +98,12 @@ async function verifyPost(c: Ctx, deps: AuthDeps): Promise<Response> {
   const grant = grantInfo(c);
   const aud = requestAud(c, deps.settings);
   const result = await deps.db.tx(async (q): Promise<SessionResponse | undefined> => {
+    if (phone && (p.type === 'sms' || p.type === 'phone_change')) {
+      const phoneUser = await userByPhoneOtp(deps, q, p.type, phone, p.token, hash, aud);
+      await smsVerify(q, phoneUser, p.type, phone);
+      await updateAppMetadataProviders(q, phoneUser);
+      return issueSession(deps, q, await reloadUser(q, phoneUser), 'otp', grant);
+    }
     const found = p.token ? await userByOtp(deps, q, p.type, email, hash, aud) : await userByTokenHash(deps, q, p.type, hash);
     const user = await applyVerification(deps, q, found.user, found.type, hash, p.token);
     if (!user) return undefined;

@@ -186,6 +186,9 @@ export function buildModel(cache: SchemaCache, catalog: Catalog, schema = 'publi
     for (const r of cache.relationships.get(t.key) ?? []) {
       const c = r.cardinality;
       if (c.type === 'm2m') continue;
+      // pg_graphql infers no relationships for views (only its `foreign_keys` directive would);
+      // the REST cache's view relationships (from base tables, as PostgREST) stay out.
+      if (r.tableIsView || r.foreignTableIsView) continue;
       const target = tables.get(qiKey(r.foreignTable));
       if (!target) continue;
       const many = c.type === 'o2m';

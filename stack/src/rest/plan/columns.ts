@@ -1,7 +1,7 @@
 // Identifiers, casts and the columns of a node: every column and cast type a request names is
 // looked up in the schema cache; what is not found is refused with PostgREST's error.
 import { Errors } from '../errors.ts';
-import type { SchemaCache, Table } from '../schema-cache.ts';
+import { qiKey, type ComputedField, type SchemaCache, type Table } from '../schema-cache.ts';
 import type { Field, OpExpr } from '../parse/ast.ts';
 import type { ResolvedField } from './types.ts';
 
@@ -49,6 +49,8 @@ export interface NodeContext {
   relName: string;
   /** Known columns; null means unknown (a function returning a scalar or a record). */
   columns: Map<string, ColumnInfo> | null;
+  /** Computed fields of the node's table or view, and that relation (the functions' argument type). */
+  computed?: { fields: Map<string, ComputedField>; argType: { schema: string; name: string } };
 }
 
 /** The base type of a function's output column, from its regtype text (json, jsonb, tsvector…). */
@@ -56,15 +58,21 @@ export function baseTypeOf(typeText: string): string {
   return typeText.toLowerCase();
 }
 
-export function tableContext(table: Table): NodeContext {
-  return { relName: table.name, columns: new Map(table.columns.map((c) => [c.name, { name: c.name, baseType: c.baseType }])) };
+/** The columns of a table or view and, given the cache, its computed fields. */
+export function tableContext(table: Table, cache?: SchemaCache): NodeContext {
+  const ctx: NodeContext = { relName: table.name, columns: new Map(table.columns.map((c) => [c.name, { name: c.name, baseType: c.baseType }])) };
+  const fields = cache?.computedFields.get(qiKey(table));
+  if (fields) ctx.computed = { fields, argType: { schema: table.schema, name: table.name } };
+  return ctx;
 }
 
 export function resolveField(ctx: NodeContext, f: Field, opExpr?: OpExpr): ResolvedField {
-  const col = ctx.columns?.get(f.name);
+  const computed = ctx.columns?.has(f.name) ? undefined : ctx.computed?.fields.get(f.name);
+  const col = ctx.columns?.get(f.name) ?? (computed ? { name: f.name, baseType: computed.baseType } : undefined);
   if (!col) throw Errors.undefinedColumn(ctx.relName, f.name);
   const isJson = col.baseType === 'json' || col.baseType === 'jsonb';
   const out: ResolvedField = { column: f.name, jsonPath: f.jsonPath, toJson: f.jsonPath.length > 0 && !isJson };
+  if (computed && ctx.computed) out.computed = { fn: computed.function, argType: ctx.computed.argType };
   if (opExpr?.operation.kind === 'fts' && col.baseType !== 'tsvector') {
     out.toTsVector = opExpr.operation.language === undefined ? {} : { language: opExpr.operation.language };
   }

@@ -3,9 +3,23 @@ import { Errors } from '../errors.ts';
 import type { MediaType } from '../request.ts';
 import type { ResponseMedia } from './types.ts';
 
-export function negotiate(accept: MediaType[], opts: { rpcScalar?: boolean }): ResponseMedia {
+export function negotiate(accept: MediaType[], opts: { rpcScalar?: boolean; planEnabled?: boolean }): ResponseMedia {
   for (const mt of accept) {
-    switch (mt.kind) {
+    // The plan media type is only offered with db-plan-enabled (PostgREST's mtPlanToNothing).
+    if (mt.kind === 'plan') {
+      if (!opts.planEnabled || !mt.plan) continue;
+      const inner = pick(mt.plan.for, opts);
+      if (!inner) continue;
+      return { handler: inner.handler, contentType: `${mt.mime}; charset=utf-8`, explain: { format: mt.plan.format, options: mt.plan.options } };
+    }
+    const media = pick(mt, opts);
+    if (media) return media;
+  }
+  throw Errors.mediaType(accept.map((m) => m.mime));
+}
+
+function pick(mt: MediaType, opts: { rpcScalar?: boolean }): ResponseMedia | undefined {
+  switch (mt.kind) {
       case 'json':
       case 'any':
         return { handler: 'json', contentType: 'application/json; charset=utf-8' };
@@ -16,12 +30,10 @@ export function negotiate(accept: MediaType[], opts: { rpcScalar?: boolean }): R
           ? { handler: 'singular-stripped', contentType: 'application/vnd.pgrst.object+json;nulls=stripped; charset=utf-8' }
           : { handler: 'singular', contentType: 'application/vnd.pgrst.object+json; charset=utf-8' };
       case 'csv':
-        if (opts.rpcScalar) continue;
+        if (opts.rpcScalar) return undefined;
         return { handler: 'csv', contentType: 'text/csv; charset=utf-8' };
       default:
-        continue;
-    }
+        return undefined;
   }
-  throw Errors.mediaType(accept.map((m) => m.mime));
 }
 

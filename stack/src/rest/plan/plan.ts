@@ -68,9 +68,11 @@ function findRoutine(cache: SchemaCache, schema: string, name: string, keys: Set
   const fallback = candidates.filter((r) => !matchesParams(r, keys, isPost, contentKind) && hasSingleUnnamedParam(r, isPost, contentKind));
   const signature = (r: Routine) => `${r.schema}.${r.name}(${r.params.map((p) => `${p.name} => ${p.type}`).join(', ')})`;
   if (matched.length === 1) return matched[0] as Routine;
-  if (matched.length > 1) throw Errors.ambiguousFunction(matched.map(signature));
+  // PostgREST's order is its catalog query's (unordered); by parameter types matches what it shows.
+  const byTypes = (list: Routine[]) => [...list].sort((a, b) => (a.params.map((x) => x.type).join(',') < b.params.map((x) => x.type).join(',') ? -1 : 1));
+  if (matched.length > 1) throw Errors.ambiguousFunction(byTypes(matched).map(signature));
   if (fallback.length === 1) return fallback[0] as Routine;
-  if (fallback.length > 1) throw Errors.ambiguousFunction(fallback.map(signature));
+  if (fallback.length > 1) throw Errors.ambiguousFunction(byTypes(fallback).map(signature));
 
   const argKeys = [...keys].sort();
   const onlySingle = isPost && ['text', 'xml', 'octet'].includes(contentKind);
@@ -124,13 +126,24 @@ function checkStrict(req: ApiRequest): void {
   if (req.preferences.handling === 'strict' && req.preferences.invalid.length > 0) throw Errors.invalidPreferences(req.preferences.invalid);
 }
 
+function conditionsUseComputed(conds: Condition[]): boolean {
+  return conds.some((c) => (c.type === 'filter' ? c.field.computed !== undefined : c.type === 'expr' ? conditionsUseComputed(c.children) : false));
+}
+
+/** The source's columns a node needs; all of them (`*`) when a computed field or relationship takes its whole row. */
 function returningFor(node: ReadNode, pk: string[]): string[] | '*' {
   if (node.select.some((s) => s.field.column === '*')) return '*';
+  const wholeRow =
+    node.select.some((s) => 'computed' in s.field && s.field.computed !== undefined) ||
+    node.order.some((o) => !o.embed && o.field.computed !== undefined) ||
+    conditionsUseComputed(node.where) ||
+    node.embeds.some((e) => e.relationship.cardinality.type === 'computed');
+  if (wholeRow) return '*';
   const names = new Set<string>(node.select.map((s) => s.field.column));
   for (const e of node.embeds) {
     const c = e.relationship.cardinality;
     if (c.type === 'm2m') for (const [oc] of c.sourceColumns) names.add(oc);
-    else for (const [pc] of c.columns) names.add(pc);
+    else if (c.type !== 'computed') for (const [pc] of c.columns) names.add(pc);
   }
   for (const k of pk) names.add(k);
   for (const o of node.order) if (!o.embed) names.add(o.field.column);
@@ -148,11 +161,11 @@ function planMutation(req: ApiRequest, cache: SchemaCache, config: PlanConfig, s
   const action = req.action;
   if (action.type !== 'create' && action.type !== 'update' && action.type !== 'delete' && action.type !== 'upsert') throw Errors.internal();
   const table = findTable(cache, req.schema, action.target);
-  const ctx = tableContext(table);
+  const ctx = tableContext(table, cache);
   const node = buildReadTree(state, req, { rootFrom: { kind: 'source' }, rootAlias: table.name, rootCtx: ctx, originName: table.name, isMutation: true }, config);
   const p = req.preferences;
   const wantsBody = p.representation === 'full';
-  const media = negotiate(req.accept, {});
+  const media = negotiate(req.accept, { planEnabled: config.planEnabled });
   const returning: string[] | '*' = p.representation === 'full' || p.representation === 'headers-only' ? returningFor(node, table.pk) : [];
 
   const where: Condition[] = [];
@@ -173,7 +186,7 @@ function planMutation(req: ApiRequest, cache: SchemaCache, config: PlanConfig, s
     where,
     returning,
     node,
-    media: { handler: wantsBody ? media.handler : 'none', contentType: media.contentType },
+    media: { ...media, handler: wantsBody ? media.handler : 'none' },
     singular: media.handler.startsWith('singular'),
     pkColumns: table.pk,
     readOnly: false,
@@ -243,6 +256,9 @@ function planCall(req: ApiRequest, cache: SchemaCache, config: PlanConfig, state
   const returnTable = routine.returnTable ? cache.tables.get(qiKey(routine.returnTable)) : undefined;
   if (returnTable && !routine.returnColumns) columns = tableContext(returnTable).columns;
   const rootCtx: NodeContext = { relName: tableName, columns };
+  // Computed fields of the returned table apply to the call's rows (its whole row is returned).
+  const computed = returnTable ? tableContext(returnTable, cache).computed : undefined;
+  if (computed) rootCtx.computed = computed;
   const node = buildReadTree(
     state,
     req,
@@ -253,7 +269,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, config: PlanConfig, state
     const bad = node.select.find((s) => s.field.column !== '*');
     throw Errors.undefinedColumn(tableName, bad ? bad.field.column : (node.embeds[0]?.relName ?? ''));
   }
-  const media = negotiate(req.accept, { rpcScalar: scalar || setOfScalar });
+  const media = negotiate(req.accept, { rpcScalar: scalar || setOfScalar, planEnabled: config.planEnabled });
 
   let args: CallArgs;
   const paramByName = new Map(routine.params.map((p) => [p.name, p]));
@@ -302,7 +318,7 @@ function planCall(req: ApiRequest, cache: SchemaCache, config: PlanConfig, state
     routine,
     args,
     node,
-    media: action.invoke === 'head' ? { handler: 'none', contentType: media.contentType } : media,
+    media: action.invoke === 'head' ? { ...media, handler: 'none' } : media,
     singular: media.handler.startsWith('singular'),
     headOnly: action.invoke === 'head',
     readOnly,
@@ -337,16 +353,16 @@ export function planRequest(req: ApiRequest, cache: SchemaCache, config: PlanCon
       const node = buildReadTree(
         state,
         req,
-        { rootFrom: { kind: 'table', qi: table }, rootAlias: table.name, rootCtx: tableContext(table), originName: table.name, isMutation: false },
+        { rootFrom: { kind: 'table', qi: table }, rootAlias: table.name, rootCtx: tableContext(table, cache), originName: table.name, isMutation: false },
         config,
       );
-      const media = negotiate(req.accept, {});
+      const media = negotiate(req.accept, { planEnabled: config.planEnabled });
       checkStrict(req);
       const plan: ReadPlan = {
         type: 'read',
         table,
         node,
-        media: action.headOnly ? { handler: 'none', contentType: media.contentType } : media,
+        media: action.headOnly ? { ...media, handler: 'none' } : media,
         singular: media.handler.startsWith('singular'),
         headOnly: action.headOnly,
         readOnly: true,

@@ -2,10 +2,10 @@
 // node by node (PostgREST's ReadPlanTree).
 import { Errors } from '../errors.ts';
 import type { ApiRequest } from '../request.ts';
-import { qiKey, relIsToOne, type SchemaCache } from '../schema-cache.ts';
+import { qiKey, relIsToOne, type SchemaCache, type Table } from '../schema-cache.ts';
 import { ALL_RANGE, hasLimitZero, LIMIT_ZERO_RANGE, restrictRange } from '../range.ts';
 import type { Filter, LogicTree, OrderTerm, SelectItem } from '../parse/ast.ts';
-import type { Condition, Embed, OrderItem, PlanConfig, ReadNode, SelectField } from './types.ts';
+import type { Condition, Embed, OrderItem, PlanConfig, ReadNode, SelectField, SpreadSelect } from './types.ts';
 import { lastJsonKey, type NodeContext, resolveCast, resolveField, tableContext } from './columns.ts';
 import { findRelationship } from './relationships.ts';
 
@@ -23,7 +23,16 @@ function uniqueAlias(base: string, taken: Set<string>): string {
   return a;
 }
 
-/** Builds a node's select list and its embeds, recursively. */
+/**
+ * The columns and computed fields of a table or view; `alias` names the node in errors, as
+ * PostgreSQL names the embedded node's alias in PostgREST's (`column messages_1.sum does not exist`).
+ */
+export function relationContext(state: BuildState, table: Table, alias?: string): NodeContext {
+  const ctx = tableContext(table, state.cache);
+  return alias === undefined ? ctx : { ...ctx, relName: alias };
+}
+
+/** Builds a node's select list and its embeds, recursively (PostgREST's initReadRequest, addRels). */
 function buildNode(
   state: BuildState,
   node: ReadNode,
@@ -36,18 +45,24 @@ function buildNode(
   const siblingAliases = new Set<string>([...ancestorAliases, node.alias]);
   for (const item of items) {
     if (item.type === 'field') {
-      if (item.aggregate !== undefined) {
-        throw state.aggregatesEnabled ? Errors.notImplemented('Aggregate functions are not supported by the local stack') : Errors.aggregatesNotAllowed();
-      }
+      if (item.aggregate !== undefined && !state.aggregatesEnabled) throw Errors.aggregatesNotAllowed();
+      const agg: Pick<SelectField, 'aggregate' | 'aggregateCast'> = {};
+      if (item.aggregate !== undefined) agg.aggregate = item.aggregate;
+      if (item.aggregateCast !== undefined) agg.aggregateCast = resolveCast(item.aggregateCast, state.cache);
       if (item.field.name === '*' && item.field.jsonPath.length === 0) {
         if (item.cast !== undefined) throw Errors.undefinedColumn(ctx.relName, '*');
-        node.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
+        const sf: SelectField = { field: { column: '*', jsonPath: [], toJson: false }, ...agg };
+        if (item.alias !== undefined) sf.alias = item.alias;
+        node.select.push(sf);
         continue;
       }
-      const field = resolveField(ctx, item.field);
-      const sf: SelectField = { field };
+      // `select=count` on a relation without such a column or computed field is, in PostgREST,
+      // `"rel"."count"`: PostgreSQL's functional notation for count(rel), the rows of the node.
+      const rowCount = item.field.name === 'count' && item.field.jsonPath.length === 0 && !ctx.columns?.has('count') && !ctx.computed?.fields.has('count');
+      const field = rowCount ? { column: 'count', jsonPath: [], toJson: false } : resolveField(ctx, item.field);
+      const sf: SelectField = { field, ...agg };
       if (item.cast !== undefined) sf.cast = resolveCast(item.cast, state.cache);
-      const alias = item.alias ?? (item.field.jsonPath.length > 0 ? lastJsonKey(item.field) : undefined);
+      const alias = item.alias ?? (item.aggregate === undefined && item.field.jsonPath.length > 0 ? lastJsonKey(item.field) : undefined);
       if (alias !== undefined) sf.alias = alias;
       node.select.push(sf);
       continue;
@@ -57,9 +72,14 @@ function buildNode(
     if (!target) throw Errors.noRelationship(originName, item.name, item.hint ?? null, state.schema, null);
     const childAlias = uniqueAlias(`${rel.foreignTable.name}_${depth + 1}`, new Set(siblingAliases));
     const relAlias = item.type === 'relation' ? item.alias : undefined;
-    const aggAlias = uniqueAlias(`${node.relName}_${relAlias ?? item.name}_${depth + 1}`, siblingAliases);
+    // Not made unique: two embeds of one name without aliases fail in PostgreSQL (42712), as in PostgREST.
+    const aggAlias = `${node.relName}_${relAlias ?? item.name}_${depth + 1}`;
+    const c = rel.cardinality;
     const child: ReadNode = {
-      from: { kind: 'table', qi: rel.foreignTable },
+      from:
+        c.type === 'computed'
+          ? { kind: 'computed', qi: rel.foreignTable, fn: c.function, parentAlias: node.alias, argType: rel.table }
+          : { kind: 'table', qi: rel.foreignTable },
       alias: childAlias,
       relName: target.name,
       select: [],
@@ -70,13 +90,12 @@ function buildNode(
       hidden: [],
       joinConditions: [],
     };
-    const c = rel.cardinality;
     if (c.type === 'm2m') {
       const jAlias = uniqueAlias(`${c.junction.name}_${depth + 1}`, new Set([...siblingAliases, childAlias]));
       child.junction = { qi: c.junction, alias: jAlias };
       for (const [tc, jc] of c.targetColumns) child.joinConditions.push({ childAlias: jAlias, childColumn: jc, parentAlias: childAlias, parentColumn: tc });
       for (const [oc, jc] of c.sourceColumns) child.joinConditions.push({ childAlias: jAlias, childColumn: jc, parentAlias: node.alias, parentColumn: oc });
-    } else {
+    } else if (c.type !== 'computed') {
       for (const [pc, cc] of c.columns) child.joinConditions.push({ childAlias, childColumn: cc, parentAlias: node.alias, parentColumn: pc });
     }
     const embed: Embed = {
@@ -89,26 +108,101 @@ function buildNode(
       spread: item.type === 'spread',
       aggAlias,
       empty: false,
-      spreadNames: [],
+      spreadSelects: [],
     };
     if (relAlias !== undefined) embed.relAlias = relAlias;
-    buildNode(state, child, tableContext(target), item.children, depth + 1, new Set([...siblingAliases, childAlias]), target.name);
+    buildNode(state, child, relationContext(state, target, childAlias), item.children, depth + 1, new Set([...siblingAliases, childAlias]), target.name);
     embed.empty = child.select.length === 0 && child.embeds.every((e) => e.empty);
-    if (embed.spread) {
-      if (!embed.toOne) throw Errors.spreadNotToOne(node.relName, item.name);
-      if (child.select.length === 0 && child.embeds.length === 0) child.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
-      if (child.select.some((s) => s.field.column === '*')) {
-        embed.spreadNames = [...target.columns.map((col) => col.name)];
-        embed.spreadNames.push(...child.embeds.filter((e) => !e.empty).flatMap((e) => (e.spread ? e.spreadNames : [e.name])));
-      } else {
-        embed.spreadNames = [
-          ...child.select.map((s) => s.alias ?? s.field.column),
-          ...child.embeds.filter((e) => !e.empty).flatMap((e) => (e.spread ? e.spreadNames : [e.name])),
-        ];
-      }
-    }
+    if (embed.spread && child.select.length === 0 && child.embeds.length === 0) child.select.push({ field: { column: '*', jsonPath: [], toJson: false } });
     node.embeds.push(embed);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Aggregates and spreads, once the tree is built (PostgREST's expandStars, addAliases,
+// addRelSelects, hoistSpreadAggFunctions and the to-many spread check).
+
+/** An aggregate moved out of a to-one spread: applied where the spread's column lands. */
+interface HoistedAgg {
+  embedAggAlias: string;
+  name: string;
+  aggregate: NonNullable<SelectField['aggregate']>;
+  aggregateCast?: string;
+  alias?: string;
+}
+
+const isStar = (s: SelectField): boolean => s.field.column === '*' && s.field.jsonPath.length === 0;
+
+/** `*` as the relation's columns, so they can be grouped by or lifted out of a to-many spread. */
+function expandStars(state: BuildState, node: ReadNode): void {
+  const qi = node.from.kind === 'source' ? null : node.from.qi;
+  const table = qi ? state.cache.tables.get(qiKey(qi)) : undefined;
+  if (!table || !node.select.some((s) => isStar(s) && s.aggregate === undefined)) return;
+  node.select = node.select.flatMap((s) =>
+    isStar(s) && s.aggregate === undefined ? table.columns.map((col) => ({ field: { column: col.name, jsonPath: [], toJson: false } })) : [s],
+  );
+}
+
+function spreadSelectsOf(state: BuildState, child: ReadNode): SpreadSelect[] {
+  const out: SpreadSelect[] = [];
+  const qi = child.from.kind === 'source' ? null : child.from.qi;
+  const table = qi ? state.cache.tables.get(qiKey(qi)) : undefined;
+  for (const s of child.select) {
+    if (isStar(s) && s.aggregate === undefined && s.alias === undefined) out.push(...(table?.columns ?? []).map((col) => ({ name: col.name })));
+    else out.push({ name: s.alias ?? s.field.column });
+  }
+  for (const e of child.embeds) {
+    if (e.empty) continue;
+    if (e.spread) out.push(...e.spreadSelects.map((x) => ({ name: x.alias ?? x.name })));
+    else out.push({ name: e.name });
+  }
+  return out;
+}
+
+function finishNode(state: BuildState, node: ReadNode, depth: number, spread: 'none' | 'to-one' | 'to-many', aggAbove: boolean): HoistedAgg[] {
+  const hasAgg = aggAbove || node.select.some((s) => s.aggregate !== undefined) || spread === 'to-many';
+  if (hasAgg) expandStars(state, node);
+  if (spread !== 'none') {
+    for (const s of node.select) {
+      if (s.aggregate === undefined || s.alias !== undefined) continue;
+      s.alias = s.aggregate;
+      if (isStar(s) && spread === 'to-one') s.field = { column: '*', jsonPath: [], toJson: false, fullRow: true };
+    }
+  }
+  const fromChildren: HoistedAgg[] = [];
+  for (const e of node.embeds) {
+    const childSpread = !e.spread ? 'none' : e.toOne ? 'to-one' : 'to-many';
+    const hoisted = finishNode(state, e.node, depth + 1, childSpread, hasAgg);
+    if (e.spread) {
+      e.spreadSelects = spreadSelectsOf(state, e.node);
+      if (childSpread === 'to-many' && (e.node.select.some((s) => s.aggregate !== undefined) || e.node.embeds.some((x) => x.spreadSelects.some((y) => y.aggregate !== undefined)))) {
+        throw Errors.notImplemented('Aggregates are not implemented for one-to-many or many-to-many spreads.');
+      }
+    }
+    fromChildren.push(...hoisted.map((h) => ({ ...h, embedAggAlias: e.aggAlias })));
+  }
+  if (spread === 'to-one' && depth > 0) {
+    const own: HoistedAgg[] = [];
+    for (const s of node.select) {
+      if (s.aggregate === undefined) continue;
+      const h: HoistedAgg = { embedAggAlias: '', name: s.alias ?? s.field.column, aggregate: s.aggregate };
+      if (s.aggregateCast !== undefined) h.aggregateCast = s.aggregateCast;
+      if (s.alias !== undefined) h.alias = s.alias;
+      own.push(h);
+      delete s.aggregate;
+      delete s.aggregateCast;
+    }
+    return [...own, ...fromChildren];
+  }
+  for (const h of fromChildren) {
+    const e = node.embeds.find((x) => x.aggAlias === h.embedAggAlias);
+    const target = e?.spreadSelects.find((x) => x.name === h.name && x.aggregate === undefined);
+    if (!target) continue;
+    target.aggregate = h.aggregate;
+    if (h.aggregateCast !== undefined) target.aggregateCast = h.aggregateCast;
+    if (h.alias !== undefined) target.alias = h.alias;
+  }
+  return [];
 }
 
 function findEmbedByPath(root: ReadNode, path: string[]): ReadNode {
@@ -124,7 +218,7 @@ function findEmbedByPath(root: ReadNode, path: string[]): ReadNode {
 function nodeContextFor(state: BuildState, node: ReadNode, rootCtx: NodeContext): NodeContext {
   if (node.from.kind === 'source') return rootCtx;
   const t = state.cache.tables.get(qiKey(node.from.qi));
-  return t ? tableContext(t) : rootCtx;
+  return t ? relationContext(state, t, node.alias) : rootCtx;
 }
 
 export function resolveFilter(ctx: NodeContext, node: ReadNode, f: Filter): Condition {
@@ -150,7 +244,7 @@ function resolveOrder(state: BuildState, ctx: NodeContext, node: ReadNode, term:
   if (!embed) throw Errors.notEmbedded(term.relation);
   if (!embed.toOne) throw Errors.relatedOrderNotToOne(node.relName, embed.relAlias ?? embed.relName);
   const target = state.cache.tables.get(qiKey(embed.relationship.foreignTable));
-  const childCtx = target ? tableContext(target) : ctx;
+  const childCtx = target ? relationContext(state, target, embed.node.alias) : ctx;
   const child = embed.node;
   const outputs = new Set(child.select.map((s) => s.alias ?? s.field.column));
   const hasStar = child.select.some((s) => s.field.column === '*' && s.alias === undefined);
@@ -189,6 +283,7 @@ export function buildReadTree(state: BuildState, req: ApiRequest, input: TreeInp
     joinConditions: [],
   };
   buildNode(state, root, input.rootCtx, req.query.select, 0, new Set(), input.originName);
+  finishNode(state, root, 0, 'none', false);
   const q = req.query;
   const filters = input.isMutation ? q.filtersNotRoot : q.filters;
   for (const [path, f] of filters) {

@@ -1,7 +1,7 @@
 // Relationships (PostgREST's findRel): which foreign key, junction or computed relationship an
 // embed names, with `!hint` disambiguation and PostgREST's errors for none or several.
 import { Errors } from '../errors.ts';
-import { closest, qiKey, type Relationship, type SchemaCache } from '../schema-cache.ts';
+import { type AnyRelationship, closest, qiKey, type Relationship, type SchemaCache } from '../schema-cache.ts';
 
 function matchFKSingleCol(hint: string, r: Relationship): boolean {
   const c = r.cardinality;
@@ -22,8 +22,15 @@ function matchJunction(hint: string, r: Relationship): boolean {
   return r.cardinality.type === 'm2m' && r.cardinality.junction.name === hint;
 }
 
-function describeRelationship(r: Relationship): Record<string, string> {
+function describeRelationship(r: AnyRelationship): Record<string, string> {
   const c = r.cardinality;
+  if (c.type === 'computed') {
+    return {
+      cardinality: c.singleRow ? 'many-to-one' : 'one-to-many',
+      embedding: `${r.table.name} with ${r.foreignTable.name}`,
+      relationship: `${c.function.schema}.${c.function.name}`,
+    };
+  }
   const els = (cols: string[]) => `(${cols.join(', ')})`;
   if (c.type === 'm2m') {
     return {
@@ -40,14 +47,16 @@ function describeRelationship(r: Relationship): Record<string, string> {
   };
 }
 
-function relHintName(r: Relationship): string {
+function relHintName(r: AnyRelationship): string {
   const c = r.cardinality;
-  return `'${r.foreignTable.name}!${c.type === 'm2m' ? c.junction.name : c.constraint}'`;
+  return `'${r.foreignTable.name}!${c.type === 'm2m' ? c.junction.name : c.type === 'computed' ? c.function.name : c.constraint}'`;
 }
 
-export function findRelationship(cache: SchemaCache, schema: string, origin: string, target: string, hint: string | undefined): Relationship {
+export function findRelationship(cache: SchemaCache, schema: string, origin: string, target: string, hint: string | undefined): AnyRelationship {
   const all = cache.relationships.get(qiKey({ schema, name: origin })) ?? [];
-  const rels = all.filter((r) => {
+  // Computed relationships match by the function's name (PostgREST's findRel).
+  const computed = (cache.computedRelationships.get(qiKey({ schema, name: origin })) ?? []).filter((r) => r.cardinality.function.name === target);
+  const fks = all.filter((r) => {
     if (r.isSelf) {
       if (hint === undefined) {
         return (
@@ -68,7 +77,8 @@ export function findRelationship(cache: SchemaCache, schema: string, origin: str
       (matchConstraint(hint, r) || matchFKSingleCol(hint, r) || matchFKRefSingleCol(hint, r) || matchJunction(hint, r))
     );
   });
-  if (rels.length === 1) return rels[0] as Relationship;
+  const rels: AnyRelationship[] = [...computed, ...fks];
+  if (rels.length === 1) return rels[0] as AnyRelationship;
   if (rels.length === 0) {
     let suggestion: string | null = null;
     const parentRels = cache.relationships.get(qiKey({ schema, name: origin }));

@@ -1,15 +1,17 @@
 // The plan (PostgREST's Plan.hs types): the request resolved against the schema cache, what
 // render.ts turns into SQL and respond.ts into an HTTP answer.
 import type { Payload, Preferences } from '../request.ts';
-import type { QualifiedName, Relationship, Routine, Table } from '../schema-cache.ts';
+import type { AnyRelationship, QualifiedName, Routine, Table } from '../schema-cache.ts';
 import type { RowRange } from '../range.ts';
-import type { JsonOp, OpExpr } from '../parse/ast.ts';
+import type { Aggregate, JsonOp, OpExpr } from '../parse/ast.ts';
 
 export interface PlanConfig {
   maxRows: number | null;
   extraSearchPath: string[];
-  /** PostgREST db-aggregates-enabled; false on hosted Supabase. */
+  /** PostgREST db-aggregates-enabled; false on hosted Supabase unless set in the database. */
   aggregatesEnabled: boolean;
+  /** PostgREST db-plan-enabled: EXPLAIN answers for `Accept: application/vnd.pgrst.plan`. */
+  planEnabled: boolean;
 }
 
 /** A column reference resolved in its node. */
@@ -20,13 +22,30 @@ export interface ResolvedField {
   toJson: boolean;
   /** Full-text search on a non-tsvector column: to_tsvector([lang,] col). */
   toTsVector?: { language?: string };
+  /** A computed field: `column` is the function `fn(row::argType)` (PostgREST's `table.fn`). */
+  computed?: { fn: QualifiedName; argType: QualifiedName };
 }
 
 export interface SelectField {
-  field: ResolvedField | { column: '*'; jsonPath: []; toJson: false };
+  /** `fullRow`: the node's whole row (PostgREST's cfFullRow), what a spread's `count()` counts. */
+  field: ResolvedField | { column: '*'; jsonPath: []; toJson: false; fullRow?: boolean };
   /** SQL type text from the cast whitelist (never user text). */
   cast?: string;
   alias?: string;
+  /** `col.sum()`, `count()`…: grouped by the node's other selected columns. */
+  aggregate?: Aggregate;
+  aggregateCast?: string;
+}
+
+/** A column a spread embed lifts into its parent (PostgREST's SpreadSelectField). */
+export interface SpreadSelect {
+  /** Output name in the spread's subquery. */
+  name: string;
+  /** Output name in the parent, when it differs (hoisted aggregates). */
+  alias?: string;
+  /** An aggregate hoisted from a to-one spread into the parent. */
+  aggregate?: Aggregate;
+  aggregateCast?: string;
 }
 
 export type Condition =
@@ -54,8 +73,14 @@ export interface JoinCondition {
 }
 
 export interface ReadNode {
-  /** Where rows come from: a table, or the CTE `pgrst_source` of a mutation or call. */
-  from: { kind: 'table'; qi: QualifiedName } | { kind: 'source' };
+  /**
+   * Where rows come from: a table, the CTE `pgrst_source` of a mutation or call, or a computed
+   * relationship `fn(parent_row::argType)` returning rows of `qi`.
+   */
+  from:
+    | { kind: 'table'; qi: QualifiedName }
+    | { kind: 'source' }
+    | { kind: 'computed'; qi: QualifiedName; fn: QualifiedName; parentAlias: string; argType: QualifiedName };
   alias: string;
   /** Name used in messages (the table, view or function). */
   relName: string;
@@ -78,7 +103,7 @@ export interface Embed {
   /** The name as written in select, for path look-ups. */
   relName: string;
   relAlias?: string;
-  relationship: Relationship;
+  relationship: AnyRelationship;
   toOne: boolean;
   joinType: 'left' | 'inner';
   spread: boolean;
@@ -86,8 +111,8 @@ export interface Embed {
   aggAlias: string;
   /** `rel()` with nothing selected: joined for filtering only, not output. */
   empty: boolean;
-  /** Output names of a spread embed, lifted into the parent. */
-  spreadNames: string[];
+  /** Columns of a spread embed, lifted into the parent (a to-many spread gives arrays). */
+  spreadSelects: SpreadSelect[];
 }
 
 export type Handler = 'json' | 'json-stripped' | 'singular' | 'singular-stripped' | 'csv' | 'none';
@@ -95,6 +120,8 @@ export type Handler = 'json' | 'json-stripped' | 'singular' | 'singular-stripped
 export interface ResponseMedia {
   handler: Handler;
   contentType: string;
+  /** `Accept: application/vnd.pgrst.plan…` (db-plan-enabled): answer the EXPLAIN of the statement. */
+  explain?: { format: 'json' | 'text'; options: ('analyze' | 'verbose' | 'settings' | 'buffers' | 'wal')[] };
 }
 
 export interface ReadPlan {
