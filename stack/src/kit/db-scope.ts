@@ -3,6 +3,7 @@
 // auth.uid(), auth.jwt(), storage.operation() and realtime.topic() read.
 import type pg from 'pg';
 import { asUnavailable } from './db-errors.ts';
+import { runPipelined, type Statement } from './pipeline.ts';
 
 export interface RequestScope {
   /** The database role to act as: the JWT's `role` claim, `anon` without a token. */
@@ -55,31 +56,99 @@ export function scopeSettings(scope: RequestScope, extra: [string, string][] = [
   ];
 }
 
+/** The statements that open a request scope: the transaction's start, then every setting in one select. */
+function scopePrelude(scope: RequestScope, settings: [string, string][]): Statement[] {
+  const values = settings.flat();
+  const calls = settings.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+  return [
+    { text: scope.readOnly ? 'begin isolation level read committed read only' : 'begin', values: [] },
+    { text: `select ${calls.join(', ')}`, values },
+  ];
+}
+
+const COMMIT: Statement = { text: 'commit', values: [] };
+
+/**
+ * A request scope on one pooled connection. Nothing is sent until the first statement, which
+ * travels with the transaction's start and settings in one round trip (kit/pipeline.ts); a
+ * statement sent with `commit` ends the transaction in that same round trip when it succeeds. So a
+ * request that needs no decision after its statement costs one round trip instead of three.
+ */
+export class ScopedConnection {
+  private prelude: Statement[] | undefined;
+  private committed = false;
+
+  constructor(
+    readonly client: pg.PoolClient,
+    prelude: Statement[],
+  ) {
+    this.prelude = prelude;
+  }
+
+  /** Whether the transaction has begun (its statements were sent). */
+  get begun(): boolean {
+    return this.prelude === undefined;
+  }
+
+  /** Runs `statement` in the scope; with `commit`, COMMIT follows in the same round trip. */
+  async query(statement: Statement, options: { commit?: boolean } = {}): Promise<pg.QueryResult> {
+    if (this.committed) throw new Error('the request scope has already committed');
+    const before = this.prelude ?? [];
+    this.prelude = undefined;
+    const results = await runPipelined(this.client, [...before, statement, ...(options.commit ? [COMMIT] : [])]);
+    if (options.commit) this.committed = true;
+    return results[before.length] as pg.QueryResult;
+  }
+
+  /** Sends the transaction's start and settings now (for callers that use `client` directly). */
+  async begin(): Promise<void> {
+    if (!this.prelude) return;
+    const prelude = this.prelude;
+    this.prelude = undefined;
+    await runPipelined(this.client, prelude);
+  }
+
+  /** Commits unless already committed; nothing to do when nothing was ever sent. */
+  async end(): Promise<void> {
+    if (this.begun && !this.committed) await this.client.query('commit');
+    this.committed = true;
+  }
+
+  /** Rolls back what was begun and not committed (also after a failed COMMIT: harmless). */
+  async abort(): Promise<void> {
+    if (this.begun && !this.committed) await this.client.query('rollback').catch(() => undefined);
+  }
+}
+
 /**
  * Runs `fn` in one transaction as the scope's role; commits when it returns, rolls back when it
  * throws. `pool` must log in as a role that may switch to `scope.role` (authenticator).
  */
-export async function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inScopedConnection<T>(pool: pg.Pool, scope: RequestScope, fn: (scoped: ScopedConnection) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
   } catch (e) {
     throw asUnavailable(e, 'connect');
   }
+  let scoped: ScopedConnection | undefined;
   try {
-    const settings = scopeSettings(scope, await roleSettings(client, scope.role));
-    // One round trip for the transaction's start and its settings (a simple query may hold both;
-    // a parameterised one may not), so a request holds its pooled connection one round trip less.
-    // The values are quoted by pg's escapeLiteral.
-    const pairs = settings.map(([n, v]) => `pg_catalog.set_config(${client.escapeLiteral(n)}, ${client.escapeLiteral(v)}, true)`);
-    await client.query(`${scope.readOnly ? 'begin isolation level read committed read only' : 'begin'}; select ${pairs.join(', ')}`);
-    const result = await fn(client);
-    await client.query('commit');
+    scoped = new ScopedConnection(client, scopePrelude(scope, scopeSettings(scope, await roleSettings(client, scope.role))));
+    const result = await fn(scoped);
+    await scoped.end();
     return result;
   } catch (e) {
-    await client.query('rollback').catch(() => undefined);
+    await scoped?.abort();
     throw asUnavailable(e, 'session');
   } finally {
     client.release();
   }
+}
+
+/** `inScopedConnection` for callers that run their own statements on the client. */
+export function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inScopedConnection(pool, scope, async (scoped) => {
+    await scoped.begin();
+    return fn(scoped.client);
+  });
 }

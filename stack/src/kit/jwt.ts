@@ -54,9 +54,53 @@ export async function verifyJwtPayload(token: string, keys: JwtKeys, options: Om
   return payload;
 }
 
+/**
+ * Tokens already verified, as PostgREST's JWT cache: keyed by the token string, one map per key set
+ * (a token verified under one set of keys is never accepted under another), bounded, and an entry is used
+ * only while the token's `exp` has not passed. Only successes are kept. The claims are frozen: every
+ * request holding the same token shares them.
+ */
+export const JWT_CACHE_MAX_ENTRIES = 1000;
+const verifiedTokens = new WeakMap<JwtKeys, Map<string, Claims>>();
+
+/** jose's own test (`exp <= now`, in whole seconds, no clock tolerance). */
+const expired = (claims: Claims) => typeof claims.exp === 'number' && claims.exp <= Math.floor(Date.now() / 1000);
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function remember(key: JwtKeys, token: string, claims: Claims): void {
+  let cache = verifiedTokens.get(key);
+  if (!cache) verifiedTokens.set(key, (cache = new Map()));
+  if (cache.size >= JWT_CACHE_MAX_ENTRIES) {
+    // The oldest entry goes first (a Map iterates in insertion order).
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(token, claims);
+}
+
+/** How many verified tokens are cached for `key` (for tests). */
+export function cachedTokenCount(key: JwtKeys): number {
+  return verifiedTokens.get(key)?.size ?? 0;
+}
+
 export async function verifyJwt(token: string, keys: JwtKeys): Promise<JwtResult> {
+  const cached = verifiedTokens.get(keys)?.get(token);
+  if (cached) {
+    if (!expired(cached)) return { ok: true, claims: cached, token };
+    // Expired since it was cached: forget it, and let jose give the answer it gives.
+    verifiedTokens.get(keys)?.delete(token);
+  }
   try {
-    return { ok: true, claims: (await verifyJwtPayload(token, keys)) as Claims, token };
+    const claims = deepFreeze((await verifyJwtPayload(token, keys)) as Claims);
+    remember(keys, token, claims);
+    return { ok: true, claims, token };
   } catch (e) {
     if (e instanceof errors.JWTExpired) return { ok: false, reason: 'expired', message: 'JWT expired' };
     const detail = e instanceof Error ? e.message : String(e);

@@ -2,7 +2,7 @@
 // listening for `NOTIFY pgrst` to reload it, and running a request's statements inside the
 // gateway's request scope (db-scope.ts: transaction, role, JWT claims and request GUCs).
 import pg from 'pg';
-import { inRequestScope, type RequestScope } from '../kit/db-scope.ts';
+import { inScopedConnection, type RequestScope } from '../kit/db-scope.ts';
 import { DB_SETTINGS_NAMES, dbSettingsSql } from './db-config.ts';
 import type { Runner } from './execute.ts';
 import type { SqlStatement } from './render.ts';
@@ -222,11 +222,13 @@ export class RestDatabase {
   /** Runs `fn` in one request-scoped transaction; `fn` decides whether it commits. */
   async inScope<T>(scope: RequestScope, fn: (runner: Runner) => Promise<{ value: T; rollback: boolean }>): Promise<T> {
     try {
-      return await inRequestScope(this.pool, scope, async (client) => {
+      return await inScopedConnection(this.pool, scope, async (scoped) => {
         const runner: Runner = {
           async query<R>(s: SqlStatement): Promise<R[]> {
-            const r = await client.query({ text: s.text, values: s.values });
-            return r.rows as R[];
+            return (await scoped.query(s)).rows as R[];
+          },
+          async queryAndCommit<R>(s: SqlStatement): Promise<R[]> {
+            return (await scoped.query(s, { commit: true })).rows as R[];
           },
         };
         const { value, rollback } = await fn(runner);

@@ -16,17 +16,24 @@ function planned(method: string, path: string, query = '', headers: Record<strin
   return planRequest(req, testCache(), { maxRows: 1000, extraSearchPath: [], aggregatesEnabled: false, planEnabled: false });
 }
 
-function fakeRunner(pageTotal: number, explainRows?: number): Runner & { sent: string[] } {
+function fakeRunner(pageTotal: number, explainRows?: number): Runner & { sent: string[]; committedWith: string[] } {
   const sent: string[] = [];
-  return {
+  const committedWith: string[] = [];
+  const runner = {
     sent,
+    committedWith,
     async query<T>(s: SqlStatement): Promise<T[]> {
       sent.push(s.text.slice(0, 30));
       if (s.text.startsWith('EXPLAIN')) return [{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': explainRows } }] }] as T[];
       if (s.text.startsWith('SET CONSTRAINTS')) return [];
       return [{ total_result_set: null, page_total: String(pageTotal), body: '[]', response_headers: null, response_status: null, location: null, response_inserted: null }] as T[];
     },
+    async queryAndCommit<T>(s: SqlStatement): Promise<T[]> {
+      committedWith.push(s.text.slice(0, 30));
+      return runner.query<T>(s);
+    },
   };
+  return runner;
 }
 
 async function outcome(p: PlannedRequest, runner: Runner, txEnd: TxEnd = 'commit') {
@@ -79,6 +86,27 @@ describe('execute', () => {
     assert.deepStrictEqual(
       [await rolledBack('rollback', ''), await rolledBack('rollback', 'tx=commit'), await rolledBack('rollback-allow-override', ''), await rolledBack('rollback-allow-override', 'tx=commit')],
       [true, true, true, false],
+    );
+  });
+  test('the main statement carries the COMMIT only when nothing after it may roll back', async () => {
+    const commitsWithMain = async (p: PlannedRequest, txEnd: TxEnd = 'commit') => {
+      const runner = fakeRunner(1, 1);
+      await outcome(p, runner, txEnd);
+      return runner.committedWith.length === 1;
+    };
+    assert.deepStrictEqual(
+      [
+        await commitsWithMain(planned('GET', '/projects', 'id=eq.1')),
+        await commitsWithMain(planned('POST', '/projects', '', {}, '{"id":1}')),
+        await commitsWithMain(planned('DELETE', '/projects', 'id=eq.1', { Prefer: 'max-affected=1' })),
+        await commitsWithMain(planned('GET', '/projects', '', { Accept: 'application/vnd.pgrst.object+json' })),
+        await commitsWithMain(planned('DELETE', '/projects', 'id=gt.0', { Prefer: 'handling=strict, max-affected=1' })),
+        await commitsWithMain(planned('PUT', '/projects', 'id=eq.1', {}, '{"id":1}')),
+        await commitsWithMain(planned('GET', '/projects', '', { Prefer: 'count=planned' })),
+        await commitsWithMain(planned('POST', '/projects', '', { Prefer: 'tx=rollback' }, '{"id":1}', 'commit-allow-override'), 'commit-allow-override'),
+        await commitsWithMain(planned('POST', '/projects', '', {}, '{"id":1}', 'rollback'), 'rollback'),
+      ],
+      [true, true, true, false, false, false, false, false, false],
     );
   });
   test('planned counts read Plan Rows from EXPLAIN', async () => {

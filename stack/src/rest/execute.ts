@@ -11,6 +11,11 @@ import type { PlannedRequest } from './plan/types.ts';
 
 export interface Runner {
   query<T>(statement: SqlStatement): Promise<T[]>;
+  /**
+   * Runs the transaction's last statement and commits with it, in one round trip, when it
+   * succeeds. A runner without it commits afterwards.
+   */
+  queryAndCommit?<T>(statement: SqlStatement): Promise<T[]>;
 }
 
 export interface Outcome {
@@ -48,31 +53,34 @@ function planBody(rows: { 'QUERY PLAN': unknown }[], format: 'json' | 'text'): s
 
 export async function execute(planned: PlannedRequest, rendered: RenderedPlan, runner: Runner, options: ExecuteOptions = {}): Promise<Outcome> {
   const plan = planned.plan;
-  const rollbackPref = planned.preferences.transaction === 'rollback' || (options.rollbackAll === true && planned.preferences.transaction !== 'commit');
+  const p = planned.preferences;
+  // PostgREST's optionalRollback: `p.transaction` is only set when db-tx-end allows an override.
+  const rollback = p.transaction === 'rollback' || (options.rollbackAll === true && p.transaction !== 'commit');
   if (rendered.planFormat) {
     const rows = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.main);
-    return { row: { ...EMPTY_ROW, body: planBody(rows, rendered.planFormat) }, explainTotal: null, rollback: rollbackPref };
+    return { row: { ...EMPTY_ROW, body: planBody(rows, rendered.planFormat) }, explainTotal: null, rollback };
   }
-  const rows = await runner.query<ResultRow>(rendered.main);
+  const singular = plan.type !== 'openapi' && plan.singular;
+  const maxAffectedApplies =
+    (plan.type === 'mutate' && (plan.mutation === 'update' || plan.mutation === 'delete')) || plan.type === 'call';
+  const maxAffected = maxAffectedApplies && p.handling === 'strict' && p.maxAffected !== undefined ? p.maxAffected : undefined;
+  const upsert = plan.type === 'mutate' && plan.mutation === 'upsert';
+  // When nothing after the main statement can end the transaction with ROLLBACK, it commits in
+  // the same round trip.
+  const last = !rollback && !singular && maxAffected === undefined && !upsert && rendered.explain === undefined;
+  const rows = await (last && runner.queryAndCommit ? runner.queryAndCommit<ResultRow>(rendered.main) : runner.query<ResultRow>(rendered.main));
   const row = rows[0] ?? EMPTY_ROW;
   const queryTotal = Number(row.page_total);
 
-  if (plan.type !== 'openapi' && plan.singular && queryTotal !== 1) throw Errors.singular(queryTotal);
-  const p = planned.preferences;
-  const maxAffectedApplies =
-    (plan.type === 'mutate' && (plan.mutation === 'update' || plan.mutation === 'delete')) || plan.type === 'call';
-  if (maxAffectedApplies && p.handling === 'strict' && p.maxAffected !== undefined && queryTotal > p.maxAffected) {
-    throw Errors.maxAffected(queryTotal);
-  }
-  if (plan.type === 'mutate' && plan.mutation === 'upsert' && queryTotal !== 1) throw Errors.putMatchingPk();
+  if (singular && queryTotal !== 1) throw Errors.singular(queryTotal);
+  if (maxAffected !== undefined && queryTotal > maxAffected) throw Errors.maxAffected(queryTotal);
+  if (upsert && queryTotal !== 1) throw Errors.putMatchingPk();
 
   let explainTotal: number | null = null;
   if (rendered.explain) {
     const ex = await runner.query<{ 'QUERY PLAN': unknown }>(rendered.explain);
     explainTotal = planRows(ex[0]?.['QUERY PLAN']);
   }
-  // PostgREST's optionalRollback: `p.transaction` is only set when db-tx-end allows an override.
-  const rollback = p.transaction === 'rollback' || (options.rollbackAll === true && p.transaction !== 'commit');
   if (rollback) await runner.query({ text: 'SET CONSTRAINTS ALL IMMEDIATE', values: [] });
   return { row, explainTotal, rollback };
 }

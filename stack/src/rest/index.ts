@@ -88,13 +88,20 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
   );
   const currentSettings = (): RestSettings => applySettings(base, db.settingValues(), {});
 
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => send(c, errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES))),
-    }),
-  );
+  const tooLarge = (c: Context<GatewayEnv>) => send(c, errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES)));
+  const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  // What hono's bodyLimit decides, without its first step (`c.req.raw.body`), which builds a full
+  // fetch Request for every request: GET and HEAD have no body, and a declared length is checked
+  // as bodyLimit checks it. Only a streamed (chunked) body goes through bodyLimit's counting.
+  app.use('*', (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return parseInt(length || '0', 10) > MAX_BODY_BYTES ? Promise.resolve(tooLarge(c)) : next();
+    }
+    return limit(c, next);
+  });
 
   app.all('*', async (c) => {
     let authed = false;
