@@ -3,7 +3,8 @@
 // For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000), in one run:
 //   1. connect: every socket (realtime-js, serializer 2.0.0, each its own user's JWT) joins one
 //      topic; time until all joined, failures, gateway memory per socket;
-//   2. broadcast latency p50/p95/p99 (send → arrival) at BENCH_RATE messages/s from one sender;
+//   2. broadcast latency p50/p95/p99 (send → arrival) for BENCH_LATENCY_SECONDS, one sender paced
+//      so the gateway delivers BENCH_DELIVERY_RATE messages/s in all (20 msg/s to 1,000 sockets);
 //   3. deliveries per second: a burst of ~BENCH_BURST_DELIVERIES deliveries from several senders
 //      (each under its 100 msg/s limit), with latency under burst;
 //   and the CPU the gateway and the client processes used in each phase, to say which side is the
@@ -16,7 +17,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RealtimeClient, type RealtimeChannel } from '@supabase/supabase-js';
@@ -38,8 +39,8 @@ const env = z
     STACK_INSTANCE: z.string().default('dev'),
     BENCH_SOCKETS: list.default([1000, 10000]),
     BENCH_CLIENT_PROCS: z.coerce.number().int().positive().default(3),
-    BENCH_MESSAGES: z.coerce.number().int().positive().default(100),
-    BENCH_RATE: z.coerce.number().positive().default(20),
+    BENCH_LATENCY_SECONDS: z.coerce.number().positive().default(10),
+    BENCH_DELIVERY_RATE: z.coerce.number().positive().default(20_000),
     BENCH_BURST_DELIVERIES: z.coerce.number().int().positive().default(1_000_000),
     BENCH_PG_SUBSCRIBERS: list.default([1, 1000]),
     BENCH_ROWS: z.coerce.number().int().positive().default(50),
@@ -144,14 +145,20 @@ async function settle(clients: Clients, expected: (r: Report) => boolean, quietM
   }
 }
 
-/** CPU (in cores) of the gateway, Postgres and the client side over a phase. */
+/** CPU (in cores) of the gateway, Postgres and the client side over a phase, and per delivery (µs). */
 function cpuMeter(clients: Clients) {
   const at = () => ({ t: monotonicMs(), gw: processCpuSeconds(gatewayPid), pg: childrenCpuSeconds(postmasterPid), cl: clients.cpuSeconds() });
   const start = at();
-  return () => {
+  return (deliveries = NaN) => {
     const end = at();
     const s = (end.t - start.t) / 1000;
-    return { gateway: (end.gw - start.gw) / s, postgres: (end.pg - start.pg) / s, clients: (end.cl - start.cl) / s };
+    return {
+      gateway: (end.gw - start.gw) / s,
+      postgres: (end.pg - start.pg) / s,
+      clients: (end.cl - start.cl) / s,
+      gatewayUs: ((end.gw - start.gw) * 1e6) / deliveries,
+      clientsUs: ((end.cl - start.cl) * 1e6) / deliveries,
+    };
   };
 }
 type Cpu = ReturnType<ReturnType<typeof cpuMeter>>;
@@ -190,6 +197,8 @@ interface BroadcastResult {
   latency: Latency;
   latencyMissing: number;
   latencyCpu: Cpu;
+  /** Messages per second in the latency phase. */
+  rate: number;
   burst?: { messages: number; deliveries: number; perSecond: number; latency: Latency; missing: number; cpu: Cpu };
 }
 
@@ -224,20 +233,23 @@ async function broadcastRun(sockets: number, withBurst: boolean): Promise<Broadc
     const ch = await joined(one.channel(topic));
     await clients.all({ cmd: 'reset' });
     const meter = cpuMeter(clients);
-    for (let i = 0; i < env.BENCH_MESSAGES; i++) {
+    const rate = Math.min(90, env.BENCH_DELIVERY_RATE / Math.max(1, joinedCount)); // messages/s, under the 100/s limit
+    const messages = Math.max(1, Math.round(rate * env.BENCH_LATENCY_SECONDS));
+    const t0Send = monotonicMs();
+    for (let i = 0; i < messages; i++) {
       check();
       await ch.send({ type: 'broadcast', event: 'b', payload: { t: monotonicMs(), i } });
-      await sleep(1000 / env.BENCH_RATE);
+      await sleep(Math.max(0, t0Send + ((i + 1) * 1000) / rate - monotonicMs()));
     }
-    const expected = env.BENCH_MESSAGES * joinedCount;
+    const expected = messages * joinedCount;
     const lat = await settle(clients, (r) => r.received >= expected);
-    const latencyCpu = meter();
+    const latencyCpu = meter(lat.received);
     const result: BroadcastResult = {
-      sockets, joined: joinedCount, failed, errors, connectS, rssMb,
+      sockets, joined: joinedCount, failed, errors, connectS, rssMb, rate,
       kbPerSocket: ((rssMb - rss0) * 1024) / Math.max(1, joinedCount),
       latency: latencyOf(lat), latencyMissing: expected - lat.received, latencyCpu,
     };
-    console.log(`  latency at ${env.BENCH_RATE}/s: ${fmtLat(result.latency)}, missing ${result.latencyMissing}; CPU gateway ${latencyCpu.gateway.toFixed(2)}, clients ${latencyCpu.clients.toFixed(2)}`);
+    console.log(`  latency at ${rate.toFixed(1)} msg/s: ${fmtLat(result.latency)}, missing ${result.latencyMissing}; CPU gateway ${latencyCpu.gateway.toFixed(2)}, clients ${latencyCpu.clients.toFixed(2)}`);
 
     if (withBurst) {
       // Throughput: ~BENCH_BURST_DELIVERIES deliveries, senders of at most 90 messages each.
@@ -264,7 +276,7 @@ async function broadcastRun(sockets: number, withBurst: boolean): Promise<Broadc
       }
       const want = sent * joinedCount;
       const b = await settle(clients, (r) => r.received >= want);
-      const cpu = burstMeter();
+      const cpu = burstMeter(b.received);
       const seconds = (b.lastArrival - start) / 1000;
       result.burst = { messages: sent, deliveries: b.received, perSecond: b.received / seconds, latency: latencyOf(b), missing: want - b.received, cpu };
       console.log(`  burst: ${sent} messages x ${joinedCount} = ${b.received} deliveries in ${seconds.toFixed(2)} s = ${Math.round(result.burst.perSecond).toLocaleString('en-US')}/s, ` +
@@ -372,7 +384,7 @@ function table(title: string, header: string[], rows: [string, ...string[]][]): 
 
 const started = monotonicMs();
 const openFiles = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${gatewayPid}/limits`, 'utf8'))?.[1] ?? '?';
-console.log(`machine: ${cpus().length} cores (shared with other work); gateway open-file limit (ulimit -n) ${openFiles}, ` +
+console.log(`machine: ${cpus().length} cores (shared with other work, load average ${loadavg()[0]!.toFixed(1)}); gateway open-file limit (ulimit -n) ${openFiles}, ` +
   `ephemeral ports ${readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().replace(/\s+/, '-')}`);
 const broadcast: BroadcastResult[] = [];
 for (const n of env.BENCH_SOCKETS) broadcast.push(await broadcastRun(n, true));
@@ -383,16 +395,19 @@ table('broadcast (one topic; latency = send → arrival in a client process)', [
   ['connect (all joined)', ...broadcast.map((b) => `${b.connectS.toFixed(1)} s`)],
   ['gateway RSS', ...broadcast.map((b) => `${int(b.rssMb)} MB`)],
   ['gateway memory per socket', ...broadcast.map((b) => `${f1(b.kbPerSocket)} KB`)],
-  [`latency p50 at ${env.BENCH_RATE} msg/s`, ...broadcast.map((b) => `${f1(b.latency.p50)} ms`)],
+  ['latency phase: msg/s x sockets', ...broadcast.map((b) => `${f1(b.rate)} x ${int(b.joined)}`)],
+  ['latency p50', ...broadcast.map((b) => `${f1(b.latency.p50)} ms`)],
   ['latency p95', ...broadcast.map((b) => `${f1(b.latency.p95)} ms`)],
   ['latency p99', ...broadcast.map((b) => `${f1(b.latency.p99)} ms`)],
   ['missing deliveries', ...broadcast.map((b) => int(b.latencyMissing))],
   ['CPU gateway / clients (cores)', ...broadcast.map((b) => `${b.latencyCpu.gateway.toFixed(2)} / ${b.latencyCpu.clients.toFixed(2)}`)],
+  ['CPU µs per delivery, gateway / clients', ...broadcast.map((b) => `${f1(b.latencyCpu.gatewayUs)} / ${f1(b.latencyCpu.clientsUs)}`)],
   ['burst: messages', ...broadcast.map((b) => int(b.burst?.messages ?? NaN))],
   ['burst: deliveries/s', ...broadcast.map((b) => int(b.burst?.perSecond ?? NaN))],
   ['burst: latency p50 / p99', ...broadcast.map((b) => `${f1(b.burst?.latency.p50 ?? NaN)} / ${f1(b.burst?.latency.p99 ?? NaN)} ms`)],
   ['burst: missing', ...broadcast.map((b) => int(b.burst?.missing ?? NaN))],
   ['burst: CPU gateway / clients', ...broadcast.map((b) => `${(b.burst?.cpu.gateway ?? NaN).toFixed(2)} / ${(b.burst?.cpu.clients ?? NaN).toFixed(2)}`)],
+  ['burst: CPU µs per delivery, gateway / clients', ...broadcast.map((b) => `${f1(b.burst?.cpu.gatewayUs ?? NaN)} / ${f1(b.burst?.cpu.clientsUs ?? NaN)}`)],
 ]);
 table(`postgres_changes (INSERT → delivery, ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s, RLS membership policy, 10% denied)`, ['', ...changes.map((c) => `${int(c.subscribers)} subscribers`)], [
   ['allowed subscribers', ...changes.map((c) => int(c.allowed))],
@@ -415,5 +430,5 @@ if (env.BENCH_RAISE > 0) {
   }
   if (n > env.BENCH_RAISE_MAX) console.log(`\nno failure up to ${int(env.BENCH_RAISE_MAX)} sockets`);
 }
-console.log(`\nbenchmark took ${((monotonicMs() - started) / 1000).toFixed(1)} s`);
+console.log(`\nload average at the end ${loadavg()[0]!.toFixed(1)}; benchmark took ${((monotonicMs() - started) / 1000).toFixed(1)} s`);
 process.exit(0);

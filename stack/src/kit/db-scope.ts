@@ -55,6 +55,13 @@ export function scopeSettings(scope: RequestScope, extra: [string, string][] = [
   ];
 }
 
+/** Every setting of the scope, as `set_config` calls (the role's own `ALTER ROLE ... SET` ones too). */
+export async function scopeSetConfigSql(client: pg.PoolClient, scope: RequestScope): Promise<string> {
+  const settings = scopeSettings(scope, await roleSettings(client, scope.role));
+  // The values are quoted by pg's escapeLiteral.
+  return settings.map(([n, v]) => `pg_catalog.set_config(${client.escapeLiteral(n)}, ${client.escapeLiteral(v)}, true)`).join(', ');
+}
+
 /**
  * Runs `fn` in one transaction as the scope's role; commits when it returns, rolls back when it
  * throws. `pool` must log in as a role that may switch to `scope.role` (authenticator).
@@ -67,12 +74,10 @@ export async function inRequestScope<T>(pool: pg.Pool, scope: RequestScope, fn: 
     throw asUnavailable(e, 'connect');
   }
   try {
-    const settings = scopeSettings(scope, await roleSettings(client, scope.role));
     // One round trip for the transaction's start and its settings (a simple query may hold both;
     // a parameterised one may not), so a request holds its pooled connection one round trip less.
-    // The values are quoted by pg's escapeLiteral.
-    const pairs = settings.map(([n, v]) => `pg_catalog.set_config(${client.escapeLiteral(n)}, ${client.escapeLiteral(v)}, true)`);
-    await client.query(`${scope.readOnly ? 'begin isolation level read committed read only' : 'begin'}; select ${pairs.join(', ')}`);
+    const set = await scopeSetConfigSql(client, scope);
+    await client.query(`${scope.readOnly ? 'begin isolation level read committed read only' : 'begin'}; select ${set}`);
     const result = await fn(client);
     await client.query('commit');
     return result;
