@@ -300,6 +300,8 @@ interface ChangesResult {
   missing: number;
   leaks: number;
   cpu: Cpu;
+  /** CPU milliseconds per inserted row (its RLS checks and deliveries): load-independent. */
+  cpuMsPerRow: { gateway: number; postgres: number };
 }
 
 async function changesRun(conn: pg.Client, count: number): Promise<ChangesResult> {
@@ -316,6 +318,7 @@ async function changesRun(conn: pg.Client, count: number): Promise<ChangesResult
     await clients.all({ cmd: 'reset' });
     const committed = new Map<number, number>();
     const meter = cpuMeter(clients);
+    const phaseStart = monotonicMs();
     for (let key = 1; key <= env.BENCH_ROWS; key++) {
       check();
       await conn.query('insert into public.rt_bench (room, t) values (1, $1)', [key]);
@@ -325,14 +328,17 @@ async function changesRun(conn: pg.Client, count: number): Promise<ChangesResult
     const expected = env.BENCH_ROWS * allowed.length;
     const r = await settle(clients, (x) => x.rowArrivals.length >= expected, 15_000);
     const cpu = meter();
+    const seconds = (monotonicMs() - phaseStart) / 1000;
+    const cpuMsPerRow = { gateway: (cpu.gateway * seconds * 1000) / env.BENCH_ROWS, postgres: (cpu.postgres * seconds * 1000) / env.BENCH_ROWS };
     // A change can outrun the COMMIT acknowledgement to this process: count it as 0 ms.
     const lat = r.rowArrivals.map(([key, at]) => Math.max(0, at - (committed.get(key) ?? at))).sort((a, b) => a - b);
     const result: ChangesResult = {
-      subscribers: count, allowed: allowed.length, missing: expected - r.rowArrivals.length, leaks: r.leaks, cpu,
+      subscribers: count, allowed: allowed.length, missing: expected - r.rowArrivals.length, leaks: r.leaks, cpu, cpuMsPerRow,
       latency: { n: lat.length, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99) },
     };
     console.log(`\npostgres_changes, ${count} subscribers (${allowed.length} allowed by RLS), ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s: ` +
-      `${fmtLat(result.latency)}, missing ${result.missing}, leaked to denied ${result.leaks}; CPU gateway ${cpu.gateway.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}`);
+      `${fmtLat(result.latency)}, missing ${result.missing}, leaked to denied ${result.leaks}; CPU gateway ${cpu.gateway.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}; ` +
+      `CPU per row: gateway ${f1(cpuMsPerRow.gateway)} ms, postgres ${f1(cpuMsPerRow.postgres)} ms`);
     return result;
   } finally {
     await clients.close();
@@ -416,6 +422,7 @@ table(`postgres_changes (INSERT → delivery, ${env.BENCH_ROWS} rows at ${env.BE
   ['latency p99', ...changes.map((c) => `${f1(c.latency.p99)} ms`)],
   ['missing / leaked to denied', ...changes.map((c) => `${c.missing} / ${c.leaks}`)],
   ['CPU gateway / postgres (cores)', ...changes.map((c) => `${c.cpu.gateway.toFixed(2)} / ${c.cpu.postgres.toFixed(2)}`)],
+  ['CPU ms per row, gateway / postgres', ...changes.map((c) => `${f1(c.cpuMsPerRow.gateway)} / ${f1(c.cpuMsPerRow.postgres)}`)],
 ]);
 
 if (env.BENCH_RAISE > 0) {

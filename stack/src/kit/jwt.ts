@@ -18,7 +18,7 @@ export type JwtResult =
  * call, which was a sixth of the JWT check's cost on every request (CPU profile of the gateway).
  */
 const importedKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
-function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+export function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   let key = importedKeys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);

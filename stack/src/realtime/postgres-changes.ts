@@ -6,7 +6,7 @@
 // as the subscriber (role + claims) finds it. DELETEs are not RLS-checked (old primary key only).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { inRequestScope, scopeSetConfigSql } from '../kit/db-scope.ts';
+import { inRequestScope, scopeSetConfigSql, scopeSettings } from '../kit/db-scope.ts';
 import { bindingId, paramsToLog, parseSubscriptionParams, type Filter, type SubscriptionParams } from './filters.ts';
 import type { RealtimeLimits } from './limits.ts';
 import type { PostgresChangeParams } from './messages.ts';
@@ -110,10 +110,36 @@ const VISIBLE_SQL = `
     from (select s as snap, pg_catalog.pg_snapshot_xmax(s)::text::bigint as xmax
             from pg_catalog.pg_current_snapshot() as s) as x`;
 
-/** Subscribers RLS-checked per round trip (each check is two short statements). */
-const RLS_BATCH = 250;
+/** Subscribers RLS-checked per round trip. */
+const RLS_BATCH = 500;
 /** The prepared row check of a batch; deallocated at its end (a failed batch drops its connection). */
 const RLS_STMT = 'realtime_rls_check';
+/**
+ * The loop of a batch, run by Postgres as Realtime's apply_rls runs it: for each viewer, its own
+ * values of the request settings that differ within the batch (claims, sub), then the prepared row
+ * check. The viewers come in `realtime.rls_viewers` (cleared before the first check, so no policy
+ * sees them) and the answers leave in `realtime.rls_visible`, one `t` or `f` per viewer. The body
+ * is constant: no caller's data is ever part of it.
+ */
+const RLS_LOOP = `do $rls$
+declare
+  batch jsonb := pg_catalog.current_setting('realtime.rls_viewers')::jsonb;
+  names text[] := array(select pg_catalog.jsonb_array_elements_text(batch -> 'names'));
+  vals jsonb;
+  visible boolean;
+  answers text := '';
+begin
+  perform pg_catalog.set_config('realtime.rls_viewers', '', true);
+  for vals in select pg_catalog.jsonb_array_elements(batch -> 'values') loop
+    for i in 1 .. coalesce(pg_catalog.array_length(names, 1), 0) loop
+      perform pg_catalog.set_config(names[i], vals ->> (i - 1), true);
+    end loop;
+    execute 'execute ${RLS_STMT}' into visible;
+    answers := answers || case when visible then 't' else 'f' end;
+  end loop;
+  perform pg_catalog.set_config('realtime.rls_visible', answers, true);
+end
+$rls$`;
 
 /** Who a change is checked for: a subscriber's role and claims. */
 interface Viewer {
@@ -404,19 +430,36 @@ export class PostgresChanges {
     return visible;
   }
 
-  /** One round trip: begin; prepare the row check; per viewer its settings, then the check; commit. */
+  /**
+   * One round trip: begin; prepare the row check; the first viewer's settings (all of them, its
+   * role's own included: every viewer of a batch has the same role); the viewers' varying settings;
+   * the loop; its answers; commit.
+   */
   private async rlsBatch(change: WalChange, viewers: Viewer[]): Promise<boolean[]> {
+    const settings = viewers.map((v) => new Map(scopeSettings({ role: v.role, claims: v.claims })));
+    const first = settings[0]!;
+    // Every setting whose value is not the same for the whole batch is set by each viewer, to its own value.
+    const names = [...first.keys()].filter((n) => settings.some((s) => s.get(n) !== first.get(n)));
+    const batch = JSON.stringify({ names, values: settings.map((s) => names.map((n) => s.get(n))) });
     const client = await this.rt.authenticator().connect();
     let clean = false;
     try {
-      const parts = ['begin isolation level read committed read only', `prepare ${RLS_STMT} as ${this.rowExistsSql(change, (v) => client.escapeLiteral(v))}`];
-      for (const v of viewers) parts.push(`select ${await scopeSetConfigSql(client, { role: v.role, claims: v.claims, readOnly: true })}`, `execute ${RLS_STMT}`);
-      parts.push(`deallocate ${RLS_STMT}`, 'commit');
-      const results = [await client.query(parts.join(';\n'))].flat() as unknown as pg.QueryResult<{ visible?: boolean }>[];
-      const checks = results.filter((r) => r.fields?.[0]?.name === 'visible');
-      if (checks.length !== viewers.length) throw new Error(`expected ${viewers.length} row checks, got ${checks.length}`);
+      const { rows } = await client.query<{ visible: string }>(
+        [
+          'begin isolation level read committed read only',
+          `prepare ${RLS_STMT} as ${this.rowExistsSql(change, (v) => client.escapeLiteral(v))}`,
+          `select ${await scopeSetConfigSql(client, { role: viewers[0]!.role, claims: viewers[0]!.claims, readOnly: true })}, ` +
+            `pg_catalog.set_config('realtime.rls_viewers', ${client.escapeLiteral(batch)}, true)`,
+          RLS_LOOP,
+          `select pg_catalog.current_setting('realtime.rls_visible') as visible`,
+          `deallocate ${RLS_STMT}`,
+          'commit',
+        ].join(';\n'),
+      ).then((r) => ([r].flat() as unknown as pg.QueryResult<{ visible: string }>[]).find((x) => x.fields?.[0]?.name === 'visible') ?? { rows: [] });
+      const answers = rows[0]?.visible ?? '';
+      if (answers.length !== viewers.length) throw new Error(`expected ${viewers.length} row checks, got ${answers.length}`);
       clean = true;
-      return checks.map((r) => r.rows[0]?.visible === true);
+      return [...answers].map((a) => a === 't');
     } finally {
       // A failed batch may leave its transaction open or its statement prepared: drop the connection.
       client.release(!clean);
