@@ -110,8 +110,9 @@ const VISIBLE_SQL = `
     from (select s as snap, pg_catalog.pg_snapshot_xmax(s)::text::bigint as xmax
             from pg_catalog.pg_current_snapshot() as s) as x`;
 
-/** Subscribers RLS-checked per round trip. */
-const RLS_BATCH = 500;
+/** Subscribers RLS-checked per round trip, and round trips of one change at once (connections it holds). */
+const RLS_BATCH = 250;
+const RLS_PARALLEL = 2;
 /** The prepared row check of a batch; deallocated at its end (a failed batch drops its connection). */
 const RLS_STMT = 'realtime_rls_check';
 /**
@@ -414,17 +415,21 @@ export class PostgresChanges {
     });
     const batches: number[][] = [];
     for (const list of byRole.values()) for (let i = 0; i < list.length; i += RLS_BATCH) batches.push(list.slice(i, i + RLS_BATCH));
+    let next = 0;
     await Promise.all(
-      batches.map(async (batch) => {
-        let results: boolean[];
-        try {
-          results = await this.rlsBatch(change, batch.map((i) => viewers[i]!));
-        } catch (e) {
-          this.rt.log({ level: 'warn', msg: 'realtime: batched RLS check failed, checking one by one', err: (e as Error).message });
-          results = [];
-          for (const i of batch) results.push(await this.rlsVisible(change, viewers[i]!.claims, viewers[i]!.role));
+      Array.from({ length: Math.min(RLS_PARALLEL, batches.length) }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          let results: boolean[];
+          try {
+            results = await this.rlsBatch(change, batch.map((i) => viewers[i]!));
+          } catch (e) {
+            this.rt.log({ level: 'warn', msg: 'realtime: batched RLS check failed, checking one by one', err: (e as Error).message });
+            results = [];
+            for (const i of batch) results.push(await this.rlsVisible(change, viewers[i]!.claims, viewers[i]!.role));
+          }
+          batch.forEach((vi, k) => (visible[vi] = results[k] === true));
         }
-        batch.forEach((vi, k) => (visible[vi] = results[k] === true));
       }),
     );
     return visible;
