@@ -133,6 +133,15 @@ async function handle(msg: Command): Promise<unknown> {
   }
 }
 
+// Past the server's limits realtime-js reports failed rejoins as unhandled errors; they are the
+// failures this process counts (joins that never succeed), not a reason to stop measuring.
+let unhandled = 0;
+const onUnhandled = (e: unknown) => {
+  if (unhandled++ === 0) console.error(`client process ${process.pid}: ${e instanceof Error ? e.message : String(e)} (further ones not shown)`);
+};
+process.on('unhandledRejection', onUnhandled);
+process.on('uncaughtException', onUnhandled);
+
 process.on('message', (raw: unknown) => {
   const { id, ...rest } = raw as { id: number };
   void handle(command.parse(rest)).then(
