@@ -39,7 +39,9 @@ export async function startGateway(inst: Instance): Promise<'started' | 'already
   if (gatewayPid(inst)) return 'already running';
   await ensurePortFree(inst.apiPort, '[api] port in supabase/config.toml (or STACK_API_PORT)');
   const out = openSync(gatewayLog(inst), 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'stack', 'src', 'gateway', 'main.ts')], {
+  // STACK_GATEWAY_CPU_PROF=<dir>: a V8 CPU profile of the gateway, written there when it stops.
+  const profile = process.env.STACK_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STACK_GATEWAY_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(projectRoot, 'stack', 'src', 'gateway', 'main.ts')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', out, out],

@@ -120,6 +120,13 @@ export class ScopedConnection {
   }
 }
 
+/** Every setting of the scope, as `set_config` calls (the role's own `ALTER ROLE ... SET` ones too). */
+export async function scopeSetConfigSql(client: pg.PoolClient, scope: RequestScope): Promise<string> {
+  const settings = scopeSettings(scope, await roleSettings(client, scope.role));
+  // The values are quoted by pg's escapeLiteral.
+  return settings.map(([n, v]) => `pg_catalog.set_config(${client.escapeLiteral(n)}, ${client.escapeLiteral(v)}, true)`).join(', ');
+}
+
 /**
  * Runs `fn` in one transaction as the scope's role; commits when it returns, rolls back when it
  * throws. `pool` must log in as a role that may switch to `scope.role` (authenticator).

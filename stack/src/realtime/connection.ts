@@ -11,6 +11,7 @@ import { REASONS } from './reasons.ts';
 import { handlePresence } from './presence.ts';
 import { decode, encodeReply, ProtocolError, type Frame, type Inbound, type Vsn } from './protocol.ts';
 import type { Runtime } from './runtime.ts';
+import { sendBatched } from './write-batch.ts';
 
 /** Events that are protocol control, not client messages counted against the rate limit. */
 const CONTROL_EVENTS = new Set(['phx_join', 'phx_leave', 'access_token', 'heartbeat']);
@@ -37,7 +38,7 @@ export class Connection implements JoinHost {
   }
 
   write(data: string | Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(data);
+    if (this.ws.readyState === this.ws.OPEN) sendBatched(this.ws, data);
   }
 
   replyTo(topic: string, joinRef: string | null, ref: string | null, status: 'ok' | 'error', response: unknown): void {

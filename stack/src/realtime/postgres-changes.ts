@@ -6,7 +6,7 @@
 // as the subscriber (role + claims) finds it. DELETEs are not RLS-checked (old primary key only).
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { inRequestScope } from '../kit/db-scope.ts';
+import { inRequestScope, scopeSetConfigSql, scopeSettings } from '../kit/db-scope.ts';
 import { bindingId, paramsToLog, parseSubscriptionParams, type Filter, type SubscriptionParams } from './filters.ts';
 import type { RealtimeLimits } from './limits.ts';
 import type { PostgresChangeParams } from './messages.ts';
@@ -109,6 +109,44 @@ const VISIBLE_SQL = `
            x.snap) as visible
     from (select s as snap, pg_catalog.pg_snapshot_xmax(s)::text::bigint as xmax
             from pg_catalog.pg_current_snapshot() as s) as x`;
+
+/** Subscribers RLS-checked per round trip, and round trips of one change at once (connections it holds). */
+const RLS_BATCH = 250;
+const RLS_PARALLEL = 2;
+/** The prepared row check of a batch; deallocated at its end (a failed batch drops its connection). */
+const RLS_STMT = 'realtime_rls_check';
+/**
+ * The loop of a batch, run by Postgres as Realtime's apply_rls runs it: for each viewer, its own
+ * values of the request settings that differ within the batch (claims, sub), then the prepared row
+ * check. The viewers come in `realtime.rls_viewers` (cleared before the first check, so no policy
+ * sees them) and the answers leave in `realtime.rls_visible`, one `t` or `f` per viewer. The body
+ * is constant: no caller's data is ever part of it.
+ */
+const RLS_LOOP = `do $rls$
+declare
+  batch jsonb := pg_catalog.current_setting('realtime.rls_viewers')::jsonb;
+  names text[] := array(select pg_catalog.jsonb_array_elements_text(batch -> 'names'));
+  vals jsonb;
+  visible boolean;
+  answers text := '';
+begin
+  perform pg_catalog.set_config('realtime.rls_viewers', '', true);
+  for vals in select pg_catalog.jsonb_array_elements(batch -> 'values') loop
+    for i in 1 .. coalesce(pg_catalog.array_length(names, 1), 0) loop
+      perform pg_catalog.set_config(names[i], vals ->> (i - 1), true);
+    end loop;
+    execute 'execute ${RLS_STMT}' into visible;
+    answers := answers || case when visible then 't' else 'f' end;
+  end loop;
+  perform pg_catalog.set_config('realtime.rls_visible', answers, true);
+end
+$rls$`;
+
+/** Who a change is checked for: a subscriber's role and claims. */
+interface Viewer {
+  role: string;
+  claims: Record<string, unknown>;
+}
 
 interface Prepared {
   rls: boolean;
@@ -348,6 +386,91 @@ export class PostgresChanges {
     }
   }
 
+  /** `select exists (...)` of the changed row by primary key, the key inlined as quoted literals. */
+  private rowExistsSql(change: WalChange, quote: (value: string) => string): string {
+    const pkCols = change.pk.map((name) => change.columns.find((c) => c.name === name));
+    if (pkCols.length === 0 || pkCols.some((c) => !c)) throw new Error('the change has no complete primary key');
+    const where = pkCols
+      .map((c) => `${ident(c!.name)} = ${c!.value === null ? 'null' : quote(c!.value)}::text::${this.typeNames.get(c!.typeoid) ?? 'text'}`)
+      .join(' and ');
+    return `select exists (select 1 from ${ident(change.schema)}.${ident(change.table)} where ${where}) as visible`;
+  }
+
+  /**
+   * Which viewers can select the changed row, as apply_rls checks it: each viewer's own SELECT of
+   * the row under its own role and claims. Many checks share one round trip (Realtime loops in
+   * apply_rls the same way): one transaction per role and batch, so a role's own settings never
+   * reach another role's check, and every viewer sets all of its request settings before its own
+   * check, so no claims of one viewer are seen by another's. A batch that fails (a policy that
+   * raises for some claims, say) is checked again one viewer at a time, so one subscriber cannot
+   * make the others miss a change, and an error never counts as visible.
+   */
+  private async rlsVisibleMany(change: WalChange, viewers: Viewer[]): Promise<boolean[]> {
+    const visible = viewers.map(() => false);
+    const byRole = new Map<string, number[]>();
+    viewers.forEach((v, i) => {
+      const list = byRole.get(v.role);
+      if (list) list.push(i);
+      else byRole.set(v.role, [i]);
+    });
+    const batches: number[][] = [];
+    for (const list of byRole.values()) for (let i = 0; i < list.length; i += RLS_BATCH) batches.push(list.slice(i, i + RLS_BATCH));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(RLS_PARALLEL, batches.length) }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          let results: boolean[];
+          try {
+            results = await this.rlsBatch(change, batch.map((i) => viewers[i]!));
+          } catch (e) {
+            this.rt.log({ level: 'warn', msg: 'realtime: batched RLS check failed, checking one by one', err: (e as Error).message });
+            results = [];
+            for (const i of batch) results.push(await this.rlsVisible(change, viewers[i]!.claims, viewers[i]!.role));
+          }
+          batch.forEach((vi, k) => (visible[vi] = results[k] === true));
+        }
+      }),
+    );
+    return visible;
+  }
+
+  /**
+   * One round trip: begin; prepare the row check; the first viewer's settings (all of them, its
+   * role's own included: every viewer of a batch has the same role); the viewers' varying settings;
+   * the loop; its answers; commit.
+   */
+  private async rlsBatch(change: WalChange, viewers: Viewer[]): Promise<boolean[]> {
+    const settings = viewers.map((v) => new Map(scopeSettings({ role: v.role, claims: v.claims })));
+    const first = settings[0]!;
+    // Every setting whose value is not the same for the whole batch is set by each viewer, to its own value.
+    const names = [...first.keys()].filter((n) => settings.some((s) => s.get(n) !== first.get(n)));
+    const batch = JSON.stringify({ names, values: settings.map((s) => names.map((n) => s.get(n))) });
+    const client = await this.rt.authenticator().connect();
+    let clean = false;
+    try {
+      const { rows } = await client.query<{ visible: string }>(
+        [
+          'begin isolation level read committed read only',
+          `prepare ${RLS_STMT} as ${this.rowExistsSql(change, (v) => client.escapeLiteral(v))}`,
+          `select ${await scopeSetConfigSql(client, { role: viewers[0]!.role, claims: viewers[0]!.claims, readOnly: true })}, ` +
+            `pg_catalog.set_config('realtime.rls_viewers', ${client.escapeLiteral(batch)}, true)`,
+          RLS_LOOP,
+          `select pg_catalog.current_setting('realtime.rls_visible') as visible`,
+          `deallocate ${RLS_STMT}`,
+          'commit',
+        ].join(';\n'),
+      ).then((r) => ([r].flat() as unknown as pg.QueryResult<{ visible: string }>[]).find((x) => x.fields?.[0]?.name === 'visible') ?? { rows: [] });
+      const answers = rows[0]?.visible ?? '';
+      if (answers.length !== viewers.length) throw new Error(`expected ${viewers.length} row checks, got ${answers.length}`);
+      clean = true;
+      return [...answers].map((a) => a === 't');
+    } finally {
+      // A failed batch may leave its transaction open or its statement prepared: drop the connection.
+      client.release(!clean);
+    }
+  }
+
   /** Whether the subscriber (role + claims) can select the changed row, as apply_rls checks it. */
   private async rlsVisible(change: WalChange, claims: Record<string, unknown>, role: string): Promise<boolean> {
     const pkCols = change.pk.map((name) => change.columns.find((c) => c.name === name));
@@ -366,6 +489,43 @@ export class PostgresChanges {
       this.rt.log({ level: 'warn', msg: 'realtime: RLS check of a change failed', role, err: (e as Error).message });
       return false;
     }
+  }
+
+  /** The `data` of a postgres_changes message as a subscriber of `role` with `select` columns gets it. */
+  private messageData(change: WalChange, prep: Prepared, role: string, select: string[] | null, error: string | undefined): Record<string, unknown> {
+    const action = ACTIONS[change.action];
+    const base = { schema: change.schema, table: change.table };
+    if (error) return { ...base, type: action, errors: [error] };
+    const tooLarge = change.bytes > this.rt.limits.maxRecordBytes;
+    const visibleCols = new Set(prep.visible[role] ?? []);
+    const pk = new Set(change.pk);
+    const keep = (name: string) => visibleCols.has(name) && (!select || select.includes(name) || pk.has(name));
+    const small = (v: unknown) => !tooLarge || JSON.stringify(v ?? null).length <= 64;
+    const record = (cols: WalColumn[], values: unknown[], only?: (n: string) => boolean): Record<string, unknown> | null => {
+      const out: Record<string, unknown> = {};
+      cols.forEach((c, i) => {
+        if (keep(c.name) && (!only || only(c.name)) && small(values[i])) out[c.name] = values[i] ?? null;
+      });
+      return Object.keys(out).length ? out : null;
+    };
+    const data: Record<string, unknown> = {
+      ...base,
+      type: action,
+      commit_timestamp: commitTimestamp(change.timestamp),
+      columns: prep.columns.filter((c) => keep(c.name)),
+      errors: tooLarge ? ['Error 413: Payload Too Large'] : null,
+    };
+    if (change.action !== 'D') {
+      const rec = record(change.columns, prep.newValues) ?? {};
+      // Unchanged TOAST values are not in the new tuple: take them from the old one.
+      change.identity.forEach((c, i) => {
+        if (!(c.name in rec) && !change.columns.some((n) => n.name === c.name) && keep(c.name) && small(prep.oldValues[i])) rec[c.name] = prep.oldValues[i] ?? null;
+      });
+      data.record = rec;
+    }
+    if (change.action === 'U') data.old_record = record(change.identity, prep.oldValues);
+    if (change.action === 'D') data.old_record = record(change.identity, prep.oldValues, prep.rls ? (n) => pk.has(n) : undefined);
+    return data;
   }
 
   private async process(change: WalChange): Promise<void> {
@@ -396,25 +556,37 @@ export class PostgresChanges {
       return change.action === 'D' && results.every((r) => r[1] === true);
     };
 
-    if (prep.rls && change.action !== 'D') await this.waitVisible(change.xid);
-    const tooLarge = change.bytes > this.rt.limits.maxRecordBytes;
-    const visibleCache = new Map<string, Promise<boolean>>();
-    // Group per channel and selected columns: one message carries the ids of all its bindings.
-    type Group = { channel: ChangeSubscriber; select: string[] | null; ids: number[]; error?: string | undefined };
-    const groups = new Map<ChangeSubscriber, Map<string, Group>>();
+    const rlsChecked = prep.rls && change.action !== 'D';
+    if (rlsChecked) await this.waitVisible(change.xid);
+    // Matching bindings, each with its error or the RLS check (one per distinct role + claims) it waits on.
+    const viewers: Viewer[] = [];
+    const viewerIndex = new Map<string, number>();
+    const matched: { b: PgBinding; error: string | undefined; viewer: number | undefined }[] = [];
     for (const b of bindings) {
       if (!matches(b)) continue;
       const role = b.channel.role;
       const visibleCols = new Set(prep.visible[role] ?? []);
       let error: string | undefined;
+      let viewer: number | undefined;
       if (change.action !== 'D' && change.pk.length === 0) error = 'Error 400: Bad Request, no primary key';
       else if (change.action !== 'D' && !change.pk.every((p) => visibleCols.has(p))) error = 'Error 401: Unauthorized';
-      else if (prep.rls && change.action !== 'D') {
-        const cacheKey = JSON.stringify([role, b.channel.claims]);
-        let check = visibleCache.get(cacheKey);
-        if (!check) visibleCache.set(cacheKey, (check = this.rlsVisible(change, b.channel.claims, role)));
-        if (!(await check)) continue;
+      else if (rlsChecked) {
+        const key = JSON.stringify([role, b.channel.claims]);
+        viewer = viewerIndex.get(key);
+        if (viewer === undefined) {
+          viewer = viewers.push({ role, claims: b.channel.claims }) - 1;
+          viewerIndex.set(key, viewer);
+        }
       }
+      matched.push({ b, error, viewer });
+    }
+    const visibleTo = viewers.length > 0 ? await this.rlsVisibleMany(change, viewers) : [];
+
+    // Group per channel and selected columns: one message carries the ids of all its bindings.
+    type Group = { channel: ChangeSubscriber; select: string[] | null; ids: number[]; error?: string | undefined };
+    const groups = new Map<ChangeSubscriber, Map<string, Group>>();
+    for (const { b, error, viewer } of matched) {
+      if (viewer !== undefined && visibleTo[viewer] !== true) continue;
       if (b.channel.closed) continue;
       let perChannel = groups.get(b.channel);
       if (!perChannel) groups.set(b.channel, (perChannel = new Map()));
@@ -424,47 +596,22 @@ export class PostgresChanges {
       perChannel.set(gk, group);
     }
 
+    // The data of a message depends only on the role, the selected columns and the error: it is
+    // serialized once for every subscriber that shares them (a thousand subscribers, one stringify).
+    const dataJson = new Map<string, string>();
+    const dataOf = (g: Group): string => {
+      const key = JSON.stringify([g.channel.role, g.select, g.error ?? null]);
+      let json = dataJson.get(key);
+      if (json === undefined) dataJson.set(key, (json = JSON.stringify(this.messageData(change, prep, g.channel.role, g.select, g.error))));
+      return json;
+    };
     for (const g of [...groups.values()].flatMap((m) => [...m.values()])) {
-      const base = { schema: change.schema, table: change.table };
-      let data: Record<string, unknown>;
-      if (g.error) {
-        data = { ...base, type: action, errors: [g.error] };
-      } else {
-        const visibleCols = new Set(prep.visible[g.channel.role] ?? []);
-        const pk = new Set(change.pk);
-        const keep = (name: string) => visibleCols.has(name) && (!g.select || g.select.includes(name) || pk.has(name));
-        const small = (v: unknown) => !tooLarge || JSON.stringify(v ?? null).length <= 64;
-        const record = (cols: WalColumn[], values: unknown[], only?: (n: string) => boolean): Record<string, unknown> | null => {
-          const out: Record<string, unknown> = {};
-          cols.forEach((c, i) => {
-            if (keep(c.name) && (!only || only(c.name)) && small(values[i])) out[c.name] = values[i] ?? null;
-          });
-          return Object.keys(out).length ? out : null;
-        };
-        data = {
-          ...base,
-          type: action,
-          commit_timestamp: commitTimestamp(change.timestamp),
-          columns: prep.columns.filter((c) => keep(c.name)),
-          errors: tooLarge ? ['Error 413: Payload Too Large'] : null,
-        };
-        if (change.action !== 'D') {
-          const rec = record(change.columns, prep.newValues) ?? {};
-          // Unchanged TOAST values are not in the new tuple: take them from the old one.
-          change.identity.forEach((c, i) => {
-            if (!(c.name in rec) && !change.columns.some((n) => n.name === c.name) && keep(c.name) && small(prep.oldValues[i])) rec[c.name] = prep.oldValues[i] ?? null;
-          });
-          data.record = rec;
-        }
-        if (change.action === 'U') data.old_record = record(change.identity, prep.oldValues);
-        if (change.action === 'D') data.old_record = record(change.identity, prep.oldValues, prep.rls ? (n) => pk.has(n) : undefined);
-      }
+      const payload = `{"ids":${JSON.stringify(g.ids)},"data":${dataOf(g)}}`;
+      const topic = JSON.stringify(g.channel.topic);
       g.channel.write(
-        JSON.stringify(
-          g.channel.vsn === '2.0.0'
-            ? [null, null, g.channel.topic, 'postgres_changes', { ids: g.ids, data }]
-            : { topic: g.channel.topic, event: 'postgres_changes', payload: { ids: g.ids, data }, ref: null, join_ref: null },
-        ),
+        g.channel.vsn === '2.0.0'
+          ? `[null,null,${topic},"postgres_changes",${payload}]`
+          : `{"topic":${topic},"event":"postgres_changes","payload":${payload},"ref":null,"join_ref":null}`,
       );
       this.delivered++;
     }
