@@ -1,0 +1,65 @@
+-- Leaderboard bulk rebuild and the shard objects' access (20261207100500): rebuild_leaderboards()
+-- builds the same rows as the full recomputation and a histogram that counts them, and leaves
+-- the primary key, both indexes and the cascading foreign key in place; the shard table, the
+-- counts view and the new functions are out of reach of every API role.
+begin;
+select plan(12);
+
+set constraints public.xp_events_leaderboard_sync, public.quiz_attempts_leaderboard_sync,
+  public.quiz_attempts_leaderboard_sync_delete, public.learner_exam_stats_leaderboard_sync,
+  public.organization_members_leaderboard_sync, public.profiles_leaderboard_sync immediate;
+
+select tests.create_actors();
+select tests.create_test_exam(50);
+update public.achievements set is_active = false;
+select tests.freeze_time('2026-06-10 12:00:00+00');
+select tests.take_quiz('learner_a', 10, 10);
+select tests.take_quiz('learner_b', 10, 7);
+select tests.take_quiz('learner_d', 12, 4);
+select tests.clear_authentication();
+
+-- ---------------------------------------------------------------------------
+-- Rebuild
+-- ---------------------------------------------------------------------------
+create temporary table live_rows as
+select s.scope, s.board, s.period, s.period_start, s.exam_id, s.user_id, s.score, s.volume, s.expires_at from private.leaderboard_scores s;
+select cmp_ok(private.rebuild_leaderboards(), '>', 0::bigint, 'the rebuild writes rows');
+select set_eq($$ select s.scope, s.board, s.period, s.period_start, s.exam_id, s.user_id, s.score, s.volume, s.expires_at from private.leaderboard_scores s $$,
+              $$ select * from live_rows $$, 'the rebuilt rows equal the incrementally maintained ones');
+select is_empty($$ select 1 from private.leaderboard_histogram_shards $$, 'the rebuild leaves no shard rows');
+select set_eq($$ select h.scope, h.board, h.period, h.exam_id, h.bucket, h.n from private.leaderboard_histogram h $$,
+              $$ select s.scope, s.board, s.period, s.exam_id, s.bucket, count(*) from private.leaderboard_scores s group by 1, 2, 3, 4, 5 $$,
+              'the rebuilt histogram counts the rows per board and bucket');
+select col_is_pk('private', 'leaderboard_scores', array['user_id', 'scope', 'board', 'period', 'period_start', 'exam_id'],
+                 'the primary key is back');
+select has_index('private', 'leaderboard_scores', 'leaderboard_scores_rank_idx',
+                 array['scope', 'board', 'period', 'period_start', 'exam_id', 'bucket', 'score', 'volume', 'user_id'], 'the rank index is back');
+select has_index('private', 'leaderboard_scores', 'leaderboard_scores_expires_at_idx', 'the streak-expiry index is back');
+select fk_ok('private', 'leaderboard_scores', 'user_id', 'public', 'profiles', 'id', 'the foreign key to profiles is back');
+-- The foreign key still cascades: a profile deleted without the erasure trigger takes its rows.
+alter table public.profiles disable trigger profiles_leaderboard_forget;
+delete from auth.users where id = tests.get_user_id('learner_d');
+alter table public.profiles enable trigger profiles_leaderboard_forget;
+select is_empty($$ select 1 from private.leaderboard_scores where user_id = tests.get_user_id('learner_d') $$,
+  'and still cascades on delete');
+
+-- ---------------------------------------------------------------------------
+-- Out of reach of API roles
+-- ---------------------------------------------------------------------------
+select tests.authenticate_as('learner_a');
+select throws_ok($$ select * from private.leaderboard_histogram_shards $$, '42501', null, 'a learner cannot read the histogram shards');
+select throws_ok($$ select * from private.leaderboard_histogram_counts $$, '42501', null, 'nor the counts view');
+select tests.clear_authentication();
+select is_empty($$
+  select r.rolname || ' ' || x.what from (values ('anon'), ('authenticated'), ('service_role')) r (rolname)
+  cross join lateral (
+    select 'table' as what where has_table_privilege(r.rolname, 'private.leaderboard_histogram_shards', 'select, insert, update, delete')
+    union all select 'view' where has_table_privilege(r.rolname, 'private.leaderboard_histogram_counts', 'select')
+    union all select p.oid::regprocedure::text from pg_proc p
+    where p.oid in ('private.fold_leaderboard_histogram()'::regprocedure, 'private.leaderboard_shard()'::regprocedure,
+                    'private.leaderboard_total(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text)'::regprocedure)
+      and has_function_privilege(r.rolname, p.oid, 'execute')) x $$,
+  'no API role may touch the shard table or view, nor run the fold, shard or total functions');
+
+select * from finish();
+rollback;
