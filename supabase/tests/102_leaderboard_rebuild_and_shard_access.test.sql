@@ -3,7 +3,7 @@
 -- the primary key, both indexes and the cascading foreign key in place; the shard table, the
 -- counts view and the new functions are out of reach of every API role.
 begin;
-select plan(12);
+select plan(13);
 
 set constraints public.xp_events_leaderboard_sync, public.quiz_attempts_leaderboard_sync,
   public.quiz_attempts_leaderboard_sync_delete, public.learner_exam_stats_leaderboard_sync,
@@ -37,10 +37,12 @@ select has_index('private', 'leaderboard_scores', 'leaderboard_scores_rank_idx',
 select has_index('private', 'leaderboard_scores', 'leaderboard_scores_expires_at_idx', 'the streak-expiry index is back');
 select fk_ok('private', 'leaderboard_scores', 'user_id', 'public', 'profiles', 'id', 'the foreign key to profiles is back');
 -- The foreign key still cascades: a profile deleted without the erasure trigger takes its rows.
+create temporary table gone as select tests.get_user_id('learner_d') as id;
+select ok(exists (select 1 from private.leaderboard_scores s join gone g on g.id = s.user_id), 'learner_d has rows before');
 alter table public.profiles disable trigger profiles_leaderboard_forget;
-delete from auth.users where id = tests.get_user_id('learner_d');
+delete from auth.users where id = (select id from gone);
 alter table public.profiles enable trigger profiles_leaderboard_forget;
-select is_empty($$ select 1 from private.leaderboard_scores where user_id = tests.get_user_id('learner_d') $$,
+select is_empty($$ select 1 from private.leaderboard_scores s join gone g on g.id = s.user_id $$,
   'and still cascades on delete');
 
 -- ---------------------------------------------------------------------------

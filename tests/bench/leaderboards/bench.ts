@@ -333,8 +333,15 @@ function oldGradingSql(): string {
       for each row when (old.is_correct is null and new.is_correct is false) execute function private.card_from_wrong_answer();`;
 }
 
-/** The current grading, from the current migrations' text. */
+/** The current grading: the single pass, the known-key rule once per attempt (20261207100600). */
 function newGradingSql(): string {
+  const once = readFileSync(join(MIGRATIONS, '20261207100600_grading_known_keys_once.sql'), 'utf8')
+    .replace('create function private.keys_readable_by(', 'create or replace function private.keys_readable_by(');
+  return singlePassGradingSql() + once;
+}
+
+/** The grading of 20261207050100/050200: one pass, the known-key rule checked per question. */
+function singlePassGradingSql(): string {
   const one = readFileSync(join(MIGRATIONS, '20261207050100_single_pass_grading.sql'), 'utf8');
   const cards = readFileSync(join(MIGRATIONS, '20261207050200_review_cards_per_statement.sql'), 'utf8')
     .replace('create function private.cards_from_wrong_answers()', 'create or replace function private.cards_from_wrong_answers()')
@@ -359,19 +366,23 @@ function liveBoardsSql(sharded: boolean): string {
   return ['private.leaderboard_sync(', 'private.announce_leaderboards('].map((f) => functionFrom(file, f)).join(';\n');
 }
 
-const NOW = 'now (sharded histogram)' as const;
-const ONE_HISTOGRAM = 'before (live boards, one histogram row per bucket)' as const;
-const NO_LIVE = 'no live boards (floor)' as const;
+const NOW = 'now: sharded histogram, known keys once' as const;
+const BEFORE = 'before: one histogram row per bucket, key check per question' as const;
+const ONE_HISTOGRAM = 'one histogram row per bucket, known keys once' as const;
+const NO_LIVE = 'no live boards, known keys once (floor)' as const;
 const OLD_GRADING_V = 'old grading, no live boards' as const;
-type Variant = typeof NOW | typeof ONE_HISTOGRAM | typeof NO_LIVE | typeof OLD_GRADING_V;
+type Variant = typeof NOW | typeof BEFORE | typeof ONE_HISTOGRAM | typeof NO_LIVE | typeof OLD_GRADING_V;
 async function install(db: pg.Client, v: Variant): Promise<void> {
-  await db.query(v === OLD_GRADING_V ? oldGradingSql() : newGradingSql());
-  await db.query(liveBoardsSql(v !== ONE_HISTOGRAM));
-  await setTriggers(db, v === NOW || v === ONE_HISTOGRAM);
+  await db.query(v === OLD_GRADING_V ? oldGradingSql()
+    // main before this change: the single pass calling the per-question rule as it was defined then
+    : v === BEFORE ? `${singlePassGradingSql()};\n${functionFrom('20261206000300_fair_scoring.sql', 'private.key_readable_by(')}`
+    : newGradingSql());
+  await db.query(liveBoardsSql(v === NOW || v === NO_LIVE));
+  await setTriggers(db, v === NOW || v === BEFORE || v === ONE_HISTOGRAM);
 }
 
 async function submissions(db: pg.Client, size: number) {
-  const variants: Variant[] = [NOW, ONE_HISTOGRAM, NO_LIVE, ...(OLD_GRADING ? [OLD_GRADING_V] as Variant[] : [])];
+  const variants: Variant[] = [NOW, BEFORE, ONE_HISTOGRAM, NO_LIVE, ...(OLD_GRADING ? [OLD_GRADING_V] as Variant[] : [])];
   const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[]; lockWait: number[] }> = {};
   const add = (key: string, r: { perSecond: number; stats: Stats; lockWait: number }) => {
     const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [], lockWait: [] });
@@ -387,7 +398,7 @@ async function submissions(db: pg.Client, size: number) {
         add(`${v}|1`, one);
         add(`${v}|${CLIENTS}`, many);
         const uids = [...one.uids, ...many.uids];
-        if (PARTS.has('rest') && v !== OLD_GRADING_V) {
+        if (PARTS.has('rest') && (v === NOW || v === BEFORE)) {
           const r1 = await restRun(1, SUBMITS_SINGLE, size);
           const r16 = await restRun(CLIENTS, SUBMITS_PER_CLIENT, size);
           add(`${v}|rest|1`, r1);
@@ -497,13 +508,14 @@ async function main(): Promise<void> {
       if (!PARTS.has('submit')) continue;
       const { res: subs, variants } = await submissions(db, size);
       const k1 = (k: string) => subs[k]!;
-      console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating; ratio = throughput / same-run floor without live boards)`);
-      const floor = (path: string, c: number) => median(k1(`${NO_LIVE}|${path}${c}`).perSecond);
+      console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating; ratio: SQL rows to the same run's floor without live boards, REST rows to the same variant through SQL)`);
+      // REST runs are compared with the same variant through SQL (the REST path's own cost).
+      const floor = (v: Variant, path: string, c: number) => median(k1(path ? `${v}|${c}` : `${NO_LIVE}|${c}`).perSecond);
       table(['', 'path', 'clients', 'throughput', 'ratio to floor', 'p50 / p95 / p99', 'backends waiting on a lock'],
-        variants.flatMap((v) => ['', ...(PARTS.has('rest') && v !== OLD_GRADING_V ? ['rest|'] : [])].flatMap((path) => [1, CLIENTS].map((c) => {
+        variants.flatMap((v) => ['', ...(PARTS.has('rest') && (v === NOW || v === BEFORE) ? ['rest|'] : [])].flatMap((path) => [1, CLIENTS].map((c) => {
           const e = k1(`${v}|${path}${c}`);
           return [v, path ? 'REST /rest/v1/rpc' : 'SQL', String(c), `${median(e.perSecond).toFixed(0)}/s`,
-            `${(median(e.perSecond) / floor(path, c)).toFixed(2)}x`,
+            `${(median(e.perSecond) / floor(v, path, c)).toFixed(2)}x${path ? ' of SQL' : ''}`,
             `${f2(median(e.p50))} / ${f2(median(e.p95))} / ${f2(median(e.p99))} ms`, path ? '-' : `${(100 * median(e.lockWait)).toFixed(1)}%`];
         }))));
 
@@ -512,6 +524,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < 3; i++) jobRuns.push((await timed(() => db.query('select private.refresh_leaderboards()')))[1]);
       const syncMs = Math.max(0, median(k1(`${NOW}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
       const syncBeforeMs = Math.max(0, median(k1(`${ONE_HISTOGRAM}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
+      const ratio16 = median(k1(`${NOW}|${CLIENTS}`).perSecond) / median(k1(`${BEFORE}|${CLIENTS}`).perSecond);
       // 100 submissions a second, each syncMs of work, plus the minute job: share of one core, in %.
       const livePct = 100 * ((100 * syncMs) / 1000 + median(jobRuns) / 60_000);
       const oldPct = (100 * oldR) / 300_000;
@@ -523,7 +536,7 @@ async function main(): Promise<void> {
       ]);
       summary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!,
         `${f2(fresh.p50)} ms`, `${livePct.toFixed(2)}% / ${oldPct.toFixed(2)}%`,
-        `${median(k1(`${NOW}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${ONE_HISTOGRAM}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${NO_LIVE}|${CLIENTS}`).perSecond).toFixed(0)}/s`]);
+        `${median(k1(`${NOW}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${BEFORE}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${NO_LIVE}|${CLIENTS}`).perSecond).toFixed(0)}/s (${ratio16.toFixed(2)}x)`]);
     }
   } finally {
     await setTriggers(db, true).catch(() => undefined);
@@ -534,7 +547,7 @@ async function main(): Promise<void> {
     await db.end();
   }
   console.log('\n== growth from size to size (live vs old) ==');
-  table(['learners', 'global xp live p50/95/99', 'old', 'org xp live', 'old', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients sharded / one histogram / no live boards`], summary);
+  table(['learners', 'global xp live p50/95/99', 'old', 'org xp live', 'old', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients now / before / floor (now/before)`], summary);
 }
 
 main().catch((e: unknown) => {
