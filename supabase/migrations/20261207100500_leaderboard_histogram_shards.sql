@@ -17,6 +17,8 @@
 -- * private.rebuild_leaderboards() (backfill, bulk loads) builds the rows without their indexes
 --   and foreign key and adds them afterwards: one sorted build and one join instead of a random
 --   index insertion and a foreign-key lookup per row.
+-- * The caller's position among tied entries is counted with two index ranges instead of one
+--   range filtered by an "or" (which read the whole tie group).
 -- Freshness is unchanged: a score and its rank are on every board at commit.
 
 create table private.leaderboard_histogram_shards (
@@ -403,7 +405,7 @@ $$;
 comment on function private.leaderboard_total(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text) is
   'How many entries a board has (sum of its histogram: compacted counts and shards).';
 
--- Unchanged but for the total (private.leaderboard_total).
+-- Unchanged but for the total (private.leaderboard_total) and the caller's position among ties.
 create or replace function private.get_leaderboard_unmasked(
   p_board public.leaderboard_board,
   p_period public.leaderboard_period default 'all_time',
@@ -505,11 +507,17 @@ begin
     v_higher := private.leaderboard_higher(v_scope, p_board, p_period, v_start, v_exam, v_mine.score);
     select jsonb_build_object(
              'rank', v_higher + 1,
+             -- Ties before the caller, as two index ranges (the "or" of one count was a filter
+             -- over the whole tie group: 8,700 rows read for 2,800 counted at 100k learners).
              'position', v_higher + 1 + (
                select count(*) from private.leaderboard_scores s
                where s.scope = v_scope and s.board = p_board and s.period = p_period and s.period_start = v_start
                  and s.exam_id = v_exam and s.bucket = v_mine.bucket and s.score = v_mine.score
-                 and (s.volume > v_mine.volume or (s.volume = v_mine.volume and s.user_id < v_mine.user_id))),
+                 and s.volume > v_mine.volume) + (
+               select count(*) from private.leaderboard_scores s
+               where s.scope = v_scope and s.board = p_board and s.period = p_period and s.period_start = v_start
+                 and s.exam_id = v_exam and s.bucket = v_mine.bucket and s.score = v_mine.score
+                 and s.volume = v_mine.volume and s.user_id < v_mine.user_id),
              'user_id', p.id, 'username', p.username, 'display_name', p.display_name, 'avatar_url', av.image_url,
              'level', p.level, 'score', v_mine.score, 'is_current_user', true)
       into v_me
