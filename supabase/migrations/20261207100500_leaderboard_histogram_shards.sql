@@ -17,6 +17,8 @@
 -- * private.rebuild_leaderboards() (backfill, bulk loads) builds the rows without their indexes
 --   and foreign key and adds them afterwards: one sorted build and one join instead of a random
 --   index insertion and a foreign-key lookup per row.
+-- * The minute job's purge of past periods computes the current periods' starts once instead of
+--   once per histogram row (1.3 s of its 1.3 s a minute at 100k learners).
 -- * The caller's position among tied entries is counted with two index ranges instead of one
 --   range filtered by an "or" (which read the whole tie group).
 -- Freshness is unchanged: a score and its rank are on every board at commit.
@@ -247,13 +249,17 @@ declare
   v_key record;
   v_deleted bigint;
   v_total bigint := 0;
+  v_week timestamptz := private.period_start('weekly');
+  v_month timestamptz := private.period_start('monthly');
 begin
-  -- Boards of past weeks and months, found through the (small) histogram; at most p_limit rows a
-  -- run. Called after the shards were folded, so the compacted histogram lists every board.
+  -- Boards of past weeks and months, found through the histogram; at most p_limit rows a run.
+  -- Called after the shards were folded, so the compacted histogram lists every board. The
+  -- current periods' starts are computed once: per histogram row (111k rows at 100k learners,
+  -- one per organisation, board, period and bucket) period_start() cost 1.3 s a minute.
   for v_key in
     select distinct h.scope, h.board, h.period, h.period_start, h.exam_id
     from private.leaderboard_histogram h
-    where h.period <> 'all_time' and h.period_start < private.period_start(h.period)
+    where (h.period = 'weekly' and h.period_start < v_week) or (h.period = 'monthly' and h.period_start < v_month)
   loop
     delete from private.leaderboard_scores s
     where s.ctid = any (array(

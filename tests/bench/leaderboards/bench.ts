@@ -260,6 +260,13 @@ async function lockWaitShare<T>(work: () => Promise<T>): Promise<[T, number]> {
   }
 }
 
+/** CPU time (user + system, ms) a server process has used so far, from /proc (the bench runs on the database's machine). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat (11 and 12 after the command name), in clock ticks of 10 ms
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 async function submitRun(clients: number, perClient: number, size: number) {
   const prepared = await prepare(clients * perClient, size);
   const conns = await Promise.all(Array.from({ length: clients }, async () => {
@@ -267,6 +274,8 @@ async function submitRun(clients: number, perClient: number, size: number) {
     await c.connect();
     return c;
   }));
+  const pids = await Promise.all(conns.map(async (c) => (await c.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid));
+  const cpu0 = pids.reduce((a, p) => a + cpuMs(p), 0);
   const samples: number[] = [];
   const [seconds, lockWait] = await lockWaitShare(async () => {
     const t0 = performance.now();
@@ -281,8 +290,10 @@ async function submitRun(clients: number, perClient: number, size: number) {
     }));
     return (performance.now() - t0) / 1000;
   });
+  // Server CPU per submission: the submitters' backends only (the statements and their commit).
+  const cpuPerSubmission = (pids.reduce((a, p) => a + cpuMs(p), 0) - cpu0) / samples.length;
   await Promise.all(conns.map((c) => c.end()));
-  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait };
+  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait, cpuPerSubmission };
 }
 
 /** The same submissions through the gateway: POST /rest/v1/rpc/submit_quiz with each learner's access token. */
@@ -307,7 +318,7 @@ async function restRun(clients: number, perClient: number, size: number) {
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
-  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait: 0 };
+  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait: 0, cpuPerSubmission: Number.NaN };
 }
 
 async function setTriggers(db: pg.Client, enabled: boolean): Promise<void> {
@@ -383,11 +394,11 @@ async function install(db: pg.Client, v: Variant): Promise<void> {
 
 async function submissions(db: pg.Client, size: number) {
   const variants: Variant[] = [NOW, BEFORE, ONE_HISTOGRAM, NO_LIVE, ...(OLD_GRADING ? [OLD_GRADING_V] as Variant[] : [])];
-  const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[]; lockWait: number[] }> = {};
-  const add = (key: string, r: { perSecond: number; stats: Stats; lockWait: number }) => {
-    const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [], lockWait: [] });
+  const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[]; lockWait: number[]; cpu: number[] }> = {};
+  const add = (key: string, r: { perSecond: number; stats: Stats; lockWait: number; cpuPerSubmission: number }) => {
+    const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [], lockWait: [], cpu: [] });
     e.perSecond.push(r.perSecond); e.p50.push(r.stats.p50); e.p95.push(r.stats.p95); e.p99.push(r.stats.p99); e.mean.push(r.stats.mean);
-    e.lockWait.push(r.lockWait);
+    e.lockWait.push(r.lockWait); e.cpu.push(r.cpuPerSubmission);
   };
   try {
     for (let run = 0; run < RUNS; run++) {
@@ -511,18 +522,21 @@ async function main(): Promise<void> {
       console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating; ratio: SQL rows to the same run's floor without live boards, REST rows to the same variant through SQL)`);
       // REST runs are compared with the same variant through SQL (the REST path's own cost).
       const floor = (v: Variant, path: string, c: number) => median(k1(path ? `${v}|${c}` : `${NO_LIVE}|${c}`).perSecond);
-      table(['', 'path', 'clients', 'throughput', 'ratio to floor', 'p50 / p95 / p99', 'backends waiting on a lock'],
+      table(['', 'path', 'clients', 'throughput', 'ratio', 'p50 / p95 / p99', 'waiting on a lock', 'server CPU / submission'],
         variants.flatMap((v) => ['', ...(PARTS.has('rest') && (v === NOW || v === BEFORE) ? ['rest|'] : [])].flatMap((path) => [1, CLIENTS].map((c) => {
           const e = k1(`${v}|${path}${c}`);
           return [v, path ? 'REST /rest/v1/rpc' : 'SQL', String(c), `${median(e.perSecond).toFixed(0)}/s`,
             `${(median(e.perSecond) / floor(v, path, c)).toFixed(2)}x${path ? ' of SQL' : ''}`,
-            `${f2(median(e.p50))} / ${f2(median(e.p95))} / ${f2(median(e.p99))} ms`, path ? '-' : `${(100 * median(e.lockWait)).toFixed(1)}%`];
+            `${f2(median(e.p50))} / ${f2(median(e.p95))} / ${f2(median(e.p99))} ms`, path ? '-' : `${(100 * median(e.lockWait)).toFixed(1)}%`,
+            path ? '-' : `${f2(median(e.cpu))} ms`];
         }))));
 
       // Background cost.
       const jobRuns: number[] = [];
       for (let i = 0; i < 3; i++) jobRuns.push((await timed(() => db.query('select private.refresh_leaderboards()')))[1]);
       const syncMs = Math.max(0, median(k1(`${NOW}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
+      // The same from the backends' CPU time (less sensitive to waiting for a core on a loaded machine).
+      const syncCpu = Math.max(0, median(k1(`${NOW}|1`).cpu) - median(k1(`${NO_LIVE}|1`).cpu));
       const syncBeforeMs = Math.max(0, median(k1(`${ONE_HISTOGRAM}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
       const ratio16 = median(k1(`${NOW}|${CLIENTS}`).perSecond) / median(k1(`${BEFORE}|${CLIENTS}`).perSecond);
       // 100 submissions a second, each syncMs of work, plus the minute job: share of one core, in %.
@@ -533,6 +547,8 @@ async function main(): Promise<void> {
         ['per submission (in its transaction; 1 client, mean vs floor)', `${f2(syncMs)} ms (one histogram row per bucket: ${f2(syncBeforeMs)} ms)`, '0'],
         ['periodic job', `${f2(median(jobRuns))} ms / minute`, `${(oldR / 1000).toFixed(2)} s / 5 minutes`],
         ['total, % of one core', `${livePct.toFixed(2)}%`, `${oldPct.toFixed(2)}%`],
+        ['per submission, server CPU (1 client, vs floor)', `${f2(syncCpu)} ms`, '0'],
+        ['total from CPU time, % of one core', `${(100 * ((100 * syncCpu) / 1000 + median(jobRuns) / 60_000)).toFixed(2)}%`, `${oldPct.toFixed(2)}%`],
       ]);
       summary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!,
         `${f2(fresh.p50)} ms`, `${livePct.toFixed(2)}% / ${oldPct.toFixed(2)}%`,
