@@ -1,9 +1,11 @@
 -- Leaderboard bulk rebuild and the shard objects' access (20261207100500): rebuild_leaderboards()
 -- builds the same rows as the full recomputation and a histogram that counts them, and leaves
 -- the primary key, both indexes and the cascading foreign key in place; the shard table, the
--- counts view and the new functions are out of reach of every API role.
+-- counts view and the new functions are out of reach of every API role. The page mask
+-- (20261207100700): private.visible_profile_ids equals private.can_see_profile for every caller
+-- and target, and get_leaderboard masks exactly the entries can_see_profile hides.
 begin;
-select plan(13);
+select plan(18);
 
 set constraints public.xp_events_leaderboard_sync, public.quiz_attempts_leaderboard_sync,
   public.quiz_attempts_leaderboard_sync_delete, public.learner_exam_stats_leaderboard_sync,
@@ -62,6 +64,60 @@ select is_empty($$
                     'private.leaderboard_total(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text)'::regprocedure)
       and has_function_privilege(r.rolname, p.oid, 'execute')) x $$,
   'no API role may touch the shard table or view, nor run the fold, shard or total functions');
+
+-- ---------------------------------------------------------------------------
+-- The page mask: the same rule as can_see_profile, for every caller and target
+-- ---------------------------------------------------------------------------
+update public.profiles set profile_visibility = (array['public', 'organisation', 'private']::public.profile_visibility[])[1 + abs(hashtext(username)) % 3];
+select ok((select count(distinct profile_visibility) = 3 from public.profiles), 'the fixture has public, organisation and private profiles');
+
+-- Rows "caller: target" where the set-based rule and can_see_profile disagree (empty when equal).
+create function tests.visibility_diff() returns setof text
+language plpgsql as $$
+declare
+  v_ids uuid[] := array(select p.id from public.profiles p) || array[gen_random_uuid()];
+  v_claims jsonb;
+begin
+  for v_claims in
+    select tests.user_claims(a) from unnest(array['learner_a', 'learner_b', 'instructor_1', 'admin_1', 'owner_1', 'admin_2',
+                                                  'platform_admin', 'outsider']) a
+    union all select '{"role": "service_role"}'::jsonb
+    union all select '{"role": "anon"}'::jsonb
+  loop
+    perform set_config('request.jwt.claims', v_claims::text, true);
+    return query
+      select format('%s: %s', v_claims ->> 'sub', t) from unnest(v_ids) t
+      where private.can_see_profile(t) is distinct from (t in (select private.visible_profile_ids(v_ids)));
+  end loop;
+  perform set_config('request.jwt.claims', '', true);
+end;
+$$;
+select is_empty($$ select * from tests.visibility_diff() $$,
+  'visible_profile_ids equals can_see_profile for learners, staff, owners, a platform admin, the service role and anon (learner_d was erased above)');
+select ok((select count(*) from public.profiles p where not exists (
+             select 1 from (select set_config('request.jwt.claims', tests.user_claims('outsider')::text, true)) c,
+                           private.visible_profile_ids(array[p.id]) v)) > 0,
+  'and the rule does hide some profiles from a learner (the comparison is not vacuous)');
+select set_config('request.jwt.claims', '', true);
+
+-- get_leaderboard masks exactly the entries whose profile the caller may not see (learner_a
+-- public, learner_b private; as the outsider), position by position against the unmasked page.
+update public.profiles set profile_visibility = 'public' where id = tests.get_user_id('learner_a');
+update public.profiles set profile_visibility = 'private' where id = tests.get_user_id('learner_b');
+select set_config('request.jwt.claims', tests.user_claims('outsider')::text, true);
+select results_eq($$
+  select (m.e ->> 'anonymous')::boolean is true, m.e ->> 'display_name', m.e ->> 'user_id'
+  from jsonb_array_elements(public.get_leaderboard('xp', 'all_time') -> 'entries') with ordinality m (e, o)
+  order by m.o $$,
+  $$ select not private.can_see_profile((u.e ->> 'user_id')::uuid),
+            case when private.can_see_profile((u.e ->> 'user_id')::uuid) then u.e ->> 'display_name' else 'Anonymous learner' end,
+            case when private.can_see_profile((u.e ->> 'user_id')::uuid) then u.e ->> 'user_id' end
+     from jsonb_array_elements(private.get_leaderboard_unmasked('xp', 'all_time') -> 'entries') with ordinality u (e, o)
+     order by u.o $$,
+  'the outsider''s page masks exactly the entries can_see_profile hides');
+select is((select count(*) from jsonb_array_elements(public.get_leaderboard('xp', 'all_time') -> 'entries') e
+           where (e ->> 'anonymous')::boolean), 1::bigint, 'one of the two entries (learner_b''s private profile) is masked');
+select set_config('request.jwt.claims', '', true);
 
 select * from finish();
 rollback;

@@ -85,6 +85,16 @@ function baselineSql(): string {
                              from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
       from (select bench_baseline.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
     $$;
+    -- the live boards behind that per-entry mask (public.get_leaderboard before 20261207100700)
+    create function bench_baseline.get_live_leaderboard_entry_mask(
+      p_board public.leaderboard_board, p_period public.leaderboard_period default 'all_time', p_exam text default null,
+      p_organization uuid default null, p_limit integer default 100, p_offset integer default 0)
+    returns jsonb language sql stable security definer set search_path = '' as $$
+      select b || jsonb_build_object(
+        'entries', coalesce((select jsonb_agg(private.mask_leaderboard_entry(e) order by o)
+                             from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
+      from (select private.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
+    $$;
     -- the old refresh job's work: every view concurrently, statistics, fingerprints
     create function bench_baseline.refresh() returns bigint language plpgsql set search_path = '' set work_mem = '64MB' as $$
     declare v bigint;
@@ -170,13 +180,14 @@ async function reads(db: pg.Client) {
   for (const b of BOARDS) {
     const live: number[] = [];
     const old: number[] = [];
+    const entryMask: number[] = [];
     if (b.followed) {
       for (const c of followers) {
         const a = await asLearner<{ r: { total: number } }>(db, c.id, 'select public.get_following_leaderboard($1, $2) as r', [b.board, b.period]);
         live.push(a.statementMs);
       }
       const l = stats(live);
-      rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, '- (always live)', '-', String(l.n)]);
+      rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, '-', '- (always live)', '-', String(l.n)]);
       continue;
     }
     for (const c of callers) {
@@ -186,16 +197,19 @@ async function reads(db: pg.Client) {
         db, c.id, 'select public.get_leaderboard($1, $2, $3, $4, 100, 0) as r', args);
       const o = await asLearner<{ r: { total: number; current_user_entry: { rank: number } | null } }>(
         db, c.id, 'select bench_baseline.get_leaderboard($1, $2, $3, $4, 100, 0) as r', args);
+      const m = await asLearner(db, c.id, 'select bench_baseline.get_live_leaderboard_entry_mask($1, $2, $3, $4, 100, 0) as r', args);
       live.push(a.statementMs);
       old.push(o.statementMs);
+      entryMask.push(m.statementMs);
       const x = a.rows[0]!.r;
       const y = o.rows[0]!.r;
       if (x.total !== y.total || (x.current_user_entry?.rank ?? null) !== (y.current_user_entry?.rank ?? null)) disagreements++;
     }
     const l = stats(live);
     const o = stats(old);
-    rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, `${f2(o.p50)} / ${f2(o.p95)} / ${f2(o.p99)}`,
-      `${(o.mean / l.mean).toFixed(1)}x`, String(l.n)]);
+    const m = stats(entryMask);
+    rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, `${f2(m.p50)} / ${f2(m.p95)} / ${f2(m.p99)}`,
+      `${f2(o.p50)} / ${f2(o.p95)} / ${f2(o.p99)}`, `${(o.mean / l.mean).toFixed(1)}x`, String(l.n)]);
   }
   return { rows, disagreements, callers: callers.length };
 }
@@ -503,9 +517,9 @@ async function main(): Promise<void> {
       console.log(`  generated in ${genTime}; live boards rebuilt from scratch in ${rebuildTime} ` +
         `(${int(Number(rows))} rows); old views built in ${baseTime}; one refresh of the old views ${(median(oldRefresh) / 1000).toFixed(1)} s`);
 
-      const r = PARTS.has('reads') ? await reads(db) : { rows: BOARDS.map((b) => [b.label, '-', '-', '-', '0']), disagreements: 0, callers: 0 };
+      const r = PARTS.has('reads') ? await reads(db) : { rows: BOARDS.map((b) => [b.label, '-', '-', '-', '-', '0']), disagreements: 0, callers: 0 };
       if (PARTS.has('reads')) console.log(`\n  get_leaderboard, top 100 + caller's rank + total, ${r.callers} callers spread over the board (ms, p50 / p95 / p99)`);
-      if (PARTS.has('reads')) table(['board', 'live', 'old views', 'old/live (mean)', 'calls'], r.rows);
+      if (PARTS.has('reads')) table(['board', 'live (mask per page)', 'live, mask per entry', 'old views (mask per entry)', 'old/live (mean)', 'calls'], r.rows);
       if (PARTS.has('reads')) console.log(`  live and old agree on total and caller rank: ${r.disagreements === 0 ? 'every call' : `${r.disagreements} calls differ`}`);
 
       const fresh = PARTS.has('freshness') ? await freshness(db, size) : stats([]);
@@ -550,7 +564,7 @@ async function main(): Promise<void> {
         ['per submission, server CPU (1 client, vs floor)', `${f2(syncCpu)} ms`, '0'],
         ['total from CPU time, % of one core', `${(100 * ((100 * syncCpu) / 1000 + median(jobRuns) / 60_000)).toFixed(2)}%`, `${oldPct.toFixed(2)}%`],
       ]);
-      summary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!,
+      summary.push([int(size), r.rows[0]![1]!, r.rows[0]![3]!, r.rows[6]![1]!, r.rows[6]![3]!, r.rows[8]![1]!,
         `${f2(fresh.p50)} ms`, `${livePct.toFixed(2)}% / ${oldPct.toFixed(2)}%`,
         `${median(k1(`${NOW}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${BEFORE}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${NO_LIVE}|${CLIENTS}`).perSecond).toFixed(0)}/s (${ratio16.toFixed(2)}x)`]);
     }
@@ -563,7 +577,7 @@ async function main(): Promise<void> {
     await db.end();
   }
   console.log('\n== growth from size to size (live vs old) ==');
-  table(['learners', 'global xp live p50/95/99', 'old', 'org xp live', 'old', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients now / before / floor (now/before)`], summary);
+  table(['learners', 'global xp live p50/95/99', 'old', 'org xp live', 'old', 'followed live', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients now / before / floor (now/before)`], summary);
 }
 
 main().catch((e: unknown) => {
