@@ -54,6 +54,20 @@ const TRIGGERS: Record<string, string[]> = {
   'public.profiles': ['profiles_leaderboard_mark', 'profiles_leaderboard_sync'],
 };
 
+/** The live boards behind the old per-entry mask (public.get_leaderboard before 20261207100700). */
+const ENTRY_MASK_SQL = `
+    -- the live boards behind that per-entry mask (public.get_leaderboard before 20261207100700)
+    create or replace function bench_baseline.get_live_leaderboard_entry_mask(
+      p_board public.leaderboard_board, p_period public.leaderboard_period default 'all_time', p_exam text default null,
+      p_organization uuid default null, p_limit integer default 100, p_offset integer default 0)
+    returns jsonb language sql stable security definer set search_path = '' as $$
+      select b || jsonb_build_object(
+        'entries', coalesce((select jsonb_agg(private.mask_leaderboard_entry(e) order by o)
+                             from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
+      from (select private.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
+    $$;
+    grant execute on function bench_baseline.get_live_leaderboard_entry_mask(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer) to authenticated;`;
+
 /** The old leaderboards, from the text of the migration that shipped them, in schema bench_baseline. */
 function baselineSql(): string {
   const src = readFileSync(join(MIGRATIONS, '20261206000400_scoped_leaderboards.sql'), 'utf8');
@@ -85,16 +99,7 @@ function baselineSql(): string {
                              from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
       from (select bench_baseline.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
     $$;
-    -- the live boards behind that per-entry mask (public.get_leaderboard before 20261207100700)
-    create function bench_baseline.get_live_leaderboard_entry_mask(
-      p_board public.leaderboard_board, p_period public.leaderboard_period default 'all_time', p_exam text default null,
-      p_organization uuid default null, p_limit integer default 100, p_offset integer default 0)
-    returns jsonb language sql stable security definer set search_path = '' as $$
-      select b || jsonb_build_object(
-        'entries', coalesce((select jsonb_agg(private.mask_leaderboard_entry(e) order by o)
-                             from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
-      from (select private.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
-    $$;
+
     -- the old refresh job's work: every view concurrently, statistics, fingerprints
     create function bench_baseline.refresh() returns bigint language plpgsql set search_path = '' set work_mem = '64MB' as $$
     declare v bigint;
@@ -512,6 +517,7 @@ async function main(): Promise<void> {
       const exists = (await db.query(`select 1 from pg_namespace where nspname = 'bench_baseline'`)).rowCount === 1;
       if (!exists) await admin.query(`delete from bench.built where what = 'baseline'`);
       const baseTime = await built('baseline', async () => { await db.query(baselineSql()); await db.query('analyze'); });
+      await db.query(ENTRY_MASK_SQL);
       const oldRefresh: number[] = [];
       for (let i = 0; i < (size > 100_000 ? 1 : 2); i++) oldRefresh.push((await timed(() => db.query('select bench_baseline.refresh()')))[1]);
       console.log(`  generated in ${genTime}; live boards rebuilt from scratch in ${rebuildTime} ` +
