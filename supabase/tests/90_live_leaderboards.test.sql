@@ -2,11 +2,12 @@
 -- and opt-ins, organisation joins and departures, account erasures and clock jumps across week
 -- and month boundaries, the incrementally maintained boards (private.leaderboard_scores and its
 -- histogram, synced by the deferred commit triggers) equal a full recomputation from scratch
--- (private.leaderboard_full_scores, set-based), and get_leaderboard's pages, totals, ranks and
+-- (private.leaderboard_full_scores, set-based; the histogram is the compacted counts plus the
+-- writers' shards, private.leaderboard_histogram_counts), and get_leaderboard's pages, totals, ranks and
 -- positions equal window-function rankings of that recomputation, for every board, period,
 -- exam and organisation.
 begin;
-select plan(17);
+select plan(18);
 
 -- Deferred constraint triggers fire at the end of each statement instead of at commit: the same
 -- code path as a commit, visible inside this test's transaction.
@@ -37,7 +38,7 @@ $$;
 
 create function tests.lb_histogram_diff() returns table (scope uuid, board text, period text, exam_id text, bucket integer, n bigint)
 language sql as $$
-  (select h.scope, h.board::text, h.period::text, h.exam_id, h.bucket, h.n from private.leaderboard_histogram h
+  (select h.scope, h.board::text, h.period::text, h.exam_id, h.bucket, h.n from private.leaderboard_histogram_counts h
    where h.period_start = private.period_start(h.period) and h.n <> 0
    except
    select s.scope, s.board::text, s.period::text, s.exam_id, s.bucket, count(*) from private.leaderboard_scores s
@@ -46,7 +47,7 @@ language sql as $$
   (select s.scope, s.board::text, s.period::text, s.exam_id, s.bucket, count(*) from private.leaderboard_scores s
    where s.period_start = private.period_start(s.period) group by 1, 2, 3, 4, 5
    except
-   select h.scope, h.board::text, h.period::text, h.exam_id, h.bucket, h.n from private.leaderboard_histogram h
+   select h.scope, h.board::text, h.period::text, h.exam_id, h.bucket, h.n from private.leaderboard_histogram_counts h
    where h.period_start = private.period_start(h.period) and h.n <> 0)
 $$;
 
@@ -195,6 +196,8 @@ select cmp_ok(tests.lb_random_steps(80), '>', 25, 'a third stretch, with learner
 -- No refresh this time: the commit path alone keeps the rows (streak expiry aside) exact.
 select is_empty($$ select * from tests.lb_row_diff() where board <> 'streak' $$,
   'checkpoint 3, without any refresh: every non-streak row equals the recomputation');
+-- Nor any fold: the compacted counts plus the writers' unfolded shards (20261207100500).
+select is_empty($$ select * from tests.lb_histogram_diff() $$, 'checkpoint 3, before the minute job folds the shards: histogram exact');
 select private.refresh_leaderboards();
 select is_empty($$ select * from tests.lb_row_diff() $$, 'checkpoint 3 after the minute job: streak rows too');
 select is_empty($$ select * from tests.lb_histogram_diff() $$, 'checkpoint 3: histogram exact');

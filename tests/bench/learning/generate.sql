@@ -8,9 +8,10 @@
 --   bench.attempts            average submitted quizzes per learner (default 4)
 --   bench.detail              learners whose quizzes also get per-question answers (default 20000)
 --   bench.questions_per_exam  synthetic published questions added per exam (default 400)
+--   bench.followers, bench.follows_each  the first learners who follow others, and how many each (20000, 50)
 -- Run as a superuser (supabase_admin): triggers and FK checks are skipped with
 -- session_replication_role = replica, and every derived column is computed here instead.
---   psql "$SUPERUSER_URL" -c "set bench.n = 100000" -f tests/bench/learning/generate.sql
+--   psql "$SUPERUSER_URL" -1 -c "set bench.n = 100000" -f tests/bench/learning/generate.sql
 -- (or through tests/bench/learning/bench.ts, which sets the knobs and times each size).
 
 set session_replication_role = replica;
@@ -21,6 +22,29 @@ create schema if not exists bench;
 comment on schema bench is 'Benchmark bookkeeping (local instances only).';
 create table if not exists bench.state (id integer primary key default 1 check (id = 1), learners integer not null);
 insert into bench.state (id, learners) values (1, 0) on conflict (id) do nothing;
+
+-- Bulk load: the secondary (non-unique, non-constraint) indexes of the tables filled below are
+-- dropped here and rebuilt once at the end (one sorted build instead of millions of random
+-- inserts). The file runs as one transaction (one simple-query message, or psql -1), so a failure
+-- rolls the drops back with everything else.
+drop table if exists pg_temp.bench_index;
+create temporary table bench_index as
+select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as def
+from pg_index i
+where i.indrelid in ('public.quiz_attempt_items'::regclass, 'public.quiz_attempts'::regclass, 'public.xp_events'::regclass,
+                     'public.learner_exam_stats'::regclass, 'public.profiles'::regclass, 'public.user_achievements'::regclass,
+                     'public.user_avatars'::regclass, 'public.organization_members'::regclass, 'public.follows'::regclass,
+                     'auth.users'::regclass)
+  and not i.indisunique
+  and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid);
+do $$
+declare v record;
+begin
+  for v in select name from pg_temp.bench_index loop
+    execute format('drop index %s', v.name);
+  end loop;
+end
+$$;
 
 drop table if exists pg_temp.bench_range;
 create temporary table bench_range as
@@ -239,7 +263,30 @@ select md5('bench-org-' || ((l.i - 1) / 1000))::uuid, l.id,
 from bench_learner l cross join bench_range r
 on conflict do nothing;
 
+-- ---------------------------------------------------------------------------
+-- 7. Follows: the first bench.followers learners (default 20000) each follow bench.follows_each
+--    (default 50) learners spread over the population generated so far (the followed board).
+-- ---------------------------------------------------------------------------
+insert into public.follows (follower_id, followee_id, created_at)
+select l.id, md5('bench-learner-' || (1 + (l.i::bigint * 7919 + k::bigint * 104729) % r.hi))::uuid, r.t0 - interval '30 days'
+from bench_learner l
+cross join bench_range r
+cross join lateral generate_series(1, coalesce(nullif(current_setting('bench.follows_each', true), ''), '50')::integer) k
+where l.i <= coalesce(nullif(current_setting('bench.followers', true), ''), '20000')::integer
+  and 1 + (l.i::bigint * 7919 + k::bigint * 104729) % r.hi <> l.i
+on conflict do nothing;
+
 update bench.state set learners = (select hi from bench_range);
+
+set maintenance_work_mem = '512MB';
+do $$
+declare v record;
+begin
+  for v in select def from pg_temp.bench_index loop
+    execute v.def;
+  end loop;
+end
+$$;
 
 reset session_replication_role;
 
@@ -252,4 +299,5 @@ analyze public.organization_members;
 analyze public.user_achievements;
 analyze public.user_avatars;
 analyze public.questions;
+analyze public.follows;
 analyze auth.users;
