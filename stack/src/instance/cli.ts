@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instance, projectRoot, type Instance } from '../config.ts';
 
@@ -47,6 +47,11 @@ const USAGE = `usage: npm run stack -- <command>
                     ${Object.keys(BENCHES).join(', ')}
   test              run every test suite on a disposable instance (npm test)
 
+  --workdir <dir>   run the Supabase project in <dir> (its supabase/config.toml, migrations,
+                    seed and functions) instead of this repository's, as the Supabase CLI's
+                    --workdir does; give it to every command for that instance. The instance's
+                    data stays in .supabase/<instance> here.
+
 STACK_INSTANCE selects the instance (default dev; tests use test).`;
 
 async function requireRunning(inst: Instance): Promise<void> {
@@ -59,7 +64,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { output: { type: 'string', short: 'o' }, follow: { type: 'boolean', short: 'f' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      output: { type: 'string', short: 'o' },
+      follow: { type: 'boolean', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+      workdir: { type: 'string' },
+    },
   });
   const [command] = positionals;
   if (!command || values.help) {
@@ -67,6 +77,14 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   if (command === 'test') return runTests();
+  if (values.workdir !== undefined) {
+    const dir = resolve(values.workdir);
+    if (!existsSync(join(dir, 'supabase', 'config.toml'))) {
+      throw new StackError(`no supabase/config.toml in ${dir}`, 'give --workdir the folder that holds supabase/ (run `supabase init` there)');
+    }
+    // The environment carries the project to everything the command starts (the gateway, the CLI).
+    process.env.STACK_WORKDIR = dir;
+  }
 
   const inst = instance();
   switch (command) {
