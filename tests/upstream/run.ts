@@ -305,6 +305,8 @@ async function runJest(name: string, suite: Suite, tree: string, env: NodeJS.Pro
   const out = join(CACHE, 'results', `${name}.${label}.json`);
   rmSync(out, { force: true });
   const args = [
+    // The suites expect Node 22's global WebSocket (realtime); Node 20 has it behind a flag.
+    ...(Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : []),
     '--require',
     join(HERE, 'port-map.cjs'),
     join(CACHE, 'node_modules', 'jest', 'bin', 'jest.js'),
