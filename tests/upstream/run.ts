@@ -8,6 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -293,6 +295,21 @@ function startStack(workdir: string, env: NodeJS.ProcessEnv): void {
   }
 }
 
+/**
+ * Stands in for "no server" on the API port: every request is answered 418 and every WebSocket
+ * refused. (A closed port would do, but the clients retry refused connections with back-off, which
+ * turns a run into hours; the database port is simply closed.)
+ */
+async function nullServer(): Promise<{ port: number; close: () => void }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(418, { 'content-type': 'application/json' }).end('{"message":"no server here"}');
+  });
+  server.on('upgrade', (_req, socket) => socket.destroy());
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}
+
 interface TestResult {
   file: string;
   name: string;
@@ -516,8 +533,13 @@ async function runSuite(name: string, suite: Suite, opts: { reportDir?: string; 
     if (existsSync(aloneFile)) {
       withoutServer = JSON.parse(readFileSync(aloneFile, 'utf8')) as TestResult[];
     } else {
-      log(`${name}: running jest once with no server answering, to find the tests that need one`);
-      withoutServer = await runJest(name, suite, tree, suiteEnv, '54321=1,54322=1', 'no-server');
+      log(`${name}: running jest once with no real server, to find the tests that need one`);
+      const nobody = await nullServer();
+      try {
+        withoutServer = await runJest(name, suite, tree, suiteEnv, `54321=${nobody.port},54322=1`, 'no-server');
+      } finally {
+        nobody.close();
+      }
       // A file that did not even compile says nothing about the server: no cache, run it again next time.
       if (!withoutServer.some((t) => t.name === FILE_FAILED)) writeFileSync(aloneFile, JSON.stringify(withoutServer));
     }
