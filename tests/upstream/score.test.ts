@@ -33,6 +33,8 @@ test('a failure is summed up by its first line, with what an expectation receive
   const jest = '\u001b[2mexpect(\u001b[22mreceived).toBeNull()\n\nReceived: [AuthApiError: nope]\n    at x (a.ts:1:1)';
   assert.equal(firstLine(`Error: ${jest}`), 'Error: expect(received).toBeNull() — Received: [AuthApiError: nope]');
   assert.equal(firstLine('\n  TypeError: fetch failed\n  at y'), 'TypeError: fetch failed');
+  const snapshot = 'Error: expect(received).toMatchInlineSnapshot(snapshot)\n\n- Snapshot  - 1\n+ Received  + 1\n\n  {\n-   "a": 1,\n+   "a": 2,\n  }';
+  assert.equal(firstLine(snapshot), 'Error: expect(received).toMatchInlineSnapshot(snapshot) — + "a": 2,');
 });
 
 test('every suite has its own ports, inside the runner’s range, and the out-of-scope list names known suites', () => {
