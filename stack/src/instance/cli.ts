@@ -50,7 +50,7 @@ const USAGE = `usage: npm run stack -- <command>
   --workdir <dir>   run the Supabase project in <dir> (its supabase/config.toml, migrations,
                     seed and functions) instead of this repository's, as the Supabase CLI's
                     --workdir does; give it to every command for that instance. The instance's
-                    data stays in .supabase/<instance> here.
+                    data stays in .supabase/<instance> here; types prints that project's types.
 
 STACK_INSTANCE selects the instance (default dev; tests use test).`;
 
@@ -120,12 +120,20 @@ async function main(argv: string[]): Promise<number> {
       const child = spawn('tail', [values.follow ? '-f' : '-n200', file], { stdio: 'inherit' });
       return new Promise((res) => child.on('close', (code) => res(code ?? 0)));
     }
-    case 'types':
+    case 'types': {
       await requireRunning(inst);
-      await writeFile(TYPES_FILE, await generateTypes(inst));
+      const types = await generateTypes(inst);
+      // Another project's types are printed (as `supabase gen types` does), never written over the web app's.
+      if (values.workdir !== undefined) {
+        process.stdout.write(types);
+        return 0;
+      }
+      await writeFile(TYPES_FILE, types);
       log(`wrote ${TYPES_FILE}`);
       return 0;
+    }
     case 'up':
+      if (values.workdir !== undefined) throw new StackError('up runs this repository\'s web app on its own project', 'use start --workdir <dir> instead');
       return up(inst);
     case 'bench':
       return bench(inst, positionals[1]);
