@@ -370,8 +370,10 @@ export function firstLine(message: string): string {
   // eslint-disable-next-line no-control-regex
   const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
   let line = lines.find((l) => !/^●/.test(l)) ?? '';
-  // A snapshot's first differing line of ours (`+`), else a plain expectation's `Received:` line.
-  const diff = lines.some((l) => l.startsWith('+ Received')) ? lines.find((l) => /^\+\s/.test(l) && !l.startsWith('+ Received')) : undefined;
+  // A snapshot's differing line of ours (`+`), the error message it shows if any, else a plain
+  // expectation's `Received:` line.
+  const ours = lines.some((l) => l.startsWith('+ Received')) ? lines.filter((l) => /^\+\s/.test(l) && !l.startsWith('+ Received')) : [];
+  const diff = ours.find((l) => /"message":/.test(l)) ?? ours[0];
   const received = diff ?? lines.find((l) => /^Received( string| has value)?:/.test(l));
   if (received && line !== received) line = `${line} — ${received.replace(/\s+/g, ' ')}`;
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
