@@ -432,7 +432,7 @@ export function score(withServer: TestResult[], withoutServer: TestResult[], out
 
 const pct = (n: number, d: number) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`);
 
-/** Known causes of failures (tests/upstream/areas.json): a substring of the error, and whose work it is. */
+/** Known causes of failures (tests/upstream/areas.json): a substring of the error or test name, and whose work it is. */
 const Areas = z.array(z.object({ match: z.string().min(1), area: z.string().min(1) }));
 
 /** The failures counted by their known cause, then by their error line. */
@@ -440,7 +440,7 @@ function causes(failures: TestResult[]): string[] {
   const areas = Areas.parse(JSON.parse(readFileSync(join(HERE, 'areas.json'), 'utf8')));
   const counts = new Map<string, number>();
   for (const f of failures) {
-    const cause = areas.find((a) => f.error.includes(a.match))?.area ?? `error: ${f.error}`;
+    const cause = areas.find((a) => f.error.includes(a.match))?.area ?? areas.find((a) => f.name.includes(a.match))?.area ?? `error: ${f.error}`;
     counts.set(cause, (counts.get(cause) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1]).map(([cause, n]) => `${String(n).padStart(4)}  ${cause}`);
