@@ -6,7 +6,7 @@
 // part of `npm test`; see tests/upstream/README.md for what is scored and what is out of scope.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -245,7 +245,7 @@ function adaptProject(workdir: string, hasPostgis: boolean): string[] {
   if (hasPostgis) return edits;
   const migrations = join(workdir, 'supabase', 'migrations');
   if (!existsSync(migrations)) return edits;
-  for (const file of spawnSync('ls', [migrations]).stdout.toString().split('\n').filter((f) => f.endsWith('.sql'))) {
+  for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
     const path = join(migrations, file);
     const sql = readFileSync(path, 'utf8');
     const edited = sql
