@@ -231,30 +231,37 @@ function installDependencies(): void {
 }
 
 /**
+ * Writes `transform(original)` over `path`, the original kept beside it (`<path>.upstream`) so
+ * that every run edits upstream's text afresh; true when the transform changed something.
+ */
+function editFile(path: string, transform: (text: string) => string): boolean {
+  const pristine = `${path}.upstream`;
+  if (!existsSync(pristine)) copyFileSync(path, pristine);
+  const original = readFileSync(pristine, 'utf8');
+  const edited = transform(original);
+  writeFileSync(path, edited);
+  return edited !== original;
+}
+
+/**
  * The only edits made to a suite's project (issue 12): the CLI 3 name of the mail sink section,
- * and a text column where PostGIS is not installed. Idempotent.
+ * and a text column where PostGIS is not installed. Returns what was edited.
  */
 function adaptProject(workdir: string, hasPostgis: boolean): string[] {
   const edits: string[] = [];
-  const config = join(workdir, 'supabase', 'config.toml');
-  const toml = readFileSync(config, 'utf8');
-  if (/^\[inbucket\]/m.test(toml)) {
-    writeFileSync(config, toml.replace(/^\[inbucket\]/m, '[local_smtp]'));
+  if (editFile(join(workdir, 'supabase', 'config.toml'), (toml) => toml.replace(/^\[inbucket\]/m, '[local_smtp]'))) {
     edits.push('config.toml: [inbucket] renamed [local_smtp]');
   }
-  if (hasPostgis) return edits;
   const migrations = join(workdir, 'supabase', 'migrations');
   if (!existsSync(migrations)) return edits;
   for (const file of readdirSync(migrations).filter((f) => f.endsWith('.sql'))) {
-    const path = join(migrations, file);
-    const sql = readFileSync(path, 'utf8');
-    const edited = sql
-      .replace(/^create extension if not exists postgis\b[^;]*;/gim, '-- (upstream runner) PostGIS is not installed here')
-      .replace(/extensions\.geometry\s*\([^)]*\)/gi, 'text');
-    if (edited !== sql) {
-      writeFileSync(path, edited);
-      edits.push(`${file}: PostGIS geometry column as text`);
-    }
+    const withoutPostgis = (sql: string) =>
+      hasPostgis
+        ? sql
+        : sql
+            .replace(/^create extension if not exists postgis\b[^;]*;/gim, '-- (upstream runner) PostGIS is not installed here')
+            .replace(/extensions\.geometry\s*\([^)]*\)/gi, 'text');
+    if (editFile(join(migrations, file), withoutPostgis)) edits.push(`${file}: PostGIS geometry column as text`);
   }
   return edits;
 }
@@ -500,11 +507,8 @@ async function runSuite(name: string, suite: Suite, opts: { reportDir?: string; 
   const pkgDir = join(tree, suite.pkg);
   const workdir = join(pkgDir, suite.workdir);
   const edits = adaptProject(workdir, postgisAvailable());
-  // adaptProject is idempotent: a later run finds nothing to edit, so the first run's list is kept.
-  const editsFile = join(CACHE, 'results', `${name}.edits.json`);
-  mkdirSync(dirname(editsFile), { recursive: true });
-  if (edits.length > 0 || !existsSync(editsFile)) writeFileSync(editsFile, JSON.stringify(edits));
-  const allEdits = JSON.parse(readFileSync(editsFile, 'utf8')) as string[];
+  mkdirSync(join(CACHE, 'results'), { recursive: true });
+  writeFileSync(join(CACHE, 'results', `${name}.edits.json`), JSON.stringify(edits));
   for (const cmd of suite.setup) sh(cmd[0]!, cmd.slice(1), { cwd: pkgDir });
 
   const env = stackEnv(name, suite);
@@ -547,7 +551,7 @@ async function runSuite(name: string, suite: Suite, opts: { reportDir?: string; 
       // A file that did not even compile says nothing about the server: no cache, run it again next time.
       if (!withoutServer.some((t) => t.name === FILE_FAILED)) writeFileSync(aloneFile, JSON.stringify(withoutServer));
     }
-    return scoreAndReport(name, suite, withServer, withoutServer, allEdits, opts.reportDir);
+    return scoreAndReport(name, suite, withServer, withoutServer, edits, opts.reportDir);
   } finally {
     if (!opts.keep) stack(['stop', '--workdir', workdir], env);
   }
