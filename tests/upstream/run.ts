@@ -374,7 +374,6 @@ function readResults(out: string, pkgDir: string): TestResult[] {
 
 /** A failure's first meaningful line, without jest's colour codes; an expectation's with what it received. */
 export function firstLine(message: string): string {
-  // eslint-disable-next-line no-control-regex
   const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
   let line = lines.find((l) => !/^●/.test(l)) ?? '';
   // A snapshot's differing line of ours (`+`), the error message it shows if any, else a plain
