@@ -1,6 +1,6 @@
 // Reads supabase/config.toml, the project's single source of truth, and describes the stack
 // instances built from it: `dev` (the developer's data) and `test` (disposable, own ports).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
@@ -8,7 +8,31 @@ import { z } from 'zod';
 import { StackError } from './errors.ts';
 import { storageConfigSchema } from './config-storage.ts';
 
+/** This repository: the stack's code, and `.supabase/<instance>` where every instance keeps its data. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The Supabase project the stack runs: the folder holding `supabase/config.toml`, its migrations,
+ * seed and functions. This repository by default; any other project with `--workdir <dir>`, which
+ * the CLI passes on (to the gateway too) as STACK_WORKDIR. The one place the project is resolved.
+ */
+export function projectDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.STACK_WORKDIR ? resolve(env.STACK_WORKDIR) : projectRoot;
+}
+
+/** `<project>/supabase`: config.toml, migrations, seed; config paths are relative to it. */
+export function supabaseDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(projectDir(env), 'supabase');
+}
+
+/**
+ * The edge functions' folder: `supabase/functions`, where the Supabase CLI keeps them, or this
+ * repository's `functions/` (its config.toml points the entrypoints there) when that is absent.
+ */
+export function functionsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cli = join(supabaseDir(env), 'functions');
+  return existsSync(cli) ? cli : join(projectDir(env), 'functions');
+}
 
 const port = z.number().int().min(1).max(65535);
 
@@ -113,13 +137,16 @@ export const functionSchema = z
 const configSchema = z.object({
   /** Optional, as for `supabase start`: the project folder's name when config.toml has none. */
   project_id: z.string().min(1),
-  api: z.object({
-    port,
-    schemas: z.array(z.string()).default(['public', 'graphql_public']),
-    extra_search_path: z.array(z.string()).default(['public', 'extensions']),
-    max_rows: z.number().int().positive().default(1000),
-  }),
-  db: z.object({ port, major_version: z.number().int().default(15) }),
+  // Every key has the Supabase CLI's default: a config.toml may leave out [api] and [db] entirely.
+  api: z
+    .object({
+      port: port.default(54321),
+      schemas: z.array(z.string()).default(['public', 'graphql_public']),
+      extra_search_path: z.array(z.string()).default(['public', 'extensions']),
+      max_rows: z.number().int().positive().default(1000),
+    })
+    .prefault({}),
+  db: z.object({ port: port.default(54322), major_version: z.number().int().default(15) }).prefault({}),
   db_seed: z.object({ enabled: z.boolean(), sql_paths: z.array(z.string()) }).optional(),
   auth: authSchema.prefault({}),
   /** `[storage]` and `[storage.buckets.<name>]`: upload limit and buckets created on start. */
@@ -130,7 +157,7 @@ const configSchema = z.object({
 
 export type ProjectConfig = z.infer<typeof configSchema>;
 
-export function readConfig(path = join(projectRoot, 'supabase', 'config.toml')): ProjectConfig {
+export function readConfig(path = join(supabaseDir(), 'config.toml')): ProjectConfig {
   let raw: Record<string, unknown>;
   try {
     raw = parseToml(readFileSync(path, 'utf8')) as Record<string, unknown>;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'vitest';
-import { DEFAULT_JWT_SECRET, instance, readConfig } from '../src/config.ts';
+import { describe, test } from 'vitest';
+import { DEFAULT_JWT_SECRET, functionsDir, instance, projectDir, projectRoot, readConfig, supabaseDir } from '../src/config.ts';
 import { StackError } from '../src/errors.ts';
 
 test('reads the ports of supabase/config.toml', () => {
@@ -50,4 +50,44 @@ test('a config.toml without project_id is accepted: the project folder’s name,
   assert.equal(readConfig(file).project_id, 'my-project');
   writeFileSync(file, 'project_id = "named"\n[api]\nport = 54321\n[db]\nport = 54322\n');
   assert.equal(readConfig(file).project_id, 'named');
+});
+
+test('a config.toml without [api] or [db] takes the CLI defaults (supabase-js’s own test project has none)', () => {
+  const project = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'bare');
+  mkdirSync(join(project, 'supabase'), { recursive: true });
+  const file = join(project, 'supabase', 'config.toml');
+  writeFileSync(file, '[auth]\nenable_anonymous_sign_ins = true\n');
+  const cfg = readConfig(file);
+  assert.deepEqual([cfg.project_id, cfg.api.port, cfg.db.port, cfg.api.schemas, cfg.api.max_rows], ['bare', 54321, 54322, ['public', 'graphql_public'], 1000]);
+});
+
+describe('--workdir: the project the stack runs (STACK_WORKDIR)', () => {
+  const project = join(mkdtempSync(join(tmpdir(), 'workdir-')), 'other-project');
+  mkdirSync(join(project, 'supabase'), { recursive: true });
+  writeFileSync(join(project, 'supabase', 'config.toml'), '[api]\nport = 64321\n');
+  const env = { STACK_WORKDIR: project };
+
+  test('this repository by default', () => {
+    assert.equal(projectDir({}), projectRoot);
+    assert.equal(supabaseDir({}), join(projectRoot, 'supabase'));
+    // Ascend keeps its functions beside supabase/, and has no supabase/functions.
+    assert.equal(functionsDir({}), join(projectRoot, 'functions'));
+  });
+
+  test('another project: its supabase/ folder and, once it has one, supabase/functions as the CLI', () => {
+    assert.equal(projectDir(env), project);
+    assert.equal(supabaseDir(env), join(project, 'supabase'));
+    assert.equal(functionsDir(env), join(project, 'functions'));
+    mkdirSync(join(project, 'supabase', 'functions'));
+    assert.equal(functionsDir(env), join(project, 'supabase', 'functions'));
+  });
+
+  test('its config.toml is the one read; the instance’s data stays in this repository', () => {
+    const cfg = readConfig(join(supabaseDir(env), 'config.toml'));
+    assert.equal(cfg.project_id, 'other-project');
+    assert.equal(cfg.api.port, 64321);
+    const inst = instance('dev', cfg, {});
+    assert.equal(inst.apiPort, 64321);
+    assert.equal(inst.dir, join(projectRoot, '.supabase', 'dev'));
+  });
 });

@@ -1,6 +1,6 @@
 // Every npm entry point installs the npm dependencies before it needs them (scripts/ensure-deps.mjs),
 // so a fresh clone works with any of them first: `npm start`, `npm test`, `npm run stack -- …`,
-// `npm run bench -- …`, `npm run typecheck`. Checked through npm itself, in copies of the
+// `npm run bench -- …`, `npm run typecheck`, `npm run upstream -- …`. Checked through npm itself, in copies of the
 // project's scripts whose ensure-deps only records that it ran; nothing else is installed there,
 // so each command then fails: what matters is that ensure-deps ran first.
 import assert from 'node:assert/strict';
@@ -40,7 +40,7 @@ function npm(args: string[], cwd: string): Promise<string> {
   });
 }
 
-const COMMANDS: string[][] = [['start'], ['test'], ['run', 'stack', '--', 'status'], ['run', 'bench', '--', 'rest'], ['run', 'typecheck']];
+const COMMANDS: string[][] = [['start'], ['test'], ['run', 'stack', '--', 'status'], ['run', 'bench', '--', 'rest'], ['run', 'typecheck'], ['run', 'upstream', '--', 'storage-js']];
 
 test('every npm entry point runs ensure-deps before anything else', async () => {
   const runs = await Promise.all(

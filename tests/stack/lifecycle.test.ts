@@ -118,6 +118,15 @@ describe('clear errors', () => {
     ]);
   });
 
+  test('--workdir without supabase/config.toml is one line naming the folder', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-project-'));
+    const r = stackCli(['status', '--workdir', empty]);
+    assert.equal(r.status, 1);
+    assert.deepEqual(r.stderr.trim().split('\n').filter((l) => l.startsWith('error:')), [
+      `error: no supabase/config.toml in ${empty}. Fix: give --workdir the folder that holds supabase/ (run \`supabase init\` there).`,
+    ]);
+  });
+
   test('a broken migration is one line naming the migration and the database error; nothing applied', async () => {
     const { migrate } = await import('../../stack/src/instance/database.ts');
     const { instance } = await import('../../stack/src/config.ts');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { beforeAll as before, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
-import { LIMIT_BYTES, LIMITED, mintUser, objectRow, PRIVATE, setupFixtures, sql, storageDir, storageFiles, text, type TestUser } from './fixtures.ts';
+import { LIMIT_BYTES, LIMITED, mintUser, objectRow, PRIVATE, serviceClient, setupFixtures, sql, storageDir, storageFiles, text, type TestUser } from './fixtures.ts';
 
 let user: TestUser;
 
@@ -59,6 +59,29 @@ describe('allowed_mime_types', () => {
     }
     const form = await files.upload(`${user.id}/bad-form`, new Blob(['<p>'], { type: 'text/html' }));
     assert.equal(err(form.error).code, 'InvalidMimeType');
+  });
+
+  test('the label decides, as on Storage: JPEG bytes labelled image/png are stored and served as image/png; markup never passes as an image', async () => {
+    // storage-js's "can upload a file with a valid mime type" uploads a JPEG as image/png into a
+    // bucket that allows image/png alone.
+    const admin = serviceClient().storage;
+    const bucket = 'st-png-only';
+    if ((await admin.getBucket(bucket)).error) assert.equal((await admin.createBucket(bucket, { public: true, allowedMimeTypes: ['image/png'] })).error, null);
+    const files = admin.from(bucket);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
+    assert.equal((await files.upload(`${user.id}/photo.png`, jpeg, { contentType: 'image/png', upsert: true })).error, null);
+    const got = await fetch(files.getPublicUrl(`${user.id}/photo.png`).data.publicUrl);
+    assert.deepEqual([got.status, got.headers.get('content-type'), got.headers.get('x-content-type-options')], [200, 'image/png', 'nosniff']);
+    assert.deepEqual(new Uint8Array(await got.arrayBuffer()), jpeg);
+
+    for (const [name, bytes, sniffed] of [
+      ['svg', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'image/svg+xml'],
+      ['html', '<!DOCTYPE html><script>alert(1)</script>', 'text/html'],
+    ] as const) {
+      const r = await files.upload(`${user.id}/${name}.png`, text(bytes), { contentType: 'image/png' });
+      assert.deepEqual(err(r.error), { message: `mime type ${sniffed} is not supported`, statusCode: '415', code: 'InvalidMimeType', status: 400 }, name);
+      assert.equal(await objectRow(bucket, `${user.id}/${name}.png`), undefined);
+    }
   });
 
   test('HTML is never served as HTML', async () => {

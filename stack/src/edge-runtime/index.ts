@@ -10,7 +10,7 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Hono } from 'hono';
-import { apiUrl, dbUrl, projectRoot, readConfig } from '../config.ts';
+import { apiUrl, dbUrl, functionsDir as projectFunctionsDir, readConfig, supabaseDir } from '../config.ts';
 import type { GatewayContext } from '../kit/context.ts';
 import { edge } from '../kit/forwarded.ts';
 import { verifyJwt } from '../kit/jwt.ts';
@@ -49,8 +49,8 @@ export interface FunctionsOptions {
 }
 
 export function functionsService(ctx: GatewayContext, options: FunctionsOptions = {}): Service {
-  const configPath = options.configPath ?? join(projectRoot, 'supabase', 'config.toml');
-  const functionsDir = options.functionsDir ?? join(projectRoot, 'functions');
+  const configPath = options.configPath ?? join(supabaseDir(), 'config.toml');
+  const functionsDir = options.functionsDir ?? projectFunctionsDir();
   const envFile = options.envFile ?? join(functionsDir, '.env');
   const instanceEnvFile = options.instanceEnvFile ?? join(ctx.inst.dir, 'functions.env');
   const wallClockMs = options.wallClockMs ?? 400_000;

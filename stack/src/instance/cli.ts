@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { instance, projectRoot, type Instance } from '../config.ts';
 
@@ -48,6 +48,11 @@ const USAGE = `usage: npm run stack -- <command>
                     ${Object.keys(BENCHES).join(', ')}
   test              run every test suite on a disposable instance (npm test)
 
+  --workdir <dir>   run the Supabase project in <dir> (its supabase/config.toml, migrations,
+                    seed and functions) instead of this repository's, as the Supabase CLI's
+                    --workdir does; give it to every command for that instance. The instance's
+                    data stays in .supabase/<instance> here; types prints that project's types.
+
 STACK_INSTANCE selects the instance (default dev; tests use test).`;
 
 async function requireRunning(inst: Instance): Promise<void> {
@@ -60,7 +65,12 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { output: { type: 'string', short: 'o' }, follow: { type: 'boolean', short: 'f' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      output: { type: 'string', short: 'o' },
+      follow: { type: 'boolean', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+      workdir: { type: 'string' },
+    },
   });
   const [command] = positionals;
   if (!command || values.help) {
@@ -68,6 +78,14 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   if (command === 'test') return runTests();
+  if (values.workdir !== undefined) {
+    const dir = resolve(values.workdir);
+    if (!existsSync(join(dir, 'supabase', 'config.toml'))) {
+      throw new StackError(`no supabase/config.toml in ${dir}`, 'give --workdir the folder that holds supabase/ (run `supabase init` there)');
+    }
+    // The environment carries the project to everything the command starts (the gateway, the CLI).
+    process.env.STACK_WORKDIR = dir;
+  }
 
   const inst = instance();
   switch (command) {
@@ -103,12 +121,20 @@ async function main(argv: string[]): Promise<number> {
       const child = spawn('tail', [values.follow ? '-f' : '-n200', file], { stdio: 'inherit' });
       return new Promise((res) => child.on('close', (code) => res(code ?? 0)));
     }
-    case 'types':
+    case 'types': {
       await requireRunning(inst);
-      await writeFile(TYPES_FILE, await generateTypes(inst));
+      const types = await generateTypes(inst);
+      // Another project's types are printed (as `supabase gen types` does), never written over the web app's.
+      if (values.workdir !== undefined) {
+        process.stdout.write(types);
+        return 0;
+      }
+      await writeFile(TYPES_FILE, types);
       log(`wrote ${TYPES_FILE}`);
       return 0;
+    }
     case 'up':
+      if (values.workdir !== undefined) throw new StackError('up runs this repository\'s web app on its own project', 'use start --workdir <dir> instead');
       return up(inst);
     case 'bench':
       return bench(inst, positionals[1]);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { instance, projectRoot, readConfig, type Instance } from '../config.ts';
+import { instance, projectRoot, readConfig, supabaseDir, type Instance } from '../config.ts';
 import { advisors, generateTypes, installedExtensions, TYPES_FILE } from './database.ts';
 import { StackError } from '../errors.ts';
 import { run } from './exec.ts';
@@ -106,7 +106,7 @@ export async function denoFunctions(): Promise<Tally> {
   }
   if (tests.passed + tests.failed === 0) return { passed: 0, failed: 1, failures: ['deno test found no test in functions/ (name them *_test.ts)'] };
 
-  const targets = [...resolveFunctions(readConfig().functions, join(projectRoot, 'supabase')).values()].map((def) => ({
+  const targets = [...resolveFunctions(readConfig().functions, supabaseDir()).values()].map((def) => ({
     label: `deno check ${def.name}`,
     args: ['check', ...importMapFlag(def.importMap), def.entrypoint],
     cwd: dirname(def.entrypoint),

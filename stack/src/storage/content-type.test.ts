@@ -56,6 +56,10 @@ describe('checkDestination', () => {
   });
   test('SVG bytes labelled image/png are refused by a raster-only bucket', () => {
     fails({ storedMimeType: 'image/png', sniffedMimeType: 'image/svg+xml' }, 'InvalidMimeType', '415', 'mime type image/svg+xml is not supported');
+    fails({ storedMimeType: 'image/png', sniffedMimeType: 'text/html' }, 'InvalidMimeType', '415', 'mime type text/html is not supported');
+  });
+  test('raster bytes under another allowed raster label keep the label, as Storage trusts it', () => {
+    assert.equal(check({ storedMimeType: 'image/png', sniffedMimeType: 'image/jpeg', bucket: { ...raster, allowed_mime_types: ['image/png'] } }), 'image/png');
   });
   test('a caller-chosen type is taken only when the bytes are of that type', () => {
     fails({ storedMimeType: 'text/plain', requestedMimeType: 'image/svg+xml', sniffedMimeType: undefined, bucket: open }, 'InvalidMimeType', '415', 'mime type image/svg+xml is not supported');

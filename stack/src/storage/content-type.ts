@@ -3,7 +3,8 @@
 // the bucket; a copy used to check nothing, and took a caller-chosen `metadata.mimetype` as is,
 // so SVG bytes could land in an image bucket labelled (and served) as `image/svg+xml`. Here a
 // copy's type must be one the destination allows, a relabelling must agree with the bytes, and
-// bytes recognised as another type must be allowed there too; the size must fit the destination.
+// markup bytes (SVG, HTML, XML) under another label must be allowed there as what they are; the
+// size must fit the destination.
 import { ERRORS } from './errors.ts';
 import { isEmptyFolder, maxUploadSize, validateMimeType } from './limits.ts';
 
@@ -75,12 +76,17 @@ export function checkDestination(c: DestinationCheck): string {
   return mime;
 }
 
+/** Types a browser runs (markup that can carry script): bytes of these never pass under another label. */
+const ACTIVE_CONTENT = new Set(['image/svg+xml', 'text/html', 'application/xml']);
+
 /**
- * Bytes of another type than their label (SVG called image/png) must be allowed by the bucket as
- * what they are: InvalidMimeType (415) otherwise. Every write checks this once it has the bytes
- * (upload, resumable upload, copy, cross-bucket move).
+ * Markup bytes under another label (SVG called image/png) must be allowed by the bucket as what
+ * they are: InvalidMimeType (415) otherwise. Every write checks this once it has the bytes
+ * (upload, resumable upload, copy, cross-bucket move). Other mismatches pass, as on Supabase
+ * Storage, which trusts the label (JPEG bytes labelled image/png are served as image/png, with
+ * nosniff, so they stay an image).
  */
 export function checkBytesAllowed(objectName: string, label: string, sniffed: string | undefined, allowed: string[] | null): void {
   if (!allowed || allowed.length === 0 || isEmptyFolder(objectName)) return;
-  if (sniffed !== undefined && mimeEssence(sniffed) !== mimeEssence(label)) validateMimeType(sniffed, allowed);
+  if (sniffed !== undefined && ACTIVE_CONTENT.has(mimeEssence(sniffed)) && mimeEssence(sniffed) !== mimeEssence(label)) validateMimeType(sniffed, allowed);
 }

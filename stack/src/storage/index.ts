@@ -7,7 +7,7 @@ import { extname, join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
-import { projectRoot } from '../config.ts';
+import { supabaseDir } from '../config.ts';
 import type { GatewayContext } from '../kit/context.ts';
 import type { GatewayEnv, Service } from '../kit/service.ts';
 import { FileBackend } from './backend.ts';
@@ -152,7 +152,7 @@ export function storageService(ctx: GatewayContext): Service {
       if (mimeTypes) validateAllowedMimeTypes(mimeTypes);
       await admin.db.tx((q) => q.upsertBucket({ id, public: b.public, file_size_limit: b.file_size_limit ?? null, allowed_mime_types: mimeTypes }));
       if (!b.objects_path) continue;
-      const dir = resolve(projectRoot, 'supabase', b.objects_path);
+      const dir = resolve(supabaseDir(), b.objects_path);
       const files = await filesUnder(dir).catch(() => [] as string[]);
       const objects = admin.from(id);
       for (const file of files) {
