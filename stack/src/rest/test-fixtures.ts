@@ -1,6 +1,7 @@
 // A small schema cache for the REST modules' unit tests (no database): clients → projects
 // (one-to-many), projects ↔ tasks through project_tasks (many-to-many), users with two foreign keys
 // to clients (ambiguous), a self-reference, and a few functions.
+import { RestError } from './errors.ts';
 import { buildSchemaCache, type Column, type RawSchema, type SchemaCache } from './schema-cache.ts';
 
 function col(name: string, position: number, type: string, extra: Partial<Column> = {}): Column {
@@ -133,4 +134,15 @@ export const RAW: RawSchema = {
 
 export function testCache(): SchemaCache {
   return buildSchemaCache(RAW, ['api', 'other'], 0);
+}
+
+/** The RestError `f` throws; fails the test when it throws nothing or something else. */
+export function refusal(f: () => unknown): RestError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof RestError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
 }

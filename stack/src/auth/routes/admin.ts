@@ -15,6 +15,7 @@ import type { AuthDeps } from '../deps.ts';
 import { AuthError, badRequest, ErrorCode, internal, notFound, unprocessable } from '../errors.ts';
 import { bool, encodeGoValues, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH } from '../password.ts';
+import { deleteFactor } from './factors.ts';
 import {
   factorJson,
   baseIdentityData,
@@ -472,14 +473,7 @@ export function adminRoutes(deps: AuthDeps): Hono<GatewayEnv> {
       const { user, factor } = await loadFactorParam(c);
       await deps.db.tx(async (q) => {
         await audit(q, actor, 'factor_deleted', { user_id: user.id, factor_id: factor.id });
-        const amr = factor.factor_type === 'totp' ? 'totp' : `mfa/${factor.factor_type}`;
-        await q(
-          `delete from auth.mfa_amr_claims where authentication_method = $2
-             and session_id in (select id from auth.sessions where user_id = $1 and factor_id = $3)`,
-          [user.id, amr, factor.id],
-        );
-        await q("update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where user_id = $1 and factor_id = $2", [user.id, factor.id]);
-        await q('delete from auth.mfa_factors where id = $1', [factor.id]);
+        await deleteFactor(q, user.id, factor);
       });
       return c.json(factorJson(factor));
     }),

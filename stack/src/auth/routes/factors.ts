@@ -240,6 +240,21 @@ async function verifyTotp(c: Ctx, deps: AuthDeps, auth: Authenticated, factor: F
   return c.json(response);
 }
 
+/**
+ * Deletes a factor after GoTrue's DowngradeSessionsToAAL1: the sessions it raised lose its AMR
+ * claim and aal2. Used by unenroll and by the admin API.
+ */
+export async function deleteFactor(q: Query, userId: string, factor: Pick<FactorRow, 'id' | 'factor_type'>): Promise<void> {
+  const amr = factor.factor_type === 'totp' ? 'totp' : `mfa/${factor.factor_type}`;
+  await q(
+    `delete from auth.mfa_amr_claims where authentication_method = $2
+       and session_id in (select id from auth.sessions where user_id = $1 and factor_id = $3)`,
+    [userId, amr, factor.id],
+  );
+  await q("update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where user_id = $1 and factor_id = $2", [userId, factor.id]);
+  await q('delete from auth.mfa_factors where id = $1', [factor.id]);
+}
+
 export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   const mfa = deps.settings.mfa;
@@ -321,15 +336,7 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
       throw unprocessable(ErrorCode.insufficientAal, 'AAL2 required to unenroll verified factor');
     }
     await deps.db.tx(async (q) => {
-      // DowngradeSessionsToAAL1: the sessions this factor raised lose its AMR claim and aal2.
-      const amr = factor.factor_type === 'totp' ? 'totp' : `mfa/${factor.factor_type}`;
-      await q(
-        `delete from auth.mfa_amr_claims where authentication_method = $2
-           and session_id in (select id from auth.sessions where user_id = $1 and factor_id = $3)`,
-        [user.id, amr, factor.id],
-      );
-      await q("update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now() where user_id = $1 and factor_id = $2", [user.id, factor.id]);
-      await q('delete from auth.mfa_factors where id = $1', [factor.id]);
+      await deleteFactor(q, user.id, factor);
       await audit(q, user, 'factor_unenrolled', { factor_id: factor.id, factor_status: factor.status, session_id: session.id });
     });
     return c.json({ id: factor.id });

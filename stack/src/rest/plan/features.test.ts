@@ -4,10 +4,9 @@
 // that nothing from the request reaches it but through the schema cache or `$n` parameters.
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { RestError } from '../errors.ts';
 import { type RenderedPlan, renderPlan } from '../render.ts';
 import { parseRequest } from '../request.ts';
-import { testCache } from '../test-fixtures.ts';
+import { refusal, testCache } from '../test-fixtures.ts';
 import { planRequest } from './plan.ts';
 import type { PlanConfig, PlannedRequest, ReadPlan } from './types.ts';
 
@@ -28,16 +27,6 @@ function sql(path: string, query: string, config = ON, headers: Record<string, s
 
 /** The statement's source CTE (the read itself). */
 const source = (r: RenderedPlan): string => /^WITH pgrst_source AS \((.*)\) SELECT null::bigint AS total_result_set/.exec(r.main.text)?.[1] ?? r.main.text;
-
-function refusal(f: () => unknown): RestError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('aggregates', () => {
   test('refused unless db-aggregates-enabled (PGRST123), at any depth', () => {

@@ -1,9 +1,8 @@
 // Planning against the schema cache: what is found, what is refused, and with which error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { RestError } from '../errors.ts';
 import { type HttpRequest, parseRequest } from '../request.ts';
-import { testCache } from '../test-fixtures.ts';
+import { refusal, testCache } from '../test-fixtures.ts';
 import type { CallPlan, MutatePlan, PlanConfig, ReadPlan } from './types.ts';
 import { findRelationship } from './relationships.ts';
 import { planRequest } from './plan.ts';
@@ -19,16 +18,6 @@ function http(method: string, path: string, query = '', headers: Record<string, 
 
 function plan(method: string, path: string, query = '', headers: Record<string, string> = {}, body = '') {
   return planRequest(parseRequest(http(method, path, query, headers, body), { schemas: ['api', 'other'] }), cache, config);
-}
-
-function refusal(f: () => unknown): RestError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('reads', () => {
