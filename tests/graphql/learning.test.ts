@@ -58,6 +58,14 @@ before(async () => {
     });
     attempts[who] = started.attempt_id;
   }
+  // A two-question quiz earns no achievement, so each learner is given one here: the test below
+  // needs rows of both learners to show that each reads only their own.
+  await db(
+    `insert into public.user_achievements (user_id, achievement_id)
+     select u.id, (select id from public.achievements order by id limit 1) from unnest($1::uuid[]) as u(id)
+     on conflict do nothing`,
+    [Object.values(learners)],
+  );
 });
 
 after(async () => {
@@ -88,8 +96,9 @@ describe('quiz history', () => {
     const mine = await gql('service', `{ quiz_attemptsCollection(filter: {user_id: {in: ["${learners.ada}", "${learners.grace}"]}}) { edges { node { id } } } }`);
     assert.equal(mine.quiz_attemptsCollection.edges.length, 2);
     const history = JSON.parse((await gql('ada', '{ get_quiz_history(p_exam: "a1101", p_limit: 5) }')).get_quiz_history as string);
-    assert.equal(JSON.stringify(history).includes(attempts.ada ?? '-'), true);
-    assert.equal(JSON.stringify(history).includes(attempts.grace ?? '-'), false);
+    assert.ok(attempts.ada && attempts.grace, 'both learners submitted an attempt');
+    assert.equal(JSON.stringify(history).includes(attempts.ada), true);
+    assert.equal(JSON.stringify(history).includes(attempts.grace), false);
   });
 
   it('anon reads no attempts', async () => {
@@ -108,8 +117,9 @@ describe('quiz history', () => {
 describe('achievements and leaderboard', () => {
   it('achievements with their definitions, through the relationship', async () => {
     const d = await gql('ada', '{ user_achievementsCollection { edges { node { user_id earned_at achievements { slug name xp_reward } } } } }');
+    assert.ok(d.user_achievementsCollection.edges.length > 0, 'Ada sees her achievement');
     for (const e of d.user_achievementsCollection.edges) {
-      assert.equal(e.node.user_id, learners.ada);
+      assert.equal(e.node.user_id, learners.ada, "never Grace's");
       assert.equal(typeof e.node.achievements.name, 'string');
     }
     const catalog = await gql('anon', '{ achievementsCollection(first: 3, orderBy: [{id: AscNullsLast}]) { edges { node { slug name } } } }');
@@ -120,6 +130,9 @@ describe('achievements and leaderboard', () => {
     const board = JSON.parse((await gql('ada', '{ get_leaderboard(p_board: xp, p_period: all_time, p_limit: 10) }')).get_leaderboard as string);
     assert.equal(board.board, 'xp');
     assert.ok(Array.isArray(board.entries));
+    // The caller's own row comes back, marked as hers.
+    assert.equal(board.current_user_entry?.user_id, learners.ada);
+    assert.equal(board.current_user_entry?.is_current_user, true);
   });
 });
 

@@ -1,7 +1,7 @@
 // The HTTP side of parsing: actions, schemas, Prefer, Accept, ranges and bodies.
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { RestError } from './errors.ts';
+import { refusal } from './test-fixtures.ts';
 import {
   decodeMediaType,
   type HttpRequest,
@@ -24,16 +24,6 @@ function req(method: string, path: string, query = '', headers: Record<string, s
 
 const config = { schemas: ['api', 'other'] };
 
-function error(f: () => unknown): RestError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
-
 describe('actions', () => {
   test('paths and methods', () => {
     assert.deepStrictEqual(parseRequest(req('GET', '/t'), config).action, { type: 'read', target: 't', headOnly: false });
@@ -49,10 +39,10 @@ describe('actions', () => {
     assert.deepStrictEqual(parseRequest(req('GET', '/my%20table'), config).action, { type: 'read', target: 'my table', headOnly: false });
   });
   test('refusals', () => {
-    assert.equal(error(() => parseRequest(req('PUT', '/rpc/f'), config)).code, 'PGRST101');
-    assert.equal(error(() => parseRequest(req('GET', '/a/b'), config)).code, 'PGRST125');
-    assert.equal(error(() => parseRequest(req('POST', '/'), config)).code, 'PGRST117');
-    assert.equal(error(() => parseRequest(req('COPY', '/t'), config)).code, 'PGRST117');
+    assert.equal(refusal(() => parseRequest(req('PUT', '/rpc/f'), config)).code, 'PGRST101');
+    assert.equal(refusal(() => parseRequest(req('GET', '/a/b'), config)).code, 'PGRST125');
+    assert.equal(refusal(() => parseRequest(req('POST', '/'), config)).code, 'PGRST117');
+    assert.equal(refusal(() => parseRequest(req('COPY', '/t'), config)).code, 'PGRST117');
   });
 });
 
@@ -64,7 +54,7 @@ describe('schemas', () => {
     assert.equal(r.schema, 'api');
     assert.equal(r.negotiatedByProfile, true);
     assert.equal(parseRequest(req('GET', '/t'), { schemas: ['api'] }).negotiatedByProfile, false);
-    const e = error(() => parseRequest(req('GET', '/t', '', { 'Accept-Profile': 'secret' }), config));
+    const e = refusal(() => parseRequest(req('GET', '/t', '', { 'Accept-Profile': 'secret' }), config));
     assert.deepStrictEqual(e.body(), { code: 'PGRST106', details: null, hint: 'Only the following schemas are exposed: api, other', message: 'Invalid schema: secret' });
   });
 });
@@ -130,9 +120,9 @@ describe('ranges', () => {
     assert.deepStrictEqual(parseRequest(req('GET', '/t', 'limit=0'), config).topLevelRange, { lower: 0, upper: -1 });
   });
   test('invalid ranges', () => {
-    assert.equal(error(() => parseRequest(req('GET', '/t', '', { Range: '5-2' }), config)).details, 'The lower boundary must be lower than or equal to the upper boundary in the Range header.');
-    assert.equal(error(() => parseRequest(req('GET', '/t', 'limit=-2'), config)).details, 'Limit should be greater than or equal to zero.');
-    assert.equal(error(() => parseRequest(req('PUT', '/t', 'limit=2', {}, '{}'), config)).code, 'PGRST114');
+    assert.equal(refusal(() => parseRequest(req('GET', '/t', '', { Range: '5-2' }), config)).details, 'The lower boundary must be lower than or equal to the upper boundary in the Range header.');
+    assert.equal(refusal(() => parseRequest(req('GET', '/t', 'limit=-2'), config)).details, 'Limit should be greater than or equal to zero.');
+    assert.equal(refusal(() => parseRequest(req('PUT', '/t', 'limit=2', {}, '{}'), config)).code, 'PGRST114');
   });
 });
 
@@ -143,18 +133,18 @@ describe('bodies', () => {
     assert.deepStrictEqual(one.payload, { kind: 'json', raw: '{"a":1,"b":2}', keys: new Set(['a', 'b']), isObject: true });
     const many = parseRequest(req('POST', '/t', '', {}, '[{"a":1},{"a":2}]'), config);
     assert.equal(many.payload?.kind === 'json' && many.payload.isObject, false);
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[{"a":1},{"b":2}]'), config)).message, 'All object keys must match');
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '[1,2]'), config)).message, 'All object keys must match');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', {}, '[{"a":1},{"b":2}]'), config)).message, 'All object keys must match');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', {}, '[1,2]'), config)).message, 'All object keys must match');
     // A top-level scalar is no row: refused for table writes, not truncated to [] (PostgREST #1323).
     for (const scalar of ['"hello"', '42', 'true', 'null']) {
       for (const method of ['POST', 'PUT', 'PATCH']) {
-        const e = error(() => parseRequest(req(method, '/t', method === 'PUT' ? 'id=eq.1' : '', {}, scalar), config));
+        const e = refusal(() => parseRequest(req(method, '/t', method === 'PUT' ? 'id=eq.1' : '', {}, scalar), config));
         assert.deepStrictEqual([e.status, e.code, e.message], [400, 'PGRST102', 'All object keys must match'], `${method} ${scalar}`);
       }
     }
     assert.deepStrictEqual(parseRequest(req('POST', '/t', '', {}, '[]'), config).payload?.kind, 'json');
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, '{"a":'), config)).message, 'Empty or invalid json');
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', {}, ''), config)).message, 'Empty or invalid json');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', {}, '{"a":'), config)).message, 'Empty or invalid json');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', {}, ''), config)).message, 'Empty or invalid json');
   });
   test('columns= decides the columns; keys are not checked', () => {
     const r = parseRequest(req('POST', '/t', 'columns=a,b', {}, '[{"a":1},{"c":2}]'), config);
@@ -169,9 +159,9 @@ describe('bodies', () => {
     assert.deepStrictEqual(parseCsv('a,b\r\n1,"x, ""y"""\n2,\n'), [['a', 'b'], ['1', 'x, "y"'], ['2', '']]);
     const r = parseRequest(req('POST', '/t', '', { 'Content-Type': 'text/csv' }, 'a,b\n1,NULL'), config);
     assert.deepStrictEqual(r.payload, { kind: 'json', raw: '[{"a":"1","b":null}]', keys: new Set(['a', 'b']), isObject: false });
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', { 'Content-Type': 'text/csv' }, 'a,b\n1'), config)).message, 'All lines must have same number of fields');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', { 'Content-Type': 'text/csv' }, 'a,b\n1'), config)).message, 'All lines must have same number of fields');
   });
   test('unsupported content types', () => {
-    assert.equal(error(() => parseRequest(req('POST', '/t', '', { 'Content-Type': 'text/html' }, 'x'), config)).message, 'Content-Type not acceptable: text/html');
+    assert.equal(refusal(() => parseRequest(req('POST', '/t', '', { 'Content-Type': 'text/html' }, 'x'), config)).message, 'Content-Type not acceptable: text/html');
   });
 });

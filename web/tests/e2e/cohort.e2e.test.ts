@@ -7,7 +7,7 @@
 // axe on every page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, answerKey, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, answerKey, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -28,13 +28,7 @@ async function signIn(email: string, opts: { width?: number; dark?: boolean } = 
   const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
   ctx.setDefaultTimeout(10_000);
   contexts.push(ctx);
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 /** Reads rows with the service role (what is really in the database, whatever the page says). */

@@ -3,7 +3,7 @@
 // none of it. axe on every page; screenshots are artifacts.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -55,13 +55,7 @@ async function api<T>(token: string | null, path: string, body?: unknown, method
 }
 
 async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 describe('a learner beyond the core loop', { sequential: true }, () => {

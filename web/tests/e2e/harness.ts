@@ -230,3 +230,14 @@ export async function accessTokenFor(email: string, password: string): Promise<s
   if (!res.ok) throw new Error(`could not sign ${email} in: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+/** Signs in through the login form on a new page of `ctx`, as a person does, and waits for /app. */
+export async function signInPage(ctx: BrowserContext, email: string, password: string): Promise<Page> {
+  const p = await ctx.newPage();
+  await p.goto('/login');
+  await p.getByLabel('Email').fill(email);
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await p.waitForURL(/\/app$/);
+  return p;
+}

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { seedHistory } from './learner-history.ts';
-import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -46,13 +46,7 @@ async function takeQuiz(token: string, exam: string, count: number, correct: num
 }
 
 async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 async function noSidewaysScroll(p: Page, where: string) {

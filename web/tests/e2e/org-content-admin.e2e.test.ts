@@ -6,7 +6,7 @@
 // page, screenshots of each state.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -49,13 +49,7 @@ async function signIn(email: string, width = 1280): Promise<Page> {
   const ctx = await browser.newContext({ baseURL, viewport: { width, height: 900 } });
   ctx.setDefaultTimeout(15_000);
   contexts.push(ctx);
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 /** A full-page screenshot from the top (the sticky header would otherwise sit mid-page). */

@@ -3,7 +3,7 @@
 // form or controls; a learner gets "no permission"; an unknown organisation is "not found". axe on the page; screenshots.
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -22,13 +22,7 @@ async function signIn(email: string, opts: { width?: number; dark?: boolean } = 
   const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 860 }, colorScheme: opts.dark ? 'dark' : 'light' });
   ctx.setDefaultTimeout(10_000);
   contexts.push(ctx);
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 describe('organisation admin', { sequential: true }, () => {

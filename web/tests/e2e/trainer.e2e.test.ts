@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
 import { startFakeProvider, type FakeChatRequest, type FakeProvider } from '../../../functions/_shared/ai/fake_provider.ts';
-import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc } from './harness.ts';
+import { accessTokenFor, createConfirmedUser, ensureBuild, env, launchBrowser, screenshot, startApp, WEB, type App, type Browser, type BrowserContext, type Page, noSeriousAxe, rpc, signInPage } from './harness.ts';
 
 let app: App | null = null;
 let baseURL = '';
@@ -61,13 +61,7 @@ async function signIn(email: string, opts: { width?: number; dark?: boolean } = 
   const ctx = await browser.newContext({ baseURL, viewport: { width: opts.width ?? 1280, height: 860 }, colorScheme: opts.dark ? 'dark' : 'light', acceptDownloads: true });
   ctx.setDefaultTimeout(15_000);
   contexts.push(ctx);
-  const p = await ctx.newPage();
-  await p.goto('/login');
-  await p.getByLabel('Email').fill(email);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await p.waitForURL(/\/app$/);
-  return p;
+  return signInPage(ctx, email, password);
 }
 
 async function noSidewaysScroll(p: Page, where: string) {

@@ -3,6 +3,7 @@
 // (src/transpile.rs): connections with keyset pagination over the order by + primary key,
 // `pageInfo` and `totalCount` computed beside the page, relationships as correlated subqueries,
 // mutations as data-modifying CTEs. Values always travel as parameters, never in the text.
+import { quoteIdent } from '../plan/columns.ts';
 import {
   getArgumentValues,
   getDirectiveValues,
@@ -34,7 +35,7 @@ export interface CompileInput {
   variables: Record<string, unknown>;
 }
 
-const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+const ident = quoteIdent;
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const tableRef = (t: GqlTable) => `${ident(t.table.schema)}.${ident(t.table.name)}`;
 
