@@ -9,8 +9,8 @@ import { AuthError, badRequest, ErrorCode, forbidden } from './errors.ts';
 import type { Ctx } from './http.ts';
 import { findSession, type SessionRow } from './tokens.ts';
 import { findUserById, type User } from './users.ts';
+import { UUID } from './db.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NIL = '00000000-0000-0000-0000-000000000000';
 
 /** golang-jwt's wording for why a token was refused, from the gateway's verdict. */

@@ -87,3 +87,5 @@ export function epochMs(value: unknown): number | null {
 
 /** GoTrue writes the nil UUID into every `instance_id`. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** A UUID in its text form, as GoTrue checks ids in paths. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -86,7 +86,19 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
     { maxRows: api.max_rows, extraSearchPath: api.extra_search_path, aggregatesEnabled: false, planEnabled: false, txEnd, preRequest: null },
     new Map(),
   );
-  const currentSettings = (): RestSettings => applySettings(base, db.settingValues(), {});
+  // The effective settings change only when the in-database configuration is reloaded (a new
+  // Map), so they and the pre-request statement are worked out once per reload, not per request.
+  let current: { values: Map<string, string>; settings: RestSettings; preRequest: string | null } | undefined;
+  const currentSettings = () => {
+    const values = db.settingValues();
+    if (current?.values !== values) {
+      const settings = applySettings(base, values, {});
+      // db-pre-request (PostgREST's preReqQuery): after the request's settings, before its statement.
+      const preRequest = settings.preRequest === null ? null : `SELECT ${qualifiedFunction(settings.preRequest)}()`;
+      current = { values, settings, preRequest };
+    }
+    return current;
+  };
 
   const tooLarge = (c: Context<GatewayEnv>) => send(c, errorResponse(Errors.payloadTooLarge(MAX_BODY_BYTES)));
   const limit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
@@ -119,7 +131,7 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
       const method = c.req.method.toUpperCase();
       const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await c.req.text() : '';
       await started;
-      const settings = currentSettings();
+      const { settings, preRequest } = currentSettings();
       const planConfig: PlanConfig = {
         maxRows: settings.maxRows,
         extraSearchPath: settings.extraSearchPath,
@@ -153,8 +165,6 @@ export function restService(ctx: GatewayContext, db: RestDatabase, started: Prom
         return send(c, await db.inScope(scope, async (runner) => ({ value: await respondOpenApi(runner, plan, req, cache, where), rollback: false })));
       }
       const rendered = renderPlan(plan, { maxRows: planConfig.maxRows });
-      // db-pre-request (PostgREST's preReqQuery): after the request's settings, before its statement.
-      const preRequest = settings.preRequest === null ? null : `SELECT ${qualifiedFunction(settings.preRequest)}()`;
       const outcome = await db.inScope(scope, async (runner) => {
         if (preRequest !== null) await runner.query({ text: preRequest, values: [] });
         const o = await execute(planned, rendered, runner, { rollbackAll: txRollbackAll(settings.txEnd) });

@@ -10,7 +10,7 @@ import { sendInvite, updatePassword, validateEmail } from '../accounts.ts';
 import { adminActor, audit, type Actor } from '../audit.ts';
 import { requireAdmin } from '../authn.ts';
 import { generateOtp, hashPassword, isBcryptHash, randomPassword, tokenHash } from '../crypto.ts';
-import { NIL_UUID, rfc3339 } from '../db.ts';
+import { NIL_UUID, rfc3339, UUID } from '../db.ts';
 import type { AuthDeps } from '../deps.ts';
 import { AuthError, badRequest, ErrorCode, internal, notFound, unprocessable } from '../errors.ts';
 import { bool, encodeGoValues, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
@@ -38,7 +38,6 @@ import {
   type UserRow,
 } from '../users.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const E164 = /^[1-9][0-9]{1,14}$/;
 
 const adminUserBody = z.object({

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { GatewayEnv } from '../../kit/service.ts';
 import { audit } from '../audit.ts';
 import { requireUser, type Authenticated } from '../authn.ts';
-import { epochMs, type Query, type Row } from '../db.ts';
+import { epochMs, type Query, type Row, UUID } from '../db.ts';
 import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode, forbidden, internal, notFound, tooManyRequests, unprocessable, type ErrorCodeValue } from '../errors.ts';
 import { validateChannel, validatePhone } from '../phone.ts';
@@ -26,7 +26,6 @@ const enrollBody = z.object({ factor_type: str, friendly_name: str, issuer: str,
 const challengeBody = z.object({ channel: str });
 const verifyBody = z.object({ challenge_id: str, code: str });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** TOTP as GoTrue validates it (pquerna/otp ValidateOpts{Period: 30, Skew: 1, Digits: 6, SHA1}). */
 export const TOTP_PARAMS = { algorithm: 'SHA1', digits: 6, period: 30 } as const;

@@ -6,14 +6,13 @@ import { Hono } from 'hono';
 import type { GatewayEnv } from '../../kit/service.ts';
 import { audit } from '../audit.ts';
 import { requireUser } from '../authn.ts';
-import type { Query } from '../db.ts';
+import { type Query, UUID } from '../db.ts';
 import type { AuthDeps } from '../deps.ts';
 import { AuthError, ErrorCode, forbidden, notFound, unprocessable } from '../errors.ts';
 import { requestAud, type Ctx } from '../http.ts';
 import { clearOneTimeTokens, findUserByEmail, updateAppMetadataProviders, updateUser, updateUserMetadata, type IdentityRow, type User } from '../users.ts';
 import { externalProviderRedirect } from './meta.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireManualLinking(deps: AuthDeps): void {
   if (!deps.settings.manualLinking) throw notFound(ErrorCode.manualLinkingDisabled, 'Manual linking is disabled');
