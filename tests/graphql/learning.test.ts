@@ -26,11 +26,11 @@ async function gql(who: Learner | 'anon' | 'service', query: string, variables?:
   return body.data ?? {};
 }
 
-async function db(text: string, values: unknown[] = []): Promise<void> {
+async function db<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
   const c = new pg.Client({ connectionString: env.DB_URL });
   await c.connect();
   try {
-    await c.query(text, values);
+    return (await c.query<Row>(text, values)).rows;
   } finally {
     await c.end();
   }
@@ -48,10 +48,18 @@ before(async () => {
       [id, `${name}-${id.slice(0, 8)}@example.test`],
     );
   }
-  // Each learner takes and submits a two-question quiz through GraphQL mutations.
+  // Each learner takes and submits a two-question quiz through GraphQL mutations. Ada answers from
+  // the key, so she earns XP and is on the XP board (a learner with none has no row there); Grace
+  // answers A throughout.
   for (const who of Object.keys(learners) as Learner[]) {
     const started = JSON.parse((await gql(who, 'mutation { start_quiz(p_exam: "a1101", p_count: 2) }')).start_quiz as string);
-    const answers = started.questions.map((q: { question_id: number }) => ({ question_id: q.question_id, answer: 'A', time_spent_seconds: 5 }));
+    const ids = started.questions.map((q: { question_id: number }) => q.question_id);
+    const keys = await db<{ question_id: string; correct_answer: string }>(
+      'select question_id, correct_answer from public.question_keys where question_id = any($1::bigint[])',
+      [ids],
+    );
+    const key = new Map(keys.map((k) => [Number(k.question_id), k.correct_answer]));
+    const answers = ids.map((id: number) => ({ question_id: id, answer: who === 'ada' ? key.get(id) : 'A', time_spent_seconds: 5 }));
     await gql(who, 'mutation Submit($attempt: UUID!, $answers: JSON) { submit_quiz(p_attempt: $attempt, p_answers: $answers) }', {
       attempt: started.attempt_id,
       answers: JSON.stringify(answers),

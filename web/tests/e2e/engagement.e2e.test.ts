@@ -272,8 +272,12 @@ describe('a learner beyond the core loop', { sequential: true }, () => {
     await page.getByText('You joined Acme Academy as learner').waitFor();
     await page.getByText('No open invitations').waitFor();
 
+    // The assignment notifies Ada live: wait for its toast here, so it cannot arrive (and fade in)
+    // while axe measures the assignments page's contrast.
+    await page.locator('header a[data-live="true"]').waitFor();
     const due = new Date(Date.now() + 3 * 86_400_000).toISOString();
     await api(owner, '/rest/v1/assignments', { organization_id: orgId, title: 'Week 1: threats', exam_id: 'security', question_count: 10, pass_mark: 70, assignee_user_id: people.ada.id, due_at: due });
+    await page.getByText('New assignment: Week 1: threats').first().waitFor();
     await page.goto('/app/assignments');
     await page.getByText('Week 1: threats').waitFor();
     await page.getByText(/Acme Academy · CompTIA Security\+ · 10 questions · pass at 70%/).waitFor();
