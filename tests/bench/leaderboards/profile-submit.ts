@@ -1,10 +1,11 @@
 // Where submit_quiz's time goes, run by hand against a running instance with a generated
 // population (run `npm run bench -- leaderboards` once first):
-//   BENCH_SIZES=10000 BENCH_PROFILE_SUBMITS=60 npm run bench -- leaderboards/profile-submit
+//   STACK_DB_PORT=<db> BENCH_SIZES=10000 BENCH_PROFILE_SUBMITS=60 node --import tsx tests/bench/leaderboards/profile-submit.ts
 // One session as supabase_admin submits BENCH_PROFILE_SUBMITS 30-question quizzes of distinct
 // learners with pg_stat_statements.track = all and plpgsql_check's profiler on, then prints the
 // statements (nested ones included) by total time per submission, and the profiled lines of the
 // submission's PL/pgSQL functions. Times are wall time inside the server, on a shared machine.
+// It enables plpgsql_check (schema extensions) on the instance it profiles: a local bench instance.
 import pg from 'pg';
 
 const port = process.env.STACK_DB_PORT ?? '54322';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const c = new pg.Client({ connectionString: ADMIN_URL, application_name: 'bench-profile' });
   await c.connect();
   try {
-    await c.query('create extension if not exists plpgsql_check');
+    await c.query('create extension if not exists plpgsql_check with schema extensions');
     const prepared: { uid: string; attempt: string; answers: unknown[] }[] = [];
     for (let k = 0; k < N; k++) {
       const i = 1 + ((FIRST + k) * 7919) % SIZE;
