@@ -12,13 +12,16 @@
 //      5-minute cadence plus one refresh;
 //   3. background cost: the old refresh job vs the new minute job, plus the sync work added to
 //      each submission, as % of one core at 100 submissions/s;
-//   4. submit_quiz throughput with 1 and 16 clients: now; now without live maintenance (its
-//      triggers disabled); and as it was before (old grading from its migrations' text, no live
-//      boards), alternating, BENCH_RUNS times; medians of the runs.
+//   4. submit_quiz throughput with 1 and 16 clients, through SQL and POST /rest/v1/rpc/submit_quiz:
+//      now (this pass's migrations' text), before (main before this pass, each function from the
+//      migration that last defined it) and now without live maintenance (its triggers disabled),
+//      alternating, BENCH_RUNS times; medians of the runs, with the server CPU per submission and
+//      the load average beside each.
 // The pg_cron upkeep job is paused during the run (its cost is measured explicitly).
 // Knobs: BENCH_SIZES (10000,100000), BENCH_CALLERS (150), BENCH_FRESH (20), BENCH_RUNS (3),
 // BENCH_SUBMITS_SINGLE (100), BENCH_SUBMITS_PER_CLIENT (25), BENCH_CLIENTS (16), BENCH_DB_URL / BENCH_ADMIN_URL.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +42,6 @@ const SUBMITS_PER_CLIENT = Number(process.env.BENCH_SUBMITS_PER_CLIENT ?? 25);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 // BENCH_PARTS: which parts to run (reads,freshness,submit,rest); all by default.
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'reads,freshness,submit,rest').split(',').map((p) => p.trim()));
-// BENCH_OLD_GRADING=1 adds the variant with the grading as it was before 20261207050100 (slow: off by default).
-const OLD_GRADING = process.env.BENCH_OLD_GRADING === '1';
 const EXAMS = ['security', 'network', 'a1101', 'a1102'] as const;
 const GENERATOR = readFileSync(join(here, '..', 'learning', 'generate.sql'), 'utf8');
 const MIGRATIONS = join(here, '..', '..', '..', 'supabase', 'migrations');
@@ -312,7 +313,7 @@ async function submitRun(clients: number, perClient: number, size: number) {
   // Server CPU per submission: the submitters' backends only (the statements and their commit).
   const cpuPerSubmission = (pids.reduce((a, p) => a + cpuMs(p), 0) - cpu0) / samples.length;
   await Promise.all(conns.map((c) => c.end()));
-  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait, cpuPerSubmission };
+  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait, cpuPerSubmission, load: loadavg()[0]! };
 }
 
 /** The same submissions through the gateway: POST /rest/v1/rpc/submit_quiz with each learner's access token. */
@@ -337,48 +338,13 @@ async function restRun(clients: number, perClient: number, size: number) {
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
-  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait: 0, cpuPerSubmission: Number.NaN };
+  return { perSecond: samples.length / seconds, stats: stats(samples), uids: prepared.map((p) => p.uid), lockWait: 0, cpuPerSubmission: Number.NaN, load: loadavg()[0]! };
 }
 
 async function setTriggers(db: pg.Client, enabled: boolean): Promise<void> {
   for (const [table, names] of Object.entries(TRIGGERS)) {
     await db.query(names.map((n) => `alter table ${table} ${enabled ? 'enable' : 'disable'} trigger ${n}`).join('; '));
   }
-}
-
-/** submit_quiz's grading as it was (four UPDATEs, one review-card trigger call per row), from its migrations' text. */
-function oldGradingSql(): string {
-  const fair = readFileSync(join(MIGRATIONS, '20261206000300_fair_scoring.sql'), 'utf8');
-  const study = readFileSync(join(MIGRATIONS, '20261206200000_create_study_tools.sql'), 'utf8');
-  const cut = (src: string, from: string, to: string) => {
-    const a = src.indexOf(from);
-    const b = src.indexOf(to, src.indexOf('as $$', a)) + to.length;
-    if (a < 0 || b < to.length) throw new Error(`old grading: cannot find ${from}`);
-    return src.slice(a, b);
-  };
-  return `${cut(fair, 'create or replace function private.finalize_attempt(', '$$;')}
-    drop trigger if exists quiz_attempt_items_review_cards on public.quiz_attempt_items;
-    ${cut(study, 'create function private.card_from_wrong_answer()', '$$;').replace('create function', 'create or replace function')}
-    create trigger quiz_attempt_items_review_card after update of is_correct on public.quiz_attempt_items
-      for each row when (old.is_correct is null and new.is_correct is false) execute function private.card_from_wrong_answer();`;
-}
-
-/** The current grading: the single pass, the known-key rule once per attempt (20261207100600). */
-function newGradingSql(): string {
-  const once = readFileSync(join(MIGRATIONS, '20261207100600_grading_known_keys_once.sql'), 'utf8')
-    .replace('create function private.keys_readable_by(', 'create or replace function private.keys_readable_by(');
-  return singlePassGradingSql() + once;
-}
-
-/** The grading of 20261207050100/050200: one pass, the known-key rule checked per question. */
-function singlePassGradingSql(): string {
-  const one = readFileSync(join(MIGRATIONS, '20261207050100_single_pass_grading.sql'), 'utf8');
-  const cards = readFileSync(join(MIGRATIONS, '20261207050200_review_cards_per_statement.sql'), 'utf8')
-    .replace('create function private.cards_from_wrong_answers()', 'create or replace function private.cards_from_wrong_answers()')
-    .replace('drop trigger quiz_attempt_items_review_card on', 'drop trigger if exists quiz_attempt_items_review_card on')
-    .replace('create trigger quiz_attempt_items_review_cards', 'drop trigger if exists quiz_attempt_items_review_cards on public.quiz_attempt_items;\ncreate trigger quiz_attempt_items_review_cards')
-    .replace('drop function private.card_from_wrong_answer();', 'drop function if exists private.card_from_wrong_answer();');
-  return one + cards;
 }
 
 /** A function's definition cut from a migration's text, as `create or replace`. */
@@ -390,34 +356,42 @@ function functionFrom(file: string, signature: string): string {
   return src.slice(a, b).replace(/^create function/, 'create or replace function');
 }
 
-/** Live-board writers: one histogram row per bucket (20261207050000) or sharded (20261207100500). */
-function liveBoardsSql(sharded: boolean): string {
-  const file = sharded ? '20261207100500_leaderboard_histogram_shards.sql' : '20261207050000_live_leaderboards.sql';
-  return ['private.leaderboard_sync(', 'private.announce_leaderboards('].map((f) => functionFrom(file, f)).join(';\n');
+/** The live-board writers as main has them (sharded histogram, 20261207100500). */
+function liveBoardsSql(): string {
+  return ['private.leaderboard_sync(', 'private.announce_leaderboards('].map((f) => functionFrom('20261207100500_leaderboard_histogram_shards.sql', f)).join(';\n');
 }
 
-const NOW = 'now: sharded histogram, known keys once' as const;
-const BEFORE = 'before: one histogram row per bucket, key check per question' as const;
-const ONE_HISTOGRAM = 'one histogram row per bucket, known keys once' as const;
-const NO_LIVE = 'no live boards, known keys once (floor)' as const;
-const OLD_GRADING_V = 'old grading, no live boards' as const;
-type Variant = typeof NOW | typeof BEFORE | typeof ONE_HISTOGRAM | typeof NO_LIVE | typeof OLD_GRADING_V;
+// This pass's submission write path: the text of its migrations (20261207110000..110499), each
+// re-runnable (create or replace), applied in order.
+const THIS_PASS = readdirSync(MIGRATIONS).filter((f) => f >= '20261207110000' && f < '20261207110500' && f.endsWith('.sql')).sort();
+
+/** The submission write path as main had it before this pass: each function from the migration that last defined it. */
+function beforeSql(): string {
+  return [
+    functionFrom('20261206000300_fair_scoring.sql', 'public.submit_quiz('),
+    functionFrom('20261207100600_grading_known_keys_once.sql', 'private.keys_readable_by('),
+    functionFrom('20261207100600_grading_known_keys_once.sql', 'private.finalize_attempt('),
+  ].join(';\n');
+}
+
+const NOW = 'now: one write per item (this pass)' as const;
+const BEFORE = 'before: main before this pass' as const;
+const NO_LIVE = 'now without live boards (floor)' as const;
+type Variant = typeof NOW | typeof BEFORE | typeof NO_LIVE;
 async function install(db: pg.Client, v: Variant): Promise<void> {
-  await db.query(v === OLD_GRADING_V ? oldGradingSql()
-    // main before this change: the single pass calling the per-question rule as it was defined then
-    : v === BEFORE ? `${singlePassGradingSql()};\n${functionFrom('20261206000300_fair_scoring.sql', 'private.key_readable_by(')}`
-    : newGradingSql());
-  await db.query(liveBoardsSql(v === NOW || v === NO_LIVE));
-  await setTriggers(db, v === NOW || v === BEFORE || v === ONE_HISTOGRAM);
+  await db.query(liveBoardsSql());
+  if (v === BEFORE) await db.query(beforeSql());
+  else for (const f of THIS_PASS) await db.query(readFileSync(join(MIGRATIONS, f), 'utf8'));
+  await setTriggers(db, v !== NO_LIVE);
 }
 
 async function submissions(db: pg.Client, size: number) {
-  const variants: Variant[] = [NOW, BEFORE, ONE_HISTOGRAM, NO_LIVE, ...(OLD_GRADING ? [OLD_GRADING_V] as Variant[] : [])];
-  const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[]; lockWait: number[]; cpu: number[] }> = {};
-  const add = (key: string, r: { perSecond: number; stats: Stats; lockWait: number; cpuPerSubmission: number }) => {
-    const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [], lockWait: [], cpu: [] });
+  const variants: Variant[] = [NOW, BEFORE, NO_LIVE];
+  const res: Record<string, { perSecond: number[]; p50: number[]; p95: number[]; p99: number[]; mean: number[]; lockWait: number[]; cpu: number[]; load: number[] }> = {};
+  const add = (key: string, r: { perSecond: number; stats: Stats; lockWait: number; cpuPerSubmission: number; load: number }) => {
+    const e = (res[key] ??= { perSecond: [], p50: [], p95: [], p99: [], mean: [], lockWait: [], cpu: [], load: [] });
     e.perSecond.push(r.perSecond); e.p50.push(r.stats.p50); e.p95.push(r.stats.p95); e.p99.push(r.stats.p99); e.mean.push(r.stats.mean);
-    e.lockWait.push(r.lockWait); e.cpu.push(r.cpuPerSubmission);
+    e.lockWait.push(r.lockWait); e.cpu.push(r.cpuPerSubmission); e.load.push(r.load);
   };
   try {
     for (let run = 0; run < RUNS; run++) {
@@ -435,7 +409,7 @@ async function submissions(db: pg.Client, size: number) {
           add(`${v}|rest|${CLIENTS}`, r16);
           uids.push(...r1.uids, ...r16.uids);
         }
-        if (v === NO_LIVE || v === OLD_GRADING_V) await db.query('select private.leaderboard_sync($1::uuid[])', [uids]);
+        if (v === NO_LIVE) await db.query('select private.leaderboard_sync($1::uuid[])', [uids]);
         await db.query('select private.fold_leaderboard_histogram()');
       }
     }
@@ -539,16 +513,16 @@ async function main(): Promise<void> {
       if (!PARTS.has('submit')) continue;
       const { res: subs, variants } = await submissions(db, size);
       const k1 = (k: string) => subs[k]!;
-      console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating; ratio: SQL rows to the same run's floor without live boards, REST rows to the same variant through SQL)`);
+      console.log(`\n  submit_quiz, 30 questions, whole transaction (median of ${RUNS} runs each, alternating; ratio: SQL rows to before through SQL, REST rows to the same variant through SQL)`);
       // REST runs are compared with the same variant through SQL (the REST path's own cost).
-      const floor = (v: Variant, path: string, c: number) => median(k1(path ? `${v}|${c}` : `${NO_LIVE}|${c}`).perSecond);
-      table(['', 'path', 'clients', 'throughput', 'ratio', 'p50 / p95 / p99', 'waiting on a lock', 'server CPU / submission'],
+      const floor = (v: Variant, path: string, c: number) => median(k1(path ? `${v}|${c}` : `${BEFORE}|${c}`).perSecond);
+      table(['', 'path', 'clients', 'throughput', 'ratio', 'p50 / p95 / p99', 'waiting on a lock', 'server CPU / submission', 'load avg (min-max)'],
         variants.flatMap((v) => ['', ...(PARTS.has('rest') && (v === NOW || v === BEFORE) ? ['rest|'] : [])].flatMap((path) => [1, CLIENTS].map((c) => {
           const e = k1(`${v}|${path}${c}`);
           return [v, path ? 'REST /rest/v1/rpc' : 'SQL', String(c), `${median(e.perSecond).toFixed(0)}/s`,
-            `${(median(e.perSecond) / floor(v, path, c)).toFixed(2)}x${path ? ' of SQL' : ''}`,
+            `${(median(e.perSecond) / floor(v, path, c)).toFixed(2)}x${path ? ' of SQL' : ' of before'}`,
             `${f2(median(e.p50))} / ${f2(median(e.p95))} / ${f2(median(e.p99))} ms`, path ? '-' : `${(100 * median(e.lockWait)).toFixed(1)}%`,
-            path ? '-' : `${f2(median(e.cpu))} ms`];
+            path ? '-' : `${f2(median(e.cpu))} ms`, `${Math.min(...e.load).toFixed(1)}-${Math.max(...e.load).toFixed(1)}`];
         }))));
 
       // Background cost.
@@ -557,14 +531,13 @@ async function main(): Promise<void> {
       const syncMs = Math.max(0, median(k1(`${NOW}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
       // The same from the backends' CPU time (less sensitive to waiting for a core on a loaded machine).
       const syncCpu = Math.max(0, median(k1(`${NOW}|1`).cpu) - median(k1(`${NO_LIVE}|1`).cpu));
-      const syncBeforeMs = Math.max(0, median(k1(`${ONE_HISTOGRAM}|1`).mean) - median(k1(`${NO_LIVE}|1`).mean));
       const ratio16 = median(k1(`${NOW}|${CLIENTS}`).perSecond) / median(k1(`${BEFORE}|${CLIENTS}`).perSecond);
       // 100 submissions a second, each syncMs of work, plus the minute job: share of one core, in %.
       const livePct = 100 * ((100 * syncMs) / 1000 + median(jobRuns) / 60_000);
       const oldPct = (100 * oldR) / 300_000;
       console.log(`\n  background cost of keeping boards current, % of one core at 100 submissions/s`);
       table(['', 'live', 'old views'], [
-        ['per submission (in its transaction; 1 client, mean vs floor)', `${f2(syncMs)} ms (one histogram row per bucket: ${f2(syncBeforeMs)} ms)`, '0'],
+        ['per submission (in its transaction; 1 client, mean vs floor)', `${f2(syncMs)} ms`, '0'],
         ['periodic job', `${f2(median(jobRuns))} ms / minute`, `${(oldR / 1000).toFixed(2)} s / 5 minutes`],
         ['total, % of one core', `${livePct.toFixed(2)}%`, `${oldPct.toFixed(2)}%`],
         ['per submission, server CPU (1 client, vs floor)', `${f2(syncCpu)} ms`, '0'],
