@@ -6,7 +6,7 @@
 -- learners, staff, owners, a platform admin, the service role and anon, first pages and pages
 -- inside the board, errors included. The new helpers are out of reach of every API role.
 begin;
-select plan(13);
+select plan(14);
 
 set constraints public.xp_events_leaderboard_sync, public.quiz_attempts_leaderboard_sync,
   public.quiz_attempts_leaderboard_sync_delete, public.learner_exam_stats_leaderboard_sync,
@@ -432,6 +432,44 @@ select is_empty($$
      or private.leaderboard_total(b.scope, b.board, b.period, b.period_start, b.exam_id)
           <> before_reads.leaderboard_total(b.scope, b.board, b.period, b.period_start, b.exam_id) $$,
   'leaderboard_higher and leaderboard_total equal their previous definitions on every board');
+
+-- The full recomputation (20261207110600) calls the streak-expiry function only for profiles with
+-- a streak active in the last 3 days: its streak rows equal the function applied to every
+-- profile, at instants around the end of streaks in New York, Tokyo, a profile known only by its
+-- activity date and one with a pending move to UTC+14.
+update public.profiles set last_activity_at = null, last_activity_date = '2026-06-09', current_streak = 1
+where id = tests.get_user_id('learner_d');
+update public.profiles set pending_time_zone = 'Pacific/Kiritimati', pending_time_zone_from = '2026-06-11 10:00:00+00'
+where id = tests.get_user_id('learner_e');
+create function tests.lb104_streak_diff() returns setof text
+language plpgsql as $$
+declare
+  v_at timestamptz;
+begin
+  foreach v_at in array array['2026-06-10 12:40:00+00', '2026-06-11 05:00:00+00', '2026-06-11 14:59:00+00', '2026-06-11 23:00:00+00',
+                              '2026-06-12 03:59:00+00', '2026-06-12 11:00:00+00', '2026-06-12 23:30:00+00', '2026-06-13 12:00:00+00']::timestamptz[] loop
+    perform tests.freeze_time(v_at);
+    return query
+      with now_rows as (
+        select f.scope, f.user_id, f.score, f.volume, f.expires_at from private.leaderboard_full_scores f where f.board = 'streak'
+      ), every_profile as (
+        select sc.scope, p.id as user_id, p.current_streak::numeric as score, p.longest_streak::bigint as volume, x.expires_at
+        from public.profiles p
+        cross join lateral (select private.leaderboard_streak_expiry(p, private.clock()) as expires_at) x
+        cross join lateral (select '00000000-0000-0000-0000-000000000000'::uuid as scope
+                            union all select m.organization_id from public.organization_members m where m.user_id = p.id) sc
+        where x.expires_at is not null and p.show_on_leaderboards
+      )
+      select format('%s: %s', v_at, d) from (
+        (select 'view only ' || n::text as d from now_rows n except select 'view only ' || e::text from every_profile e)
+        union all
+        (select 'function only ' || e::text from every_profile e except select 'function only ' || n::text from now_rows n)) x;
+  end loop;
+  perform tests.freeze_time('2026-06-10 12:40:00+00');
+end;
+$$;
+select is_empty($$ select * from tests.lb104_streak_diff() $$,
+  'the full recomputation''s streak rows equal the expiry function applied to every profile, at 8 instants');
 
 -- ---------------------------------------------------------------------------
 -- Access
