@@ -5,7 +5,9 @@
 -- * public.get_leaderboard ran the whole board read three times. It was a SQL function over
 --   `(select private.get_leaderboard_unmasked(...) as b) r`; the planner pulls that subquery up
 --   and copies the call into each of the three places that use b (the result, the entries to
---   mask and the ids to check). Now plpgsql: one read into a variable, then the mask.
+--   mask and the ids to check). Now both are thin plpgsql wrappers of private.leaderboard_page,
+--   which reads the board once and, for get_leaderboard, builds masked entries directly (same
+--   JSON as merging the anonymous fields into the entry) instead of re-reading its own output.
 -- * The page's ranks counted, for each of the 100 entries, the page entries scoring more
 --   (a correlated subquery over the page, 10,000 comparisons: 5 of the page query's 7 ms). It is
 --   rank() over the page now (the same number: 1 + entries of the page scoring more).
@@ -15,7 +17,8 @@
 --   plpgsql now (plans kept for the session) and take the bucket the row already stores.
 -- * private.visible_profile_ids (the page mask) is plpgsql for the same reason, and
 --   get_following_leaderboard masks its followees with it once instead of calling
---   private.can_see_profile (and its nested caller checks) for each of them.
+--   private.can_see_profile (and its nested caller checks) for each of them, then reads the
+--   profiles by key from an array.
 -- Results are unchanged: pgTAP 104 compares every function with its previous definition on a
 -- fixture, for learners, staff, a platform admin and the service role.
 
@@ -104,6 +107,7 @@ declare
   v_entries jsonb;
   v_me jsonb;
   v_mine private.leaderboard_scores;
+  v_higher bigint;
   v_opted_out boolean;
 begin
   if v_uid is null and not private.is_service_role() then
@@ -193,9 +197,10 @@ begin
   if v_mine.user_id is not null and not v_opted_out then
     -- Rank from the histogram and the caller's bucket (stored with the row); position adds the
     -- ties before the caller, as two index ranges.
+    v_higher := private.leaderboard_count_above(v_scope, p_board, p_period, v_start, v_exam, v_mine.bucket, v_mine.score);
     select jsonb_build_object(
-             'rank', r.higher + 1,
-             'position', r.higher + 1 + (
+             'rank', v_higher + 1,
+             'position', v_higher + 1 + (
                select count(*) from private.leaderboard_scores s
                where s.scope = v_scope and s.board = p_board and s.period = p_period and s.period_start = v_start
                  and s.exam_id = v_exam and s.bucket = v_mine.bucket and s.score = v_mine.score
@@ -207,8 +212,7 @@ begin
              'user_id', p.id, 'username', p.username, 'display_name', p.display_name, 'avatar_url', av.image_url,
              'level', p.level, 'score', v_mine.score, 'is_current_user', true)
       into v_me
-    from (select private.leaderboard_count_above(v_scope, p_board, p_period, v_start, v_exam, v_mine.bucket, v_mine.score) as higher) r
-    cross join public.profiles p
+    from public.profiles p
     left join public.avatars av on av.id = p.selected_avatar_id
     where p.id = v_uid;
   end if;
