@@ -1,13 +1,10 @@
 -- A faster full recomputation of the leaderboards (backfill, rebuild after bulk loads, the
 -- reference pgTAP 90 compares the live boards with): the same rows.
 --
--- Measured at 10k generated learners (EXPLAIN ANALYZE of private.leaderboard_full_scores): the
--- streak rows took 535 of ~1,000 ms, calling private.leaderboard_streak_expiry (a SQL function
--- with SET search_path, never inlined, with two more such calls inside) for every profile. It is
--- now called only for profiles with a streak whose last activity is under 3 days old, a superset
--- of the live streaks (a streak lasts until the end of the day after the last activity, in a zone
--- at most 14 hours from UTC); the function still decides. pgTAP 90 and 102 compare the result
--- with the incrementally maintained rows (which call the function for each learner).
+-- Measured (EXPLAIN ANALYZE of private.leaderboard_full_scores): the streak rows took 535 of
+-- ~1,000 ms at 10k learners and 17 of 40 s at 100k, calling private.leaderboard_streak_expiry
+-- (a SQL function with SET search_path, never inlined, with another inside) for every profile,
+-- ~130 µs a call. The view now applies the same rule as an expression, to profiles with a streak.
 -- private.rebuild_leaderboards() writes the histogram in key order, so a board's buckets share a
 -- few heap pages (a board's total read 154 rows from 83 pages after a rebuild at 10k).
 
@@ -113,16 +110,24 @@ scores as (
   having sum(t.xp_earned) > 0
   union all
   -- streak boards, global and per organisation
-  -- The expiry function only for profiles that can have a live streak: a streak counts until the
-  -- end of the day after the last activity in some time zone (UTC-12 to UTC+14), so never after
-  -- 3 days. Filtering first avoids the function (about 50 µs a profile) for everyone else.
+  -- private.leaderboard_streak_expiry's rule written out for every profile at once: the function
+  -- (with private.effective_streak_zone inside, both SQL functions with SET search_path, never
+  -- inlined) cost ~130 µs a profile, 17 of the 40 s of this view at 100k learners; the
+  -- expression costs ~2 µs. pgTAP 104 proves both give the same rows (time zones, date-only
+  -- activity, pending zone changes) and pgTAP 90 that they equal the incremental boards, which
+  -- keep calling the function.
   select sc.scope, 'streak', 'all_time', '-infinity', '', p.id, p.current_streak::numeric, p.longest_streak::bigint, x.expires_at
   from bounds b
-  join public.profiles p
-    on p.current_streak > 0
-   and (p.last_activity_at >= b.now - interval '3 days'
-        or (p.last_activity_at is null and p.last_activity_date >= (b.now at time zone 'UTC')::date - 3))
-  cross join lateral (select private.leaderboard_streak_expiry(p, b.now) as expires_at) x
+  join public.profiles p on p.current_streak > 0
+  cross join lateral (
+    select case when p.pending_time_zone is not null and p.pending_time_zone_from <= b.now then p.pending_time_zone
+                else p.streak_time_zone end as zone) z
+  cross join lateral (select coalesce((p.last_activity_at at time zone z.zone)::date, p.last_activity_date) as last_day) d
+  cross join lateral (
+    select case when d.last_day >= (b.now at time zone z.zone)::date - 1
+                then least(((d.last_day + 2)::timestamp at time zone z.zone),
+                           case when p.pending_time_zone is not null and p.pending_time_zone_from > b.now then p.pending_time_zone_from end)
+           end as expires_at) x
   cross join lateral (
     select '00000000-0000-0000-0000-000000000000'::uuid as scope
     union all select m.organization_id from public.organization_members m where m.user_id = p.id

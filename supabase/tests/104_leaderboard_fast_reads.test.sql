@@ -433,10 +433,10 @@ select is_empty($$
           <> before_reads.leaderboard_total(b.scope, b.board, b.period, b.period_start, b.exam_id) $$,
   'leaderboard_higher and leaderboard_total equal their previous definitions on every board');
 
--- The full recomputation (20261207110600) calls the streak-expiry function only for profiles with
--- a streak active in the last 3 days: its streak rows equal the function applied to every
--- profile, at instants around the end of streaks in New York, Tokyo, a profile known only by its
--- activity date and one with a pending move to UTC+14.
+-- The full recomputation (20261207110600) applies the streak-expiry rule as an expression instead
+-- of calling private.leaderboard_streak_expiry: its streak rows equal the function applied to
+-- every profile, at instants around the end of streaks in New York, Tokyo, a profile known only
+-- by its activity date and one with a pending move to UTC+14.
 update public.profiles set last_activity_at = null, last_activity_date = '2026-06-09', current_streak = 1
 where id = tests.get_user_id('learner_d');
 update public.profiles set pending_time_zone = 'Pacific/Kiritimati', pending_time_zone_from = '2026-06-11 10:00:00+00'
