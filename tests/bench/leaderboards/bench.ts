@@ -6,7 +6,10 @@
 // shipped them, 20261206000400_scoped_leaderboards.sql), and prints, live beside baseline:
 //   1. read latency of get_leaderboard (top 100 + caller's rank + total) for callers spread over
 //      the whole board, per board (global XP all-time and weekly, quiz count, accuracy, exam,
-//      streak, organisation), with a check that both give the same total and caller rank;
+//      streak, organisation, followed people): now, before 20261207110500 (the previous read
+//      functions from their migrations' text, schema bench_before) and the old views, alternating,
+//      with checks that now and before return the same JSON and now and the old views the same
+//      total and caller rank;
 //   2. freshness: submission commit -> the new score visible on the learner's global all-time,
 //      weekly and organisation boards (polled from a second connection); the baseline's is the
 //      5-minute cadence plus one refresh;
