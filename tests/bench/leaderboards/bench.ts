@@ -6,7 +6,10 @@
 // shipped them, 20261206000400_scoped_leaderboards.sql), and prints, live beside baseline:
 //   1. read latency of get_leaderboard (top 100 + caller's rank + total) for callers spread over
 //      the whole board, per board (global XP all-time and weekly, quiz count, accuracy, exam,
-//      streak, organisation), with a check that both give the same total and caller rank;
+//      streak, organisation, followed people): now, before 20261207110500 (the previous read
+//      functions from their migrations' text, schema bench_before) and the old views, alternating,
+//      with checks that now and before return the same JSON and now and the old views the same
+//      total and caller rank;
 //   2. freshness: submission commit -> the new score visible on the learner's global all-time,
 //      weekly and organisation boards (polled from a second connection); the baseline's is the
 //      5-minute cadence plus one refresh;
@@ -54,20 +57,6 @@ const TRIGGERS: Record<string, string[]> = {
   'public.learner_exam_stats': ['learner_exam_stats_leaderboard_mark', 'learner_exam_stats_leaderboard_sync'],
   'public.profiles': ['profiles_leaderboard_mark', 'profiles_leaderboard_sync'],
 };
-
-/** The live boards behind the old per-entry mask (public.get_leaderboard before 20261207100700). */
-const ENTRY_MASK_SQL = `
-    -- the live boards behind that per-entry mask (public.get_leaderboard before 20261207100700)
-    create or replace function bench_baseline.get_live_leaderboard_entry_mask(
-      p_board public.leaderboard_board, p_period public.leaderboard_period default 'all_time', p_exam text default null,
-      p_organization uuid default null, p_limit integer default 100, p_offset integer default 0)
-    returns jsonb language sql stable security definer set search_path = '' as $$
-      select b || jsonb_build_object(
-        'entries', coalesce((select jsonb_agg(private.mask_leaderboard_entry(e) order by o)
-                             from jsonb_array_elements(b -> 'entries') with ordinality x (e, o)), '[]'::jsonb))
-      from (select private.get_leaderboard_unmasked(p_board, p_period, p_exam, p_organization, p_limit, p_offset) as b) r
-    $$;
-    grant execute on function bench_baseline.get_live_leaderboard_entry_mask(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer) to authenticated;`;
 
 /** The old leaderboards, from the text of the migration that shipped them, in schema bench_baseline. */
 function baselineSql(): string {
@@ -172,6 +161,10 @@ const BOARDS: Board[] = [
   { label: 'followed people xp, weekly', board: 'xp', period: 'weekly', exam: null, org: false, followed: true },
 ];
 
+/** A page without its refreshed_at (now(), different in every transaction), for comparing two readers. */
+const sameResult = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+  JSON.stringify({ ...x, refreshed_at: null }) === JSON.stringify({ ...y, refreshed_at: null });
+
 async function reads(db: pg.Client) {
   // Callers spread over the whole population (most are deep in the boards, far from the top 100).
   const callers = (await db.query<{ id: string; org: string | null }>(`
@@ -183,41 +176,51 @@ async function reads(db: pg.Client) {
     select f.follower_id::text as id from public.follows f group by f.follower_id order by md5(f.follower_id::text) limit $1`, [CALLERS])).rows;
   const rows: string[][] = [];
   let disagreements = 0;
+  let differentFromBefore = 0;
+  const cell = (x: Stats) => `${f2(x.p50)} / ${f2(x.p95)} / ${f2(x.p99)}`;
   for (const b of BOARDS) {
-    const live: number[] = [];
+    const now: number[] = [];
+    const before: number[] = [];
     const old: number[] = [];
-    const entryMask: number[] = [];
+    type Page = { total: number; current_user_entry: { rank: number } | null };
     if (b.followed) {
-      for (const c of followers) {
-        const a = await asLearner<{ r: { total: number } }>(db, c.id, 'select public.get_following_leaderboard($1, $2) as r', [b.board, b.period]);
-        live.push(a.statementMs);
+      for (const [k, c] of followers.entries()) {
+        // now and before alternate which goes first
+        const order = k % 2 === 0 ? ['public', 'bench_before'] : ['bench_before', 'public'];
+        const got: Record<string, { r: Record<string, unknown> }> = {};
+        for (const schema of order) {
+          const a = await asLearner<{ r: Record<string, unknown> }>(db, c.id, `select ${schema}.get_following_leaderboard($1, $2) as r`, [b.board, b.period]);
+          (schema === 'public' ? now : before).push(a.statementMs);
+          got[schema] = a.rows[0]!;
+        }
+        if (!sameResult(got['public']!.r, got['bench_before']!.r)) differentFromBefore++;
       }
-      const l = stats(live);
-      rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, '-', '- (always live)', '-', String(l.n)]);
+      const n = stats(now);
+      const e = stats(before);
+      rows.push([b.label, cell(n), cell(e), '- (always live)', `${(e.mean / n.mean).toFixed(1)}x`, '-', String(n.n)]);
       continue;
     }
-    for (const c of callers) {
+    for (const [k, c] of callers.entries()) {
       if (b.org && !c.org) continue;
       const args = [b.board, b.period, b.exam, b.org ? c.org : null];
-      const a = await asLearner<{ r: { total: number; current_user_entry: { rank: number } | null } }>(
-        db, c.id, 'select public.get_leaderboard($1, $2, $3, $4, 100, 0) as r', args);
-      const o = await asLearner<{ r: { total: number; current_user_entry: { rank: number } | null } }>(
-        db, c.id, 'select bench_baseline.get_leaderboard($1, $2, $3, $4, 100, 0) as r', args);
-      const m = await asLearner(db, c.id, 'select bench_baseline.get_live_leaderboard_entry_mask($1, $2, $3, $4, 100, 0) as r', args);
-      live.push(a.statementMs);
-      old.push(o.statementMs);
-      entryMask.push(m.statementMs);
-      const x = a.rows[0]!.r;
-      const y = o.rows[0]!.r;
+      const order = k % 2 === 0 ? ['public', 'bench_before', 'bench_baseline'] : ['bench_baseline', 'bench_before', 'public'];
+      const got: Record<string, { r: Page & Record<string, unknown> }> = {};
+      for (const schema of order) {
+        const a = await asLearner<{ r: Page & Record<string, unknown> }>(db, c.id, `select ${schema}.get_leaderboard($1, $2, $3, $4, 100, 0) as r`, args);
+        (schema === 'public' ? now : schema === 'bench_before' ? before : old).push(a.statementMs);
+        got[schema] = a.rows[0]!;
+      }
+      const x = got['public']!.r;
+      const y = got['bench_baseline']!.r;
       if (x.total !== y.total || (x.current_user_entry?.rank ?? null) !== (y.current_user_entry?.rank ?? null)) disagreements++;
+      if (!sameResult(x, got['bench_before']!.r)) differentFromBefore++;
     }
-    const l = stats(live);
+    const n = stats(now);
+    const e = stats(before);
     const o = stats(old);
-    const m = stats(entryMask);
-    rows.push([b.label, `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`, `${f2(m.p50)} / ${f2(m.p95)} / ${f2(m.p99)}`,
-      `${f2(o.p50)} / ${f2(o.p95)} / ${f2(o.p99)}`, `${(o.mean / l.mean).toFixed(1)}x`, String(l.n)]);
+    rows.push([b.label, cell(n), cell(e), cell(o), `${(e.mean / n.mean).toFixed(1)}x`, `${(o.mean / n.mean).toFixed(1)}x`, String(n.n)]);
   }
-  return { rows, disagreements, callers: callers.length };
+  return { rows, disagreements, differentFromBefore, callers: callers.length };
 }
 
 // ---------------------------------------------------------------------------
@@ -356,6 +359,28 @@ function functionFrom(file: string, signature: string): string {
   return src.slice(a, b).replace(/^create function/, 'create or replace function');
 }
 
+/**
+ * The read functions as they were before 20261207110500 (page read three times, ranks by a
+ * correlated count, SQL helpers planned per call, can_see_profile per followee), from their
+ * migrations' text, in schema bench_before: the "before" column of the read figures.
+ */
+function beforeReadsSql(): string {
+  const parts = [
+    functionFrom('20261207100500_leaderboard_histogram_shards.sql', 'private.leaderboard_higher('),
+    functionFrom('20261207100500_leaderboard_histogram_shards.sql', 'private.leaderboard_total('),
+    functionFrom('20261207100500_leaderboard_histogram_shards.sql', 'private.get_leaderboard_unmasked('),
+    functionFrom('20261207100700_leaderboard_mask_per_page.sql', 'private.visible_profile_ids('),
+    functionFrom('20261207100700_leaderboard_mask_per_page.sql', 'public.get_leaderboard('),
+    functionFrom('20261206100400_create_follows.sql', 'public.get_following_leaderboard('),
+  ].join(';\n').replace(/(private|public)\.(leaderboard_higher|leaderboard_total|get_leaderboard_unmasked|visible_profile_ids|get_leaderboard|get_following_leaderboard)\(/g,
+    'bench_before.$2(');
+  return `drop schema if exists bench_before cascade;
+    create schema bench_before;
+    ${parts};
+    grant usage on schema bench_before to authenticated;
+    grant execute on all functions in schema bench_before to authenticated;`;
+}
+
 /** The live-board writers as main has them (sharded histogram, 20261207100500). */
 function liveBoardsSql(): string {
   return ['private.leaderboard_sync(', 'private.announce_leaderboards('].map((f) => functionFrom('20261207100500_leaderboard_histogram_shards.sql', f)).join(';\n');
@@ -470,6 +495,7 @@ async function main(): Promise<void> {
   const PAUSE = `select cron.alter_job(jobid, active => $1) from cron.job where jobname = 'ascend-refresh-leaderboards'`;
   await db.query(PAUSE, [false]);
   const summary: string[][] = [];
+  const readSummary: string[][] = [];
   try {
     for (const size of SIZES) {
       console.log(`\n== ${int(size)} learners (2 shared cores: other engineers' work runs beside this) ==`);
@@ -491,16 +517,25 @@ async function main(): Promise<void> {
       const exists = (await db.query(`select 1 from pg_namespace where nspname = 'bench_baseline'`)).rowCount === 1;
       if (!exists) await admin.query(`delete from bench.built where what = 'baseline'`);
       const baseTime = await built('baseline', async () => { await db.query(baselineSql()); await db.query('analyze'); });
-      await db.query(ENTRY_MASK_SQL);
+      await db.query(beforeReadsSql());
       const oldRefresh: number[] = [];
-      for (let i = 0; i < (size > 100_000 ? 1 : 2); i++) oldRefresh.push((await timed(() => db.query('select bench_baseline.refresh()')))[1]);
+      // (the refresh's cost matters to freshness and background cost only)
+      const refreshes = PARTS.has('freshness') || PARTS.has('submit') ? (size > 100_000 ? 1 : 2) : 0;
+      for (let i = 0; i < refreshes; i++) oldRefresh.push((await timed(() => db.query('select bench_baseline.refresh()')))[1]);
       console.log(`  generated in ${genTime}; live boards rebuilt from scratch in ${rebuildTime} ` +
-        `(${int(Number(rows))} rows); old views built in ${baseTime}; one refresh of the old views ${(median(oldRefresh) / 1000).toFixed(1)} s`);
+        `(${int(Number(rows))} rows); old views built in ${baseTime}; one refresh of the old views ${oldRefresh.length > 0 ? `${(median(oldRefresh) / 1000).toFixed(1)} s` : 'not run (reads only)'}`);
 
-      const r = PARTS.has('reads') ? await reads(db) : { rows: BOARDS.map((b) => [b.label, '-', '-', '-', '-', '0']), disagreements: 0, callers: 0 };
-      if (PARTS.has('reads')) console.log(`\n  get_leaderboard, top 100 + caller's rank + total, ${r.callers} callers spread over the board (ms, p50 / p95 / p99)`);
-      if (PARTS.has('reads')) table(['board', 'live (mask per page)', 'live, mask per entry', 'old views (mask per entry)', 'old/live (mean)', 'calls'], r.rows);
-      if (PARTS.has('reads')) console.log(`  live and old agree on total and caller rank: ${r.disagreements === 0 ? 'every call' : `${r.disagreements} calls differ`}`);
+      const r = PARTS.has('reads') ? await reads(db)
+        : { rows: BOARDS.map((b) => [b.label, '-', '-', '-', '-', '-', '0']), disagreements: 0, differentFromBefore: 0, callers: 0 };
+      if (PARTS.has('reads')) {
+        console.log(`\n  get_leaderboard, top 100 + caller's rank + total, ${r.callers} callers spread over the board (ms, p50 / p95 / p99; ` +
+          `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+        table(['board', 'now', 'before (20261207100700)', 'old views', 'before/now (mean)', 'old/now', 'calls'], r.rows);
+        console.log(`  now and before return the same JSON (but refreshed_at): ${r.differentFromBefore === 0 ? 'every call' : `${r.differentFromBefore} calls differ`}`);
+        console.log(`  now and old views agree on total and caller rank: ${r.disagreements === 0 ? 'every call' : `${r.disagreements} calls differ`}`);
+        readSummary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!, r.rows[8]![1]!, r.rows[8]![2]!,
+          loadavg().map((x) => x.toFixed(1)).join(' ')]);
+      }
 
       const fresh = PARTS.has('freshness') ? await freshness(db, size) : stats([]);
       const oldR = median(oldRefresh);
@@ -543,7 +578,7 @@ async function main(): Promise<void> {
         ['per submission, server CPU (1 client, vs floor)', `${f2(syncCpu)} ms`, '0'],
         ['total from CPU time, % of one core', `${(100 * ((100 * syncCpu) / 1000 + median(jobRuns) / 60_000)).toFixed(2)}%`, `${oldPct.toFixed(2)}%`],
       ]);
-      summary.push([int(size), r.rows[0]![1]!, r.rows[0]![3]!, r.rows[6]![1]!, r.rows[6]![3]!, r.rows[8]![1]!,
+      summary.push([int(size), r.rows[0]![1]!, r.rows[0]![2]!, r.rows[6]![1]!, r.rows[6]![2]!, r.rows[8]![1]!,
         `${f2(fresh.p50)} ms`, `${livePct.toFixed(2)}% / ${oldPct.toFixed(2)}%`,
         `${median(k1(`${NOW}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${BEFORE}|${CLIENTS}`).perSecond).toFixed(0)} / ${median(k1(`${NO_LIVE}|${CLIENTS}`).perSecond).toFixed(0)}/s (${ratio16.toFixed(2)}x)`]);
     }
@@ -555,8 +590,13 @@ async function main(): Promise<void> {
     await admin.end();
     await db.end();
   }
+  if (readSummary.length > 0) {
+    console.log('\n== reads from size to size: now vs before (ms, p50 / p95 / p99) ==');
+    table(['learners', 'global xp now', 'before', 'org xp now', 'before', 'followed xp now', 'before', 'load average'], readSummary);
+  }
+  if (summary.length === 0) return;
   console.log('\n== growth from size to size (live vs old) ==');
-  table(['learners', 'global xp live p50/95/99', 'old', 'org xp live', 'old', 'followed live', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients now / before / floor (now/before)`], summary);
+  table(['learners', 'global xp now p50/95/99', 'before', 'org xp now', 'before', 'followed now', 'freshness p50', 'background live/old', `submits/s ${CLIENTS} clients now / before / floor (now/before)`], summary);
 }
 
 main().catch((e: unknown) => {
