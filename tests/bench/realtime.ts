@@ -356,7 +356,8 @@ async function broadcastRun(sockets: number, withBurst: boolean, client: ClientK
         }
       }
       const want = sent * joinedCount;
-      const b = await settle(clients, (r) => r.received >= want);
+      // A gateway that holds its loop for the whole burst delivers late, not never: wait 30 s of quiet.
+      const b = await settle(clients, (r) => r.received >= want, 30_000);
       const cpu = burstMeter(b.received);
       const seconds = (b.lastArrival - start) / 1000;
       const loop = { gateway: probe.stats(), clients: b.loop };

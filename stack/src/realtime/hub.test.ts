@@ -101,3 +101,22 @@ test('hub: presence diffs and broadcasts of a large topic keep their order, read
   assert.deepEqual(events(gated), ['broadcast', 'binary']);
   assert.deepEqual(v1.got.map((d) => (JSON.parse(d as string) as { event: string }).event), ['broadcast', 'presence_diff'], '1.0.0 cannot take a binary payload');
 });
+
+test('hub: a round of many messages writes at most the slice size a turn, each subscriber all of them at once', async () => {
+  const hub = new Hub({ sliceSize: 10 });
+  const key = topicKey('room', false);
+  const subs = Array.from({ length: 30 }, () => sub('2.0.0'));
+  for (const s of subs) hub.subscribe(key, s);
+  for (let n = 1; n <= 6; n++) hub.broadcastJson(key, { type: 'broadcast', event: 'e', payload: { n } });
+  const perTurn: number[] = [hub.deliveries];
+  while (hub.deliveries < 180) {
+    const before = hub.deliveries;
+    await turn();
+    perTurn.push(hub.deliveries - before);
+    assert.ok(perTurn.length < 100, 'the fan-out finishes');
+  }
+  assert.ok(Math.max(...perTurn) <= 10, `at most 10 writes a turn: ${perTurn.join(' ')}`);
+  // Message 1 went out alone; 2..6 form one round, 2 subscribers x 5 messages a turn.
+  assert.deepEqual(perTurn.filter((n) => n > 0), [10, 10, 10, ...Array<number>(15).fill(10)]);
+  for (const s of subs) assert.deepEqual(s.got.map(payloadOf), [1, 2, 3, 4, 5, 6]);
+});

@@ -32,8 +32,9 @@ interface Message {
 }
 
 /**
- * A large topic's fan-out in progress: `round` goes out to the snapshot `subs` one slice per
- * event-loop turn; messages sent meanwhile wait in `next` for the following round.
+ * A large topic's fan-out in progress: `round` goes out to the snapshot `subs` a slice per
+ * event-loop turn, each subscriber getting all the round's messages at once (one socket write for
+ * the lot); messages sent meanwhile wait in `next` for the following round.
  */
 interface Outbox {
   round: Message[];
@@ -51,7 +52,7 @@ interface Topic {
 
 export interface HubOptions {
   /**
-   * Subscribers written to per event-loop turn when a topic has at least this many: a message to
+   * Writes per event-loop turn when a topic has at least this many subscribers: a message to
    * 10,000 sockets would otherwise hold the gateway's loop (heartbeats, joins, every HTTP request)
    * for the whole fan-out, and a burst of them for seconds. Smaller topics are written at once.
    */
@@ -102,7 +103,7 @@ export class Hub {
   /**
    * Writes a message to every allowed subscriber of the topic but `exclude`, in the order messages
    * are sent. A large topic's (or one with a fan-out still under way) is queued and written a
-   * slice of subscribers per turn, each subscriber getting all the round's messages at once.
+   * slice per turn.
    */
   private fanOut(key: string, exclude: Subscriber | undefined, allowed: (s: Subscriber) => boolean, encode: (vsn: Vsn, topic: string) => string | Buffer | null): void {
     const t = this.topics.get(key);
@@ -151,7 +152,8 @@ export class Hub {
       box.subs = [...t.subscribers.keys()];
       box.at = 0;
     }
-    const end = Math.min(box.subs.length, box.at + this.sliceSize);
+    // At most sliceSize writes a turn: fewer subscribers when the round has several messages.
+    const end = Math.min(box.subs.length, box.at + Math.max(1, Math.floor(this.sliceSize / box.round.length)));
     for (let i = box.at; i < end; i++) {
       const sub = box.subs[i]!;
       const since = t.subscribers.get(sub);
