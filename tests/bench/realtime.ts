@@ -1,19 +1,25 @@
 // Realtime benchmark, run by hand against a running instance (loopback only, bounded):
 //   npm run bench -- realtime
-// For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000), in one run:
-//   1. connect: every socket (realtime-js, serializer 2.0.0, each its own user's JWT) joins one
-//      topic; time until all joined, failures, gateway memory per socket;
+// For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000) and each client kind
+// of BENCH_CLIENTS (`lean`: the Phoenix wire protocol over ws, cheap enough that the clients do not
+// hide the gateway; `realtime-js`: as applications run it, the cross-check), BENCH_RUNS times, alternating:
+//   1. connect: every socket (serializer 2.0.0, each its own user's JWT) joins one topic; time
+//      until all joined, failures, gateway memory per socket;
 //   2. broadcast latency p50/p95/p99 (send → arrival) for BENCH_LATENCY_SECONDS, one sender paced
 //      so the gateway delivers BENCH_DELIVERY_RATE messages/s in all (20 msg/s to 1,000 sockets);
 //   3. deliveries per second: a burst of ~BENCH_BURST_DELIVERIES deliveries from several senders
 //      (each under its 100 msg/s limit), with latency under burst;
-//   and the CPU the gateway and the client processes used in each phase, to say which side is the
-//   bottleneck. The sockets live in BENCH_CLIENT_PROCS forked processes (tests/bench/realtime-clients.ts).
+//   and per phase the CPU (cores, and µs per delivery) of the gateway and of the client processes,
+//   the gateway's loop lag (round trip of a heartbeat every 20 ms on a socket of its own) and the
+//   client processes' event-loop delay, to say which side is the bottleneck. Every delivery is
+//   checked (topic, event, payload; per sender in order, none twice): missing and invalid are counted.
+//   The sockets live in BENCH_CLIENT_PROCS forked processes (tests/bench/realtime-clients.ts).
 // Then postgres_changes for each subscriber count of BENCH_PG_SUBSCRIBERS (1 = the baseline, beside
-// 1000): every subscriber is its own user, checked by RLS (a membership policy); 10% are not
-// members and must receive nothing. Insert → delivery p50/p95/p99 at BENCH_ROW_RATE rows/s.
-// BENCH_RAISE=<step> then raises the socket count by step until joins fail or deliveries go
-// missing (the gateway's open-file limit, `ulimit -n`, is the first wall), up to BENCH_RAISE_MAX.
+// 1000) and client kind: every subscriber is its own user, checked by RLS (a membership policy); 10%
+// are not members and must receive nothing. Insert → delivery p50/p95/p99 at BENCH_ROW_RATE rows/s.
+// BENCH_PARTS=broadcast|changes runs one part only. BENCH_RAISE=<step> then raises the socket count
+// by step until joins fail or deliveries go missing (the gateway's open-file limit, `ulimit -n`, is
+// the first wall), up to BENCH_RAISE_MAX. Figures and what they say: tests/bench/realtime.md.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
