@@ -120,3 +120,15 @@ test('hub: a round of many messages writes at most the slice size a turn, each s
   assert.deepEqual(perTurn.filter((n) => n > 0), [10, 10, 10, ...Array<number>(15).fill(10)]);
   for (const s of subs) assert.deepEqual(s.got.map(payloadOf), [1, 2, 3, 4, 5, 6]);
 });
+
+test('hub: a write that throws in a queued slice is reported, and the other subscribers still get theirs', async () => {
+  const errors: Error[] = [];
+  const hub = new Hub({ sliceSize: 2, onError: (e) => errors.push(e) });
+  const key = topicKey('room', false);
+  const subs = [sub('2.0.0'), sub('2.0.0'), { ...sub('2.0.0'), write: () => { throw new Error('socket gone'); } }, sub('2.0.0')];
+  for (const s of subs) hub.subscribe(key, s);
+  hub.broadcastJson(key, { type: 'broadcast', event: 'e', payload: { n: 1 } });
+  while (subs[3]!.got.length === 0) await turn();
+  assert.deepEqual(errors.map((e) => e.message), ['socket gone']);
+  for (const i of [0, 1, 3]) assert.deepEqual(subs[i]!.got.map(payloadOf), [1]);
+});

@@ -57,11 +57,14 @@ export interface HubOptions {
    * for the whole fan-out, and a burst of them for seconds. Smaller topics are written at once.
    */
   sliceSize?: number;
+  /** A write that threw during a queued slice (the other subscribers still get theirs). */
+  onError?: (e: Error) => void;
 }
 
 export class Hub {
   private readonly topics = new Map<string, Topic>();
   private readonly sliceSize: number;
+  private readonly onError: (e: Error) => void;
   /** Orders subscriptions and messages: a message reaches the subscriptions made before it. */
   private seq = 0;
   /** Messages written to sockets since start (for the benchmark and health). */
@@ -69,6 +72,7 @@ export class Hub {
 
   constructor(opts: HubOptions = {}) {
     this.sliceSize = opts.sliceSize ?? 1000;
+    this.onError = opts.onError ?? ((e) => console.error(e));
   }
 
   private topicOf(key: string): Topic {
@@ -158,7 +162,12 @@ export class Hub {
       const sub = box.subs[i]!;
       const since = t.subscribers.get(sub);
       if (since === undefined) continue; // unsubscribed meanwhile
-      for (const m of box.round) if (since < m.seq) this.deliver(sub, m);
+      // Outside any caller now: a throw would end the process, and stop the others' writes.
+      try {
+        for (const m of box.round) if (since < m.seq) this.deliver(sub, m);
+      } catch (e) {
+        this.onError(e as Error);
+      }
     }
     box.at = end;
     if (box.at === box.subs.length && box.next.length === 0) {
