@@ -1,19 +1,25 @@
 // Realtime benchmark, run by hand against a running instance (loopback only, bounded):
 //   npm run bench -- realtime
-// For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000), in one run:
-//   1. connect: every socket (realtime-js, serializer 2.0.0, each its own user's JWT) joins one
-//      topic; time until all joined, failures, gateway memory per socket;
+// For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000) and each client kind
+// of BENCH_CLIENTS (`lean`: the Phoenix wire protocol over ws, cheap enough that the clients do not
+// hide the gateway; `realtime-js`: as applications run it, the cross-check), BENCH_RUNS times, alternating:
+//   1. connect: every socket (serializer 2.0.0, each its own user's JWT) joins one topic; time
+//      until all joined, failures, gateway memory per socket;
 //   2. broadcast latency p50/p95/p99 (send → arrival) for BENCH_LATENCY_SECONDS, one sender paced
 //      so the gateway delivers BENCH_DELIVERY_RATE messages/s in all (20 msg/s to 1,000 sockets);
 //   3. deliveries per second: a burst of ~BENCH_BURST_DELIVERIES deliveries from several senders
 //      (each under its 100 msg/s limit), with latency under burst;
-//   and the CPU the gateway and the client processes used in each phase, to say which side is the
-//   bottleneck. The sockets live in BENCH_CLIENT_PROCS forked processes (tests/bench/realtime-clients.ts).
+//   and per phase the CPU (cores, and µs per delivery) of the gateway and of the client processes,
+//   the gateway's loop lag (round trip of a heartbeat every 20 ms on a socket of its own) and the
+//   client processes' event-loop delay, to say which side is the bottleneck. Every delivery is
+//   checked (topic, event, payload; per sender in order, none twice): missing and invalid are counted.
+//   The sockets live in BENCH_CLIENT_PROCS forked processes (tests/bench/realtime-clients.ts).
 // Then postgres_changes for each subscriber count of BENCH_PG_SUBSCRIBERS (1 = the baseline, beside
-// 1000): every subscriber is its own user, checked by RLS (a membership policy); 10% are not
-// members and must receive nothing. Insert → delivery p50/p95/p99 at BENCH_ROW_RATE rows/s.
-// BENCH_RAISE=<step> then raises the socket count by step until joins fail or deliveries go
-// missing (the gateway's open-file limit, `ulimit -n`, is the first wall), up to BENCH_RAISE_MAX.
+// 1000) and client kind: every subscriber is its own user, checked by RLS (a membership policy); 10%
+// are not members and must receive nothing. Insert → delivery p50/p95/p99 at BENCH_ROW_RATE rows/s.
+// BENCH_PARTS=broadcast|changes runs one part only. BENCH_RAISE=<step> then raises the socket count
+// by step until joins fail or deliveries go missing (the gateway's open-file limit, `ulimit -n`, is
+// the first wall), up to BENCH_RAISE_MAX. Figures and what they say: tests/bench/realtime.md.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -26,7 +32,7 @@ import WebSocket from 'ws';
 import { z } from 'zod';
 import { accessToken } from '../support/tokens.ts';
 import { childrenCpuSeconds, histogramPercentile, LATENCY_BUCKET_MS, monotonicMs, percentile, processCpuSeconds, processRssMb } from './measure.ts';
-import type { Command, Joined, Report } from './realtime-clients.ts';
+import type { ClientKind, Command, Joined, Report } from './realtime-clients.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -47,6 +53,15 @@ const env = z
     BENCH_ROW_RATE: z.coerce.number().positive().default(5),
     BENCH_RAISE: z.coerce.number().int().nonnegative().default(0),
     BENCH_RAISE_MAX: z.coerce.number().int().positive().default(40_000),
+    BENCH_CLIENTS: z
+      .string()
+      .default('lean,realtime-js')
+      .transform((s) => s.split(',').map((x) => z.enum(['lean', 'realtime-js']).parse(x.trim()))),
+    BENCH_RUNS: z.coerce.number().int().positive().default(1),
+    BENCH_PARTS: z
+      .string()
+      .default('broadcast,changes')
+      .transform((s) => s.split(',').map((x) => z.enum(['broadcast', 'changes']).parse(x.trim()))),
   })
   .parse(process.env);
 
@@ -123,10 +138,13 @@ async function report(clients: Clients): Promise<Report> {
   for (const p of parts) for (const [b, n] of p.buckets) buckets.set(b, (buckets.get(b) ?? 0) + n);
   return {
     received: parts.reduce((n, p) => n + p.received, 0),
+    invalid: parts.reduce((n, p) => n + p.invalid, 0),
     lastArrival: Math.max(...parts.map((p) => p.lastArrival)),
     buckets: [...buckets],
     rowArrivals: parts.flatMap((p) => p.rowArrivals),
     leaks: parts.reduce((n, p) => n + p.leaks, 0),
+    // The worst client process.
+    loop: { p50: Math.max(...parts.map((p) => p.loop.p50)), p99: Math.max(...parts.map((p) => p.loop.p99)), max: Math.max(...parts.map((p) => p.loop.max)) },
   };
 }
 
@@ -170,6 +188,59 @@ async function users(n: number): Promise<{ id: string; token: string }[]> {
   }));
 }
 
+/**
+ * The gateway's event loop as a client feels it: a socket of its own sends a Phoenix heartbeat every
+ * 20 ms and times the reply. A round trip well over a millisecond is time the gateway's loop spent
+ * on other work (e.g. one fan-out to 10,000 sockets) before it read the heartbeat.
+ */
+class LoopProbe {
+  private readonly sentAt = new Map<string, number>();
+  private rtts: number[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ref = 0;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) return;
+      const [, ref, topic] = JSON.parse(data.toString('utf8')) as [null, string, string];
+      const t = this.sentAt.get(ref);
+      if (topic !== 'phoenix' || t === undefined) return;
+      this.sentAt.delete(ref);
+      this.rtts.push(monotonicMs() - t);
+    });
+    this.timer = setInterval(() => {
+      const ref = String(++this.ref);
+      this.sentAt.set(ref, monotonicMs());
+      ws.send(JSON.stringify([null, ref, 'phoenix', 'heartbeat', {}]));
+    }, 20);
+  }
+
+  static open(): Promise<LoopProbe> {
+    const ws = new WebSocket(`${env.SUPABASE_URL.replace(/^http/, 'ws')}/realtime/v1/websocket?apikey=${encodeURIComponent(env.ANON_KEY)}&vsn=2.0.0`);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new LoopProbe(ws)));
+      ws.once('error', reject);
+    });
+  }
+
+  reset(): void {
+    this.rtts = [];
+    this.sentAt.clear();
+  }
+
+  /** Round trips since the last reset; a heartbeat still unanswered counts with its age so far. */
+  stats(): Loop {
+    const now = monotonicMs();
+    const all = [...this.rtts, ...[...this.sentAt.values()].map((t) => now - t)].sort((a, b) => a - b);
+    return { p50: percentile(all, 50), p99: percentile(all, 99), max: all[all.length - 1] ?? NaN };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.ws.close();
+  }
+}
+
 function sender(): RealtimeClient {
   return new RealtimeClient(`${env.SUPABASE_URL}/realtime/v1`, { params: { apikey: env.ANON_KEY }, transport: WebSocket as unknown as typeof globalThis.WebSocket, timeout: 60_000 });
 }
@@ -180,6 +251,11 @@ function joined(channel: RealtimeChannel): Promise<RealtimeChannel> {
 // ---------------------------------------------------------------------------
 // Broadcast
 // ---------------------------------------------------------------------------
+interface Loop {
+  p50: number;
+  p99: number;
+  max: number;
+}
 interface Latency {
   n: number;
   p50: number;
@@ -187,6 +263,8 @@ interface Latency {
   p99: number;
 }
 interface BroadcastResult {
+  client: ClientKind;
+  run: number;
   sockets: number;
   joined: number;
   failed: number;
@@ -197,9 +275,12 @@ interface BroadcastResult {
   latency: Latency;
   latencyMissing: number;
   latencyCpu: Cpu;
+  latencyInvalid: number;
+  /** Heartbeat round trip to the gateway (its loop lag), and the worst client process's loop delay. */
+  latencyLoop: { gateway: Loop; clients: Loop };
   /** Messages per second in the latency phase. */
   rate: number;
-  burst?: { messages: number; deliveries: number; perSecond: number; latency: Latency; missing: number; cpu: Cpu };
+  burst?: { messages: number; deliveries: number; perSecond: number; latency: Latency; missing: number; invalid: number; cpu: Cpu; loop: { gateway: Loop; clients: Loop } };
 }
 
 const latencyOf = (r: Report): Latency => ({
@@ -209,16 +290,17 @@ const latencyOf = (r: Report): Latency => ({
   p99: histogramPercentile(r.buckets, 99) * LATENCY_BUCKET_MS,
 });
 
-async function broadcastRun(sockets: number, withBurst: boolean): Promise<BroadcastResult> {
+async function broadcastRun(sockets: number, withBurst: boolean, client: ClientKind, run: number): Promise<BroadcastResult> {
   const topic = `bench-${randomUUID()}`;
   const rss0 = processRssMb(gatewayPid);
   const clients = await Clients.start(env.BENCH_CLIENT_PROCS);
+  const probe = await LoopProbe.open();
   const senders: RealtimeClient[] = [];
   try {
     const people = await users(sockets);
-    console.log(`\n${sockets.toLocaleString('en-US')} sockets: connecting from ${env.BENCH_CLIENT_PROCS} client processes ...`);
+    console.log(`\n${sockets.toLocaleString('en-US')} sockets (${client}, run ${run}): connecting from ${env.BENCH_CLIENT_PROCS} client processes ... (load average ${loadavg()[0]!.toFixed(1)})`);
     const t0 = monotonicMs();
-    const joins = await clients.split<{ id: string; token: string }, Joined>(people, (share) => ({ cmd: 'broadcast', topic, users: share }));
+    const joins = await clients.split<{ id: string; token: string }, Joined>(people, (share) => ({ cmd: 'broadcast', client, topic, users: share }));
     const connectS = (monotonicMs() - t0) / 1000;
     const joinedCount = joins.reduce((n, j) => n + j.joined, 0);
     const failed = joins.reduce((n, j) => n + j.failed, 0);
@@ -232,24 +314,28 @@ async function broadcastRun(sockets: number, withBurst: boolean): Promise<Broadc
     senders.push(one);
     const ch = await joined(one.channel(topic));
     await clients.all({ cmd: 'reset' });
+    probe.reset();
     const meter = cpuMeter(clients);
     const rate = Math.min(90, env.BENCH_DELIVERY_RATE / Math.max(1, joinedCount)); // messages/s, under the 100/s limit
     const messages = Math.max(1, Math.round(rate * env.BENCH_LATENCY_SECONDS));
     const t0Send = monotonicMs();
     for (let i = 0; i < messages; i++) {
       check();
-      await ch.send({ type: 'broadcast', event: 'b', payload: { t: monotonicMs(), i } });
+      await ch.send({ type: 'broadcast', event: 'b', payload: { t: monotonicMs(), s: 0, i } });
       await sleep(Math.max(0, t0Send + ((i + 1) * 1000) / rate - monotonicMs()));
     }
     const expected = messages * joinedCount;
     const lat = await settle(clients, (r) => r.received >= expected);
     const latencyCpu = meter(lat.received);
     const result: BroadcastResult = {
-      sockets, joined: joinedCount, failed, errors, connectS, rssMb, rate,
+      client, run, sockets, joined: joinedCount, failed, errors, connectS, rssMb, rate,
       kbPerSocket: ((rssMb - rss0) * 1024) / Math.max(1, joinedCount),
-      latency: latencyOf(lat), latencyMissing: expected - lat.received, latencyCpu,
+      latency: latencyOf(lat), latencyMissing: expected - lat.received, latencyInvalid: lat.invalid, latencyCpu,
+      latencyLoop: { gateway: probe.stats(), clients: lat.loop },
     };
-    console.log(`  latency at ${rate.toFixed(1)} msg/s: ${fmtLat(result.latency)}, missing ${result.latencyMissing}; CPU gateway ${latencyCpu.gateway.toFixed(2)}, clients ${latencyCpu.clients.toFixed(2)}`);
+    console.log(`  latency at ${rate.toFixed(1)} msg/s: ${fmtLat(result.latency)}, missing ${result.latencyMissing}, invalid ${lat.invalid}; ` +
+      `CPU gateway ${latencyCpu.gateway.toFixed(2)}, clients ${latencyCpu.clients.toFixed(2)}; µs/delivery gateway ${f1(latencyCpu.gatewayUs)}, clients ${f1(latencyCpu.clientsUs)}; ` +
+      `loop lag gateway ${fmtLoop(result.latencyLoop.gateway)}, clients ${fmtLoop(lat.loop)}; load ${loadavg()[0]!.toFixed(1)}`);
 
     if (withBurst) {
       // Throughput: ~BENCH_BURST_DELIVERIES deliveries, senders of at most 90 messages each.
@@ -264,27 +350,32 @@ async function broadcastRun(sockets: number, withBurst: boolean): Promise<Broadc
       );
       await sleep(1100); // a fresh rate-limit window for every sender
       await clients.all({ cmd: 'reset' });
+      probe.reset();
       const burstMeter = cpuMeter(clients);
       const start = monotonicMs();
       let sent = 0;
       for (let i = 0; i < perSender; i++) {
-        for (const c of chans) {
+        for (const [s, c] of chans.entries()) {
           if (sent === messages) break;
-          void c.send({ type: 'broadcast', event: 'b', payload: { t: monotonicMs(), i } });
+          void c.send({ type: 'broadcast', event: 'b', payload: { t: monotonicMs(), s: s + 1, i } }); // sender 0 is the paced one
           sent++;
         }
       }
       const want = sent * joinedCount;
-      const b = await settle(clients, (r) => r.received >= want);
+      // A gateway that holds its loop for the whole burst delivers late, not never: wait 30 s of quiet.
+      const b = await settle(clients, (r) => r.received >= want, 30_000);
       const cpu = burstMeter(b.received);
       const seconds = (b.lastArrival - start) / 1000;
-      result.burst = { messages: sent, deliveries: b.received, perSecond: b.received / seconds, latency: latencyOf(b), missing: want - b.received, cpu };
+      const loop = { gateway: probe.stats(), clients: b.loop };
+      result.burst = { messages: sent, deliveries: b.received, perSecond: b.received / seconds, latency: latencyOf(b), missing: want - b.received, invalid: b.invalid, cpu, loop };
       console.log(`  burst: ${sent} messages x ${joinedCount} = ${b.received} deliveries in ${seconds.toFixed(2)} s = ${Math.round(result.burst.perSecond).toLocaleString('en-US')}/s, ` +
-        `${fmtLat(result.burst.latency)}, missing ${result.burst.missing}; CPU gateway ${cpu.gateway.toFixed(2)}, clients ${cpu.clients.toFixed(2)}`);
+        `${fmtLat(result.burst.latency)}, missing ${result.burst.missing}, invalid ${b.invalid}; CPU gateway ${cpu.gateway.toFixed(2)}, clients ${cpu.clients.toFixed(2)}; ` +
+        `µs/delivery gateway ${f1(cpu.gatewayUs)}, clients ${f1(cpu.clientsUs)}; loop lag gateway ${fmtLoop(loop.gateway)}, clients ${fmtLoop(loop.clients)}; load ${loadavg()[0]!.toFixed(1)}`);
     }
     return result;
   } finally {
     await Promise.all(senders.map((s) => s.disconnect().catch(() => undefined)));
+    probe.close();
     await clients.close();
     await sleep(2000); // let the gateway close the sockets before the next run
   }
@@ -294,6 +385,7 @@ async function broadcastRun(sockets: number, withBurst: boolean): Promise<Broadc
 // postgres_changes
 // ---------------------------------------------------------------------------
 interface ChangesResult {
+  client: ClientKind;
   subscribers: number;
   allowed: number;
   latency: Latency;
@@ -304,14 +396,14 @@ interface ChangesResult {
   cpuMsPerRow: { gateway: number; postgres: number };
 }
 
-async function changesRun(conn: pg.Client, count: number): Promise<ChangesResult> {
+async function changesRun(conn: pg.Client, count: number, client: ClientKind): Promise<ChangesResult> {
   const clients = await Clients.start(Math.min(env.BENCH_CLIENT_PROCS, count));
   try {
     await conn.query('truncate public.rt_bench, public.rt_bench_member');
     const people = (await users(count)).map((u, i) => ({ ...u, denied: count > 1 && i % 10 === 9 }));
     const allowed = people.filter((u) => !u.denied);
     await conn.query('insert into public.rt_bench_member (room, user_id) select 1, unnest($1::uuid[])', [allowed.map((u) => u.id)]);
-    const joins = await clients.split<(typeof people)[number], Joined>(people, (share) => ({ cmd: 'changes', table: 'rt_bench', users: share }));
+    const joins = await clients.split<(typeof people)[number], Joined>(people, (share) => ({ cmd: 'changes', client, table: 'rt_bench', users: share }));
     const failed = joins.reduce((n, j) => n + j.failed, 0);
     if (failed) throw new Error(`postgres_changes: ${failed} subscribers failed to join: ${joins.flatMap((j) => j.errors).join(' | ')}`);
     await sleep(1000);
@@ -333,11 +425,11 @@ async function changesRun(conn: pg.Client, count: number): Promise<ChangesResult
     // A change can outrun the COMMIT acknowledgement to this process: count it as 0 ms.
     const lat = r.rowArrivals.map(([key, at]) => Math.max(0, at - (committed.get(key) ?? at))).sort((a, b) => a - b);
     const result: ChangesResult = {
-      subscribers: count, allowed: allowed.length, missing: expected - r.rowArrivals.length, leaks: r.leaks, cpu, cpuMsPerRow,
+      client, subscribers: count, allowed: allowed.length, missing: expected - r.rowArrivals.length, leaks: r.leaks, cpu, cpuMsPerRow,
       latency: { n: lat.length, p50: percentile(lat, 50), p95: percentile(lat, 95), p99: percentile(lat, 99) },
     };
-    console.log(`\npostgres_changes, ${count} subscribers (${allowed.length} allowed by RLS), ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s: ` +
-      `${fmtLat(result.latency)}, missing ${result.missing}, leaked to denied ${result.leaks}; CPU gateway ${cpu.gateway.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}; ` +
+    console.log(`\npostgres_changes (${client}), ${count} subscribers (${allowed.length} allowed by RLS), ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s: ` +
+      `${fmtLat(result.latency)}, missing ${result.missing}, leaked to denied ${result.leaks}, invalid ${r.invalid}; CPU gateway ${cpu.gateway.toFixed(2)}, postgres ${cpu.postgres.toFixed(2)}; ` +
       `CPU per row: gateway ${f1(cpuMsPerRow.gateway)} ms, postgres ${f1(cpuMsPerRow.postgres)} ms`);
     return result;
   } finally {
@@ -366,7 +458,7 @@ async function changesBench(): Promise<ChangesResult[]> {
     // this session, so that the figure measures Realtime, not the instance's durability knob.
     await conn.query('set synchronous_commit = on');
     const out: ChangesResult[] = [];
-    for (const n of env.BENCH_PG_SUBSCRIBERS) out.push(await changesRun(conn, n));
+    for (const client of env.BENCH_CLIENTS) for (const n of env.BENCH_PG_SUBSCRIBERS) out.push(await changesRun(conn, n, client));
     return out;
   } finally {
     await conn.query('drop table if exists public.rt_bench, public.rt_bench_member').catch(() => undefined);
@@ -378,6 +470,7 @@ async function changesBench(): Promise<ChangesResult[]> {
 // Report
 // ---------------------------------------------------------------------------
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+const fmtLoop = (l: Loop) => `p50 ${f1(l.p50)} / p99 ${f1(l.p99)} / max ${f1(l.max)} ms`;
 const fmtLat = (l: Latency) => `p50 ${f1(l.p50)} / p95 ${f1(l.p95)} / p99 ${f1(l.p99)} ms (n=${l.n})`;
 const int = (x: number) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en-US') : '-');
 
@@ -392,11 +485,27 @@ const started = monotonicMs();
 const openFiles = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${gatewayPid}/limits`, 'utf8'))?.[1] ?? '?';
 console.log(`machine: ${cpus().length} cores (shared with other work, load average ${loadavg()[0]!.toFixed(1)}); gateway open-file limit (ulimit -n) ${openFiles}, ` +
   `ephemeral ports ${readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().replace(/\s+/, '-')}`);
+// Runs alternate: run 1 of every size and client kind, then run 2 of each, ...
 const broadcast: BroadcastResult[] = [];
-for (const n of env.BENCH_SOCKETS) broadcast.push(await broadcastRun(n, true));
-const changes = await changesBench();
+if (env.BENCH_PARTS.includes('broadcast')) {
+  for (let run = 1; run <= env.BENCH_RUNS; run++) for (const n of env.BENCH_SOCKETS) for (const client of env.BENCH_CLIENTS) broadcast.push(await broadcastRun(n, true, client, run));
+}
+const changes = env.BENCH_PARTS.includes('changes') ? await changesBench() : [];
 
-table('broadcast (one topic; latency = send → arrival in a client process)', ['', ...broadcast.map((b) => `${int(b.sockets)} sockets`)], [
+const median = (xs: number[]) => percentile([...xs].filter(Number.isFinite).sort((a, b) => a - b), 50);
+table(`broadcast, medians of ${env.BENCH_RUNS} run(s)`, ['', 'connect', 'paced p50 / p95 / p99', 'burst deliveries/s', 'µs/delivery gw / clients (paced; burst)', 'gw loop lag p99 / max (paced; burst)', 'clients loop p99 (paced; burst)', 'missing / invalid'],
+  env.BENCH_SOCKETS.flatMap((n) => env.BENCH_CLIENTS.map((client): [string, ...string[]] => {
+    const rs = broadcast.filter((b) => b.sockets === n && b.client === client);
+    const m = (f: (b: BroadcastResult) => number) => median(rs.map(f));
+    return [`${int(n)} ${client}`, `${f1(m((b) => b.connectS))} s`,
+      `${f1(m((b) => b.latency.p50))} / ${f1(m((b) => b.latency.p95))} / ${f1(m((b) => b.latency.p99))} ms`,
+      int(m((b) => b.burst?.perSecond ?? NaN)),
+      `${f1(m((b) => b.latencyCpu.gatewayUs))} / ${f1(m((b) => b.latencyCpu.clientsUs))}; ${f1(m((b) => b.burst?.cpu.gatewayUs ?? NaN))} / ${f1(m((b) => b.burst?.cpu.clientsUs ?? NaN))}`,
+      `${f1(m((b) => b.latencyLoop.gateway.p99))} / ${f1(m((b) => b.latencyLoop.gateway.max))}; ${f1(m((b) => b.burst?.loop.gateway.p99 ?? NaN))} / ${f1(m((b) => b.burst?.loop.gateway.max ?? NaN))} ms`,
+      `${f1(m((b) => b.latencyLoop.clients.p99))}; ${f1(m((b) => b.burst?.loop.clients.p99 ?? NaN))} ms`,
+      `${rs.reduce((k, b) => k + b.latencyMissing + (b.burst?.missing ?? 0), 0)} / ${rs.reduce((k, b) => k + b.latencyInvalid + (b.burst?.invalid ?? 0), 0)}`];
+  })));
+table('broadcast, every run (one topic; latency = send → arrival in a client process)', ['', ...broadcast.map((b) => `${int(b.sockets)} ${b.client} #${b.run}`)], [
   ['joined / failed', ...broadcast.map((b) => `${b.joined} / ${b.failed}`)],
   ['connect (all joined)', ...broadcast.map((b) => `${b.connectS.toFixed(1)} s`)],
   ['gateway RSS', ...broadcast.map((b) => `${int(b.rssMb)} MB`)],
@@ -405,17 +514,21 @@ table('broadcast (one topic; latency = send → arrival in a client process)', [
   ['latency p50', ...broadcast.map((b) => `${f1(b.latency.p50)} ms`)],
   ['latency p95', ...broadcast.map((b) => `${f1(b.latency.p95)} ms`)],
   ['latency p99', ...broadcast.map((b) => `${f1(b.latency.p99)} ms`)],
-  ['missing deliveries', ...broadcast.map((b) => int(b.latencyMissing))],
+  ['missing / invalid deliveries', ...broadcast.map((b) => `${int(b.latencyMissing)} / ${int(b.latencyInvalid)}`)],
+  ['gateway loop lag (heartbeat RTT) p99 / max', ...broadcast.map((b) => `${f1(b.latencyLoop.gateway.p99)} / ${f1(b.latencyLoop.gateway.max)} ms`)],
+  ['client loop delay p99 / max (worst process)', ...broadcast.map((b) => `${f1(b.latencyLoop.clients.p99)} / ${f1(b.latencyLoop.clients.max)} ms`)],
   ['CPU gateway / clients (cores)', ...broadcast.map((b) => `${b.latencyCpu.gateway.toFixed(2)} / ${b.latencyCpu.clients.toFixed(2)}`)],
   ['CPU µs per delivery, gateway / clients', ...broadcast.map((b) => `${f1(b.latencyCpu.gatewayUs)} / ${f1(b.latencyCpu.clientsUs)}`)],
   ['burst: messages', ...broadcast.map((b) => int(b.burst?.messages ?? NaN))],
   ['burst: deliveries/s', ...broadcast.map((b) => int(b.burst?.perSecond ?? NaN))],
   ['burst: latency p50 / p99', ...broadcast.map((b) => `${f1(b.burst?.latency.p50 ?? NaN)} / ${f1(b.burst?.latency.p99 ?? NaN)} ms`)],
-  ['burst: missing', ...broadcast.map((b) => int(b.burst?.missing ?? NaN))],
+  ['burst: missing / invalid', ...broadcast.map((b) => `${int(b.burst?.missing ?? NaN)} / ${int(b.burst?.invalid ?? NaN)}`)],
+  ['burst: gateway loop lag p99 / max', ...broadcast.map((b) => `${f1(b.burst?.loop.gateway.p99 ?? NaN)} / ${f1(b.burst?.loop.gateway.max ?? NaN)} ms`)],
+  ['burst: client loop delay p99 / max', ...broadcast.map((b) => `${f1(b.burst?.loop.clients.p99 ?? NaN)} / ${f1(b.burst?.loop.clients.max ?? NaN)} ms`)],
   ['burst: CPU gateway / clients', ...broadcast.map((b) => `${(b.burst?.cpu.gateway ?? NaN).toFixed(2)} / ${(b.burst?.cpu.clients ?? NaN).toFixed(2)}`)],
   ['burst: CPU µs per delivery, gateway / clients', ...broadcast.map((b) => `${f1(b.burst?.cpu.gatewayUs ?? NaN)} / ${f1(b.burst?.cpu.clientsUs ?? NaN)}`)],
 ]);
-table(`postgres_changes (INSERT → delivery, ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s, RLS membership policy, 10% denied)`, ['', ...changes.map((c) => `${int(c.subscribers)} subscribers`)], [
+table(`postgres_changes (INSERT → delivery, ${env.BENCH_ROWS} rows at ${env.BENCH_ROW_RATE}/s, RLS membership policy, 10% denied)`, ['', ...changes.map((c) => `${int(c.subscribers)} ${c.client}`)], [
   ['allowed subscribers', ...changes.map((c) => int(c.allowed))],
   ['latency p50', ...changes.map((c) => `${f1(c.latency.p50)} ms`)],
   ['latency p95', ...changes.map((c) => `${f1(c.latency.p95)} ms`)],
@@ -429,7 +542,7 @@ if (env.BENCH_RAISE > 0) {
   // Where it breaks: more sockets until joins fail or deliveries go missing.
   let n = Math.max(...env.BENCH_SOCKETS) + env.BENCH_RAISE;
   for (; n <= env.BENCH_RAISE_MAX; n += env.BENCH_RAISE) {
-    const r = await broadcastRun(n, false);
+    const r = await broadcastRun(n, false, env.BENCH_CLIENTS[0]!, 1);
     if (r.failed > 0 || r.latencyMissing > 0) {
       console.log(`\nbreaks at ${int(n)} sockets: ${r.failed} joins failed, ${r.latencyMissing} deliveries missing (${r.errors.join(' | ') || 'no error text'})`);
       break;

@@ -37,9 +37,9 @@ function reject(socket: Duplex, status: number, statusText: string, body: Record
 
 export function realtimeService(ctx: GatewayContext): Service {
   const limits = readLimits();
-  const hub = new Hub();
   const connections = new Set<Connection>();
   const log = (record: Record<string, unknown>) => ctx.log({ service: 'realtime', ...record });
+  const hub = new Hub({ onError: (e) => log({ level: 'error', msg: 'realtime: fan-out write failed', err: e.stack ?? e.message }) });
 
   const admin = () => ctx.pool('supabase_admin');
   const authenticator = () => ctx.pool('authenticator');
