@@ -10,11 +10,12 @@
 //
 // Run against a running instance: npm run bench -- rest
 // Knobs: BENCH_REQUESTS (default 3000), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 300).
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { releaseFixtures, setupFixtures } from '../rest/fixtures.ts';
-import { percentile, type Result, measure } from './measure.ts';
+import { percentile, processCpuSeconds, type Result, measure } from './measure.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -71,6 +72,16 @@ const EMBED_SQL = `select coalesce(json_agg(t), '[]') from (
     from public.conf_notes n join public.conf_profiles p on p.id = n.owner_id left join public.conf_orgs o on o.id = p.org_id
    where n.public = $1 order by n.id) t`;
 
+/**
+ * The gateway's process, whose CPU time per /rest/v1 request is printed (on a shared machine a
+ * steadier figure than throughput): BENCH_GATEWAY_PID, else the instance's gateway.pid.
+ */
+function gatewayPid(): number | undefined {
+  if (process.env.BENCH_GATEWAY_PID) return Number(process.env.BENCH_GATEWAY_PID);
+  const file = `.supabase/${process.env.STACK_INSTANCE ?? 'dev'}/gateway.pid`;
+  return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
+}
+
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 function row(label: string, client: string, r: Result): string {
@@ -119,9 +130,15 @@ async function main(): Promise<void> {
       const results: Result[] = [];
       for (const [name, op] of c.clients) {
         await measure(op, WARMUP, concurrency);
+        const gateway = name.startsWith('/rest/v1') ? gatewayPid() : undefined;
+        const cpu0 = gateway === undefined ? 0 : processCpuSeconds(gateway);
         const r = await measure(op, REQUESTS, concurrency);
         results.push(r);
         console.log(row(c.label, name, r));
+        if (gateway !== undefined) {
+          const ms = ((processCpuSeconds(gateway) - cpu0) * 1000) / REQUESTS;
+          console.log(`${''.padEnd(24)} ${'gateway CPU ms/request'.padEnd(26)} ${fmt(ms, 3).padStart(8)}`);
+        }
       }
       const [rest, direct, scope] = results;
       const ratio = (name: string, base: Result | undefined) => {
