@@ -14,18 +14,26 @@
 // instance's gateway.pid). On a shared machine the CPU per request is the steadier figure:
 // throughput ratios there move with whatever else the cores are doing.
 //
-// ## Figures (issue 13, 6 Dec 2026, 2 shared cores, load average 8-22 during the runs)
-// Main (b87b3fd) and this branch, run alternately against one database (main's gateway as a
-// second gateway, STACK_GATEWAY_SECONDARY=1), BENCH_REQUESTS=2000 BENCH_CONCURRENCY=16; ranges
-// over runs (`ratio /rest/v1 : req scope` req/s | gateway CPU ms per request):
+// ## Figures (issue 13, 6 Dec 2026, 16:17-16:22 UTC, 2 cores shared with 5 engineers, load average 10-17)
+// Main (b87b3fd) and this branch, three alternating runs each against one database (main's
+// gateway as a second gateway, STACK_GATEWAY_SECONDARY=1), BENCH_REQUESTS=2000
+// BENCH_CONCURRENCY=16. Per run: `ratio /rest/v1 : req scope` (req/s), then the median; and the
+// gateway's CPU ms per request, median:
 //
-//   case                 c1 main             c1 branch           c16 main            c16 branch
-//   select by key        0.15-0.36 | 1.2-1.6  0.32-0.61 | 0.76-1.14  0.19-0.66 | 0.80-0.87  0.33-0.57 | 0.41-0.74
-//   list, embedded       0.29-1.01 | 1.5     0.36-1.08 | 0.74-0.97  0.26-0.64 | 0.60-0.93  0.42-0.70 | 0.51-0.57
-//   rpc conf_add         0.10-0.25 | 1.4-1.6  0.19-0.63 | 0.68-0.87  0.16-0.45 | 0.57-0.71  0.31-0.51 | 0.45-0.64
+//   case             c1 main              c1 branch            c16 main             c16 branch
+//   select by key    .11 .28 .18  → 0.18  .19 .23 .46  → 0.23  .28 .23 .40  → 0.28  .67 .67 .46  → 0.67
+//     CPU ms/req     1.04                 0.62                 0.60                 0.40
+//   list, embedded   .25 .38 .17  → 0.25  .36 .94 .69  → 0.69  .33 .40 .20  → 0.33  .52 .53 .64  → 0.53
+//     CPU ms/req     1.06                 0.46                 0.69                 0.47
+//   rpc conf_add     .21 .27 .32  → 0.27  .40 .28 .42  → 0.40  .19 .23 .25  → 0.23  .40 .53 .50  → 0.50
+//     CPU ms/req     0.69                 0.52                 0.49                 0.43
 //
-// The gateway's CPU per request fell by about 40-50% at both concurrencies. What changed, from
-// CPU profiles of the gateway (STACK_GATEWAY_CPU_PROF) before and after:
+// (The previous session's quiet-machine figures for main were c1 0.64 / 0.68 / 0.46 and c16
+// 0.38 / 0.45 / 0.37: at this load every ratio is lower and moves ±50% between runs.)
+//
+// The gateway's CPU per request fell by 12-57% (medians; least for the RPC at c16), and the
+// ratio medians rose in all six cells. What changed, from CPU profiles of the gateway
+// (STACK_GATEWAY_CPU_PROF) before and after:
 // - Before, the top frames were: the socket write syscall (`writev`, 27% of busy samples: one
 //   pipelined write to PostgreSQL per request, one HTTP response), hono copying every response
 //   through a web ReadableStream (`set res` → undici `extractBody`/`makeTransferable`, ~8%:
@@ -41,9 +49,10 @@
 // - The RPC case has the cheapest baseline (`select conf_add($1, $2)`, ~0.3 ms in the request
 //   scope), so the gateway's fixed cost per request weighs most there, and PostgREST's SQL for a
 //   JSON body (json_to_record in a lateral join) is more work than the bare call.
-// - The 0.6x goal: not shown on this machine at this load; the branch's best runs reach it (c1
-//   select 0.61, list 1.08, rpc 0.63) and its medians do not. Next lever, not taken: a Unix
-//   socket from the gateway to PostgreSQL instead of loopback TCP (writev is now the top frame).
+// - The 0.6x goal: at this load reached by the medians of c1 list (0.69) and c16 select (0.67),
+//   not by the others (best runs: c1 select 0.46, c1 rpc 0.42, c16 list 0.64, c16 rpc 0.53).
+//   Next lever, not taken: a Unix socket from the gateway to PostgreSQL instead of loopback TCP
+//   (the cluster has none today, unix_socket_directories = ''; writev is now the top frame).
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
