@@ -9,12 +9,56 @@
 // of its throughput (the `ratio /rest/v1 : request scope` line).
 //
 // Run against a running instance: npm run bench -- rest
-// Knobs: BENCH_REQUESTS (default 3000), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 300).
+// Knobs: BENCH_REQUESTS (default 3000), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 300),
+// BENCH_GATEWAY_PID (the gateway whose CPU per /rest/v1 request is printed; default: the
+// instance's gateway.pid). On a shared machine the CPU per request is the steadier figure:
+// throughput ratios there move with whatever else the cores are doing.
+//
+// ## Figures (issue 13, 6 Dec 2026, 16:17-16:22 UTC, 2 cores shared with 5 engineers, load average 10-17)
+// Main (b87b3fd) and this branch, three alternating runs each against one database (main's
+// gateway as a second gateway, STACK_GATEWAY_SECONDARY=1), BENCH_REQUESTS=2000
+// BENCH_CONCURRENCY=16. Per run: `ratio /rest/v1 : req scope` (req/s), then the median; and the
+// gateway's CPU ms per request, median:
+//
+//   case             c1 main              c1 branch            c16 main             c16 branch
+//   select by key    .11 .28 .18  → 0.18  .19 .23 .46  → 0.23  .28 .23 .40  → 0.28  .67 .67 .46  → 0.67
+//     CPU ms/req     1.04                 0.62                 0.60                 0.40
+//   list, embedded   .25 .38 .17  → 0.25  .36 .94 .69  → 0.69  .33 .40 .20  → 0.33  .52 .53 .64  → 0.53
+//     CPU ms/req     1.06                 0.46                 0.69                 0.47
+//   rpc conf_add     .21 .27 .32  → 0.27  .40 .28 .42  → 0.40  .19 .23 .25  → 0.23  .40 .53 .50  → 0.50
+//     CPU ms/req     0.69                 0.52                 0.49                 0.43
+//
+// (The previous session's quiet-machine figures for main were c1 0.64 / 0.68 / 0.46 and c16
+// 0.38 / 0.45 / 0.37: at this load every ratio is lower and moves ±50% between runs.)
+//
+// The gateway's CPU per request fell by 12-57% (medians; least for the RPC at c16), and the
+// ratio medians rose in all six cells. What changed, from CPU profiles of the gateway
+// (STACK_GATEWAY_CPU_PROF) before and after:
+// - Before, the top frames were: the socket write syscall (`writev`, 27% of busy samples: one
+//   pipelined write to PostgreSQL per request, one HTTP response), hono copying every response
+//   through a web ReadableStream (`set res` → undici `extractBody`/`makeTransferable`, ~8%:
+//   the CORS headers and X-Request-Id were set around the handler), the query-string parser
+//   (`parseQueryParams` 8%, mostly `parseSelect` backtracking by exceptions), `BlockList.check`
+//   building a `SocketAddress` three times a request (`edge`, 2.4%), pg's result building.
+// - Now: CORS headers and X-Request-Id are set in place after the handler (gateway/app.ts), the
+//   trusted-proxy answer is remembered per address (kit/forwarded.ts), parsed selects are kept by
+//   text (parse/select.ts), and the request scope's statements and the generated SQL are named
+//   prepared statements per connection (kit/pipeline.ts, as PostgREST's default), so PostgreSQL
+//   skips parse analysis. Left at the top: `writev` (26%: loopback TCP to PostgreSQL and to
+//   the client, one write each), GC (4%), pg's `addFields` (1.4%), the request log line (1%).
+// - The RPC case has the cheapest baseline (`select conf_add($1, $2)`, ~0.3 ms in the request
+//   scope), so the gateway's fixed cost per request weighs most there, and PostgREST's SQL for a
+//   JSON body (json_to_record in a lateral join) is more work than the bare call.
+// - The 0.6x goal: at this load reached by the medians of c1 list (0.69) and c16 select (0.67),
+//   not by the others (best runs: c1 select 0.46, c1 rpc 0.42, c16 list 0.64, c16 rpc 0.53).
+//   Next lever, not taken: a Unix socket from the gateway to PostgreSQL instead of loopback TCP
+//   (the cluster has none today, unix_socket_directories = ''; writev is now the top frame).
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
 import { env } from '../support/env.ts';
 import { releaseFixtures, setupFixtures } from '../rest/fixtures.ts';
-import { percentile, type Result, measure } from './measure.ts';
+import { percentile, processCpuSeconds, type Result, measure } from './measure.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -71,6 +115,16 @@ const EMBED_SQL = `select coalesce(json_agg(t), '[]') from (
     from public.conf_notes n join public.conf_profiles p on p.id = n.owner_id left join public.conf_orgs o on o.id = p.org_id
    where n.public = $1 order by n.id) t`;
 
+/**
+ * The gateway's process, whose CPU time per /rest/v1 request is printed (on a shared machine a
+ * steadier figure than throughput): BENCH_GATEWAY_PID, else the instance's gateway.pid.
+ */
+function gatewayPid(): number | undefined {
+  if (process.env.BENCH_GATEWAY_PID) return Number(process.env.BENCH_GATEWAY_PID);
+  const file = `.supabase/${process.env.STACK_INSTANCE ?? 'dev'}/gateway.pid`;
+  return existsSync(file) ? Number(readFileSync(file, 'utf8')) : undefined;
+}
+
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 function row(label: string, client: string, r: Result): string {
@@ -119,9 +173,15 @@ async function main(): Promise<void> {
       const results: Result[] = [];
       for (const [name, op] of c.clients) {
         await measure(op, WARMUP, concurrency);
+        const gateway = name.startsWith('/rest/v1') ? gatewayPid() : undefined;
+        const cpu0 = gateway === undefined ? 0 : processCpuSeconds(gateway);
         const r = await measure(op, REQUESTS, concurrency);
         results.push(r);
         console.log(row(c.label, name, r));
+        if (gateway !== undefined) {
+          const ms = ((processCpuSeconds(gateway) - cpu0) * 1000) / REQUESTS;
+          console.log(`${''.padEnd(24)} ${'gateway CPU ms/request'.padEnd(26)} ${fmt(ms, 3).padStart(8)}`);
+        }
       }
       const [rest, direct, scope] = results;
       const ratio = (name: string, base: Result | undefined) => {

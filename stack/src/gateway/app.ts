@@ -2,7 +2,7 @@
 // CORS, handles API keys as the CLI's gateway does (kit/api-keys.ts), verifies the bearer token once,
 // logs one JSON line per request and hands each prefix to its service.
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { cors } from 'hono/cors';
 import type { GatewayContext } from '../kit/context.ts';
 import { closeAfterEarlyAnswer } from './early-response.ts';
@@ -42,6 +42,19 @@ export function needsApiKey(path: string): boolean {
   return KEY_AUTH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/**
+ * Sets a header of the response in place. hono's `c.header` after the handler copies the whole
+ * response through a body stream first (CPU profile, issue 13); only a response whose headers
+ * are immutable (one passed through as fetched) needs that copy.
+ */
+function setResponseHeader(c: Context<GatewayEnv>, name: string, value: string): void {
+  try {
+    c.res.headers.set(name, value);
+  } catch {
+    c.header(name, value);
+  }
+}
+
 export function createApp(ctx: GatewayContext, services: Service[]): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
 
@@ -58,7 +71,7 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
     c.set('jwt', jwt);
     if (jwt?.ok && typeof jwt.claims.sub === 'string') c.set('userId', jwt.claims.sub);
     await next();
-    c.header('X-Request-Id', requestId);
+    setResponseHeader(c, 'X-Request-Id', requestId);
     ctx.log({
       level: c.res.status >= 500 ? 'error' : 'info',
       msg: 'request',
@@ -82,7 +95,16 @@ export function createApp(ctx: GatewayContext, services: Service[]): Hono<Gatewa
   });
   const noGatewayCors = (path: string) =>
     path.startsWith('/functions/v1/') || ['/mail/v1', '/resend/v1'].some((p) => path === p || path.startsWith(`${p}/`));
-  app.use('*', (c, next) => (noGatewayCors(c.req.path) ? next() : gatewayCors(c, next)));
+  const exposeHeaders = EXPOSED_HEADERS.join(',');
+  app.use('*', async (c, next) => {
+    if (noGatewayCors(c.req.path)) return next();
+    if (c.req.method === 'OPTIONS') return gatewayCors(c, next);
+    // What hono's cors sets on any other request (origin '*': no Vary), set after the handler:
+    // set before it, they make hono copy the handler's response through a body stream.
+    await next();
+    setResponseHeader(c, 'Access-Control-Allow-Origin', '*');
+    setResponseHeader(c, 'Access-Control-Expose-Headers', exposeHeaders);
+  });
 
   app.use('*', async (c, next) => {
     if (c.req.method === 'OPTIONS') return next();

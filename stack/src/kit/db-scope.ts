@@ -61,12 +61,13 @@ function scopePrelude(scope: RequestScope, settings: [string, string][]): Statem
   const values = settings.flat();
   const calls = settings.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
   return [
-    { text: scope.readOnly ? 'begin isolation level read committed read only' : 'begin', values: [] },
-    { text: `select ${calls.join(', ')}`, values },
+    { text: scope.readOnly ? 'begin isolation level read committed read only' : 'begin', values: [], prepare: true },
+    { text: `select ${calls.join(', ')}`, values, prepare: true },
   ];
 }
 
-const COMMIT: Statement = { text: 'commit', values: [] };
+// Constant or parameterised texts: prepared once per connection (pipeline.ts).
+const COMMIT: Statement = { text: 'commit', values: [], prepare: true };
 
 /**
  * A request scope on one pooled connection. Nothing is sent until the first statement, which

@@ -34,11 +34,24 @@ export function normalizeIp(addr: string): string {
   return addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : addr;
 }
 
+/**
+ * Answers of `isTrusted` per list: BlockList.check builds a SocketAddress on every call (CPU
+ * profile, issue 13), and the peers are few. Lists are built once (parseTrustedProxies), never changed.
+ */
+const trustAnswers = new WeakMap<BlockList, Map<string, boolean>>();
+const TRUST_ANSWERS_MAX = 1024;
+
 export function isTrusted(trusted: BlockList, addr: string): boolean {
+  let answers = trustAnswers.get(trusted);
+  const known = answers?.get(addr);
+  if (known !== undefined) return known;
   const ip = normalizeIp(addr);
   const family = isIP(ip);
-  if (family === 0) return false;
-  return trusted.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  const answer = family !== 0 && trusted.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  if (!answers) trustAnswers.set(trusted, (answers = new Map()));
+  if (answers.size >= TRUST_ANSWERS_MAX) answers.clear();
+  answers.set(addr, answer);
+  return answer;
 }
 
 /** The X-Forwarded-For entries that are IP addresses, in order. */

@@ -3,6 +3,7 @@
 // gateway's request scope (db-scope.ts: transaction, role, JWT claims and request GUCs).
 import pg from 'pg';
 import { inScopedConnection, type RequestScope } from '../kit/db-scope.ts';
+import { invalidatePreparedStatements } from '../kit/pipeline.ts';
 import { DB_SETTINGS_NAMES, dbSettingsSql } from './db-config.ts';
 import type { Runner } from './execute.ts';
 import type { SqlStatement } from './render.ts';
@@ -67,6 +68,8 @@ export class RestDatabase {
           this.reloadAgain = false;
           const started = performance.now();
           this.cache = await this.introspect();
+          // Statements prepared for the previous schema go with it (PostgREST's reload does too).
+          invalidatePreparedStatements();
           this.lastError = undefined;
           this.log({
             level: 'info',
@@ -223,12 +226,14 @@ export class RestDatabase {
   async inScope<T>(scope: RequestScope, fn: (runner: Runner) => Promise<{ value: T; rollback: boolean }>): Promise<T> {
     try {
       return await inScopedConnection(this.pool, scope, async (scoped) => {
+        // Every statement here is rendered with its request's values as parameters (render.ts),
+        // so its text is one of a bounded set of shapes: prepared per connection (pipeline.ts).
         const runner: Runner = {
           async query<R>(s: SqlStatement): Promise<R[]> {
-            return (await scoped.query(s)).rows as R[];
+            return (await scoped.query({ ...s, prepare: true })).rows as R[];
           },
           async queryAndCommit<R>(s: SqlStatement): Promise<R[]> {
-            return (await scoped.query(s, { commit: true })).rows as R[];
+            return (await scoped.query({ ...s, prepare: true }, { commit: true })).rows as R[];
           },
         };
         const { value, rollback } = await fn(runner);

@@ -64,8 +64,9 @@ export class Cursor {
     throw FAIL;
   }
 
-  char(c: string, label = JSON.stringify(c)): void {
-    if (this.peek() !== c) this.fail(label);
+  char(c: string, label?: string): void {
+    // The label is only built on failure (a default parameter would be built on every call).
+    if (this.peek() !== c) this.fail(label ?? JSON.stringify(c));
     this.pos += c.length;
   }
 

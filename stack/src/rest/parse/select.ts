@@ -157,11 +157,32 @@ function fieldTree(c: Cursor): SelectItem {
   return fieldSelect(c);
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Parsed selects by text: a select is the shape of a query, the same across a client's requests,
+ * and its parse (backtracking by exceptions, Parsec-style) was ~5% of the gateway's CPU under
+ * load (CPU profile, issue 13). Frozen, as every request shares them; bounded (cleared when full).
+ */
+const parsedSelects = new Map<string, SelectItem[]>();
+export const PARSED_SELECTS_MAX = 512;
+
 export function parseSelect(value: string): SelectItem[] {
-  return run(`failed to parse select parameter (${value})`, value, (c) => {
+  const known = parsedSelects.get(value);
+  if (known) return known;
+  const items = run(`failed to parse select parameter (${value})`, value, (c) => {
     const items = fieldForest(c);
     eofP(c);
     return items;
   });
+  if (parsedSelects.size >= PARSED_SELECTS_MAX) parsedSelects.clear();
+  parsedSelects.set(value, deepFreeze(items));
+  return items;
 }
 
