@@ -141,8 +141,8 @@ async function settled(page: Page): Promise<void> {
  *
  * A toast or dialog mid-fade is half transparent, and axe measures its contrast as it is in that
  * frame, so axe runs once the page has settled. A live toast can still mount between that wait and
- * axe's start, or time out and fade away while axe runs (CI, under load, saw a half-faded toast's
- * "Open" button fail contrast): when a finding lies in a toast and a toast was moving during the
+ * axe's start, or time out and fade away while axe runs (at half opacity a toast's
+ * "Open" button fails contrast): when a finding lies in a toast and a toast was moving during the
  * run, the page is measured again once settled, and that run's findings stand. A toast that really
  * lacks contrast is found again at rest; nothing is ever filtered out.
  */
