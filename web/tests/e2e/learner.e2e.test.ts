@@ -136,7 +136,12 @@ describe('a new learner', { sequential: true }, () => {
     await page.getByRole('heading', { name: 'Review your answers' }).waitFor();
     resultsUrl = new URL(page.url()).pathname;
     assert.equal(await page.getByText('Your answer', { exact: true }).count(), 10);
-    await page.waitForTimeout(1300); // let the XP bar finish filling for the screenshot
+    // The XP bar fills from the XP before the quiz (a tween of about a second, longer on a busy
+    // machine): the screenshot waits until it shows the final figure.
+    await page.waitForFunction(() => {
+      const bar = document.querySelector('[role="progressbar"][aria-label^="XP toward"]');
+      return bar?.previousElementSibling?.lastElementChild?.textContent === `${Number(bar?.getAttribute('aria-valuenow')).toLocaleString()} XP`;
+    });
     await screenshot(page, '07-results');
     await noSeriousAxe(page, 'the results page');
   });
