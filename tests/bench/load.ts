@@ -22,6 +22,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { z } from 'zod';
 import { testClient } from '../support/client.ts';
+import { percentile } from './measure.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -178,11 +179,6 @@ async function ensurePopulation(): Promise<void> {
   }
 }
 
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-}
-
 async function main(): Promise<void> {
   const n = env.BENCH_LEARNERS;
   await ensurePopulation();
@@ -218,7 +214,8 @@ async function main(): Promise<void> {
     total += xs.length;
     const e = errors.get(name)?.length ?? 0;
     totalErrors += e;
-    return [name, (xs.length / seconds).toFixed(1), pct(xs, 50).toFixed(1), pct(xs, 95).toFixed(1), pct(xs, 99).toFixed(1), String(e)];
+    const s = [...xs].sort((a, b) => a - b);
+    return [name, (xs.length / seconds).toFixed(1), percentile(s, 50).toFixed(1), percentile(s, 95).toFixed(1), percentile(s, 99).toFixed(1), String(e)];
   });
   const head = ['endpoint', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'];
   rows.push(['all', (total / seconds).toFixed(1), '', '', '', String(totalErrors)]);

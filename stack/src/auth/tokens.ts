@@ -150,7 +150,7 @@ export function sessionResponse(token: { token: string; expiresAt: number }, ref
   };
 }
 
-export async function insertRefreshToken(q: Query, userId: string, sessionId: string, parent: string | null): Promise<string> {
+async function insertRefreshToken(q: Query, userId: string, sessionId: string, parent: string | null): Promise<string> {
   const token = secureAlphanumeric(12);
   await q(
     `insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
@@ -158,6 +158,15 @@ export async function insertRefreshToken(q: Query, userId: string, sessionId: st
     [NIL_UUID, token, userId, parent, sessionId],
   );
   return token;
+}
+
+/**
+ * Rotation: the session's live token `parent` (if any) is revoked, and a new one issued as its
+ * child (a refresh, or a session raised to aal2).
+ */
+export async function rotateRefreshToken(q: Query, userId: string, sessionId: string, parent: string | null): Promise<string> {
+  if (parent !== null) await q('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [parent]);
+  return insertRefreshToken(q, userId, sessionId, parent);
 }
 
 /**
@@ -246,8 +255,7 @@ export async function refreshTokenGrant(deps: AuthDeps, refreshToken: string, gr
       await audit(q, user, 'token_refreshed');
       if (!issued) {
         await audit(q, user, 'token_revoked');
-        await q('update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1', [token.id]);
-        issued = await insertRefreshToken(q, user.id, session.id, token.token);
+        issued = await rotateRefreshToken(q, user.id, session.id, token.token);
       }
 
       const access = await generateAccessToken(deps, q, user, session.id, 'token_refresh', grant.ip);

@@ -54,8 +54,10 @@ export interface IdentityRow extends Row {
   email: string | null;
 }
 
+/** A row of auth.mfa_factors (all its columns are loaded with the user). */
 export interface FactorRow extends Row {
   id: string;
+  user_id: string;
   friendly_name: string | null;
   factor_type: string;
   status: string;
@@ -63,6 +65,7 @@ export interface FactorRow extends Row {
   updated_at: string;
   phone: string | null;
   last_challenged_at: string | null;
+  secret: string | null;
 }
 
 export type OneTimeTokenType =

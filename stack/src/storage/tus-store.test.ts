@@ -65,7 +65,11 @@ test('a new request takes an upload over: the holder is aborted, keeping what it
   });
   const writing = code(store.append(i.version, 0, body, 100, first.signal).finally(() => first.release()));
   push('hello');
-  await new Promise((r) => setTimeout(r, 20));
+  // The holder has written the 5 bytes (the offset is the file's size) before the takeover: a
+  // fixed pause was not always long enough on a busy machine.
+  for (const deadline = Date.now() + 10_000; (await store.get(i.version))?.offset !== 5 && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
   const second = await store.lock(i.version);
   assert.equal(await writing, '400 Request aborted due to lock acquired');
   assert.equal((await store.get(i.version))?.offset, 5);

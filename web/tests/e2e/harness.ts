@@ -128,21 +128,71 @@ export interface AxeFinding {
   targets: string[];
 }
 
-/** axe-core in the page: the serious and critical violations (WCAG 2.x A/AA and best practice). */
-export async function axeSerious(page: Page): Promise<AxeFinding[]> {
-  // A toast or dialog mid-fade is half transparent, and axe measures its contrast as it is in that
-  // frame: let finite animations and transitions end first (skeleton pulses loop forever; skip them).
+/** Resolves once the page's finite animations and transitions have ended (at most 3 s). */
+async function settled(page: Page): Promise<void> {
+  // Skeleton pulses loop forever: skip them.
   await page
     .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity), undefined, { timeout: 3000 })
     .catch(() => undefined);
+}
+
+/**
+ * axe-core in the page: the serious and critical violations (WCAG 2.x A/AA and best practice).
+ *
+ * A toast or dialog mid-fade is half transparent, and axe measures its contrast as it is in that
+ * frame, so axe runs once the page has settled. A live toast can still mount between that wait and
+ * axe's start, or time out and fade away while axe runs (at half opacity a toast's
+ * "Open" button fails contrast): when a finding lies in a toast and a toast was moving during the
+ * run, the page is measured again once settled, and that run's findings stand. A toast that really
+ * lacks contrast is found again at rest; nothing is ever filtered out.
+ */
+export async function axeSerious(page: Page): Promise<AxeFinding[]> {
+  await settled(page);
   // Evaluated through the DevTools protocol: the page's CSP (rightly) refuses an injected <script>.
   await page.evaluate(axe.source);
-  const results = await page.evaluate(async () => {
-    const w = window as unknown as { axe: typeof axe };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (let run = 1; ; run++) {
+    const { moved, findings } = await page.evaluate(async () => {
+      const w = window as unknown as { axe: typeof axe };
+      // In the toaster, or a toast already removed from it (its detached subtree's root is the toast).
+      const inToast = (el: Element): boolean => {
+        if (el.isConnected) return el.closest('[data-sonner-toaster]') !== null;
+        let root = el;
+        while (root.parentElement) root = root.parentElement;
+        return root.matches('[data-sonner-toast]');
+      };
+      const toastMoving = () =>
+        document.getAnimations().some((a) => a.playState === 'running' && a.effect instanceof KeyframeEffect && a.effect.target instanceof Element && inToast(a.effect.target));
+      let moved = toastMoving();
+      const onMotion = (e: Event) => {
+        if (e.target instanceof Element && inToast(e.target)) moved = true;
+      };
+      const motions = ['transitionrun', 'animationstart'] as const;
+      for (const type of motions) document.addEventListener(type, onMotion, true);
+      let r: axe.AxeResults;
+      try {
+        r = await w.axe.run(document, { resultTypes: ['violations'], elementRef: true });
+      } finally {
+        for (const type of motions) document.removeEventListener(type, onMotion, true);
+      }
+      moved ||= toastMoving();
+      return {
+        moved,
+        findings: r.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+          inToast: v.nodes.some((n) => n.element instanceof Element && inToast(n.element)),
+        })),
+      };
+    });
+    const serious = findings.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    if (run < 3 && moved && serious.some((v) => v.inToast)) {
+      await settled(page);
+      continue;
+    }
+    return serious.map(({ id, impact, help, targets }) => ({ id, impact, help, targets }));
+  }
 }
 
 /** Fails the test with axe's serious or critical findings on the page, named by `where`. */

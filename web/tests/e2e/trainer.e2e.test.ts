@@ -203,9 +203,14 @@ describe('AI trainer', { sequential: true }, () => {
 
   it('a reload in the middle of a reply resumes the conversation, the reply and the clock', async () => {
     await learner.getByRole('button', { name: 'Send' }).click();
-    const bubble = learner.locator('ol[aria-label="Conversation"] [aria-busy="true"]');
-    await bubble.getByText(/Five years/).waitFor();
-    const midway = (await bubble.textContent()) ?? '';
+    // Read in the same look that sees the reply begin: a second look could find the reply already
+    // complete (its bubble gone) on a busy machine.
+    const midway = await learner
+      .waitForFunction(() => {
+        const text = document.querySelector('ol[aria-label="Conversation"] [aria-busy="true"]')?.textContent ?? '';
+        return /Five years/.test(text) ? text : null;
+      })
+      .then(async (h) => String(await h.jsonValue()));
     assert.ok(!midway.includes(SECOND_REPLY), 'the reload comes before the reply is complete');
     await screenshot(learner, '82-trainer-mid-reply');
     const before = await clockSeconds(learner);

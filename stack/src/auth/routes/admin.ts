@@ -15,7 +15,8 @@ import type { AuthDeps } from '../deps.ts';
 import { AuthError, badRequest, ErrorCode, internal, notFound, unprocessable } from '../errors.ts';
 import { bool, encodeGoValues, obj, optStr, readBody, referrer, requestAud, str, type Ctx } from '../http.ts';
 import { checkPassword, MAX_PASSWORD_LENGTH } from '../password.ts';
-import { deleteFactor } from './factors.ts';
+import { validatePhone } from '../phone.ts';
+import { deleteFactor, ownedFactor } from './factors.ts';
 import {
   factorJson,
   baseIdentityData,
@@ -38,8 +39,6 @@ import {
   type UserRow,
 } from '../users.ts';
 
-const E164 = /^[1-9][0-9]{1,14}$/;
-
 const adminUserBody = z.object({
   id: str,
   aud: str,
@@ -58,13 +57,6 @@ const adminUserBody = z.object({
 const generateLinkBody = z.object({ type: str, email: str, new_email: str, password: str, data: obj, redirect_to: str });
 const inviteBody = z.object({ email: str, data: obj });
 const deleteBody = z.object({ should_soft_delete: bool });
-
-/** GoTrue's validatePhone: `+` and spaces dropped, then E.164 digits. */
-export function validatePhone(phone: string): string {
-  const formatted = phone.replace(/^\+/, '').replaceAll(' ', '');
-  if (!E164.test(formatted)) throw badRequest(ErrorCode.validationFailed, 'Invalid phone number format (E.164 required)');
-  return formatted;
-}
 
 function banDuration(value: string): number | undefined {
   if (!value) return undefined;
@@ -460,11 +452,7 @@ export function adminRoutes(deps: AuthDeps): Hono<GatewayEnv> {
   // adminUserDeleteFactor / adminUserUpdateFactor: the factor must be the user's own.
   const loadFactorParam = async (c: Ctx) => {
     const user = await loadUserParam(c, deps);
-    const id = c.req.param('factor_id') ?? '';
-    if (!UUID.test(id)) throw notFound(ErrorCode.validationFailed, 'factor_id must be an UUID');
-    const factor = user.factors.find((f) => f.id === id);
-    if (!factor) throw notFound(ErrorCode.mfaFactorNotFound, 'Factor not found');
-    return { user, factor };
+    return { user, factor: ownedFactor(user, c.req.param('factor_id')) };
   };
   app.delete(
     '/admin/users/:user_id/factors/:factor_id',
@@ -488,8 +476,7 @@ export function adminRoutes(deps: AuthDeps): Hono<GatewayEnv> {
           [row] = (await q<typeof factor>('update auth.mfa_factors set friendly_name = $2, updated_at = now() where id = $1 returning *', [factor.id, p.friendly_name])) as [typeof factor];
         }
         if (p.phone && factor.factor_type === 'phone') {
-          const phone = p.phone.replace(/^\+/, '').replaceAll(' ', '');
-          if (!/^[1-9][0-9]{1,14}$/.test(phone)) throw badRequest(ErrorCode.validationFailed, 'Invalid phone number format (E.164 required)');
+          const phone = validatePhone(p.phone);
           [row] = (await q<typeof factor>('update auth.mfa_factors set phone = $2, updated_at = now() where id = $1 returning *', [factor.id, phone])) as [typeof factor];
         }
         await audit(q, actor, 'factor_updated', { user_id: user.id, factor_id: factor.id, factor_type: factor.factor_type });

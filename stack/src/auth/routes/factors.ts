@@ -19,8 +19,8 @@ import type { AuthDeps } from '../deps.ts';
 import { badRequest, ErrorCode, forbidden, internal, notFound, tooManyRequests, unprocessable, type ErrorCodeValue } from '../errors.ts';
 import { validateChannel, validatePhone } from '../phone.ts';
 import { clientIp, enforceRateLimit, readBody, str, type Ctx } from '../http.ts';
-import { addAmrClaim, generateAccessToken, insertRefreshToken, sessionResponse, type SessionRow } from '../tokens.ts';
-import { reloadUser, type User } from '../users.ts';
+import { addAmrClaim, generateAccessToken, rotateRefreshToken, sessionResponse, type SessionRow } from '../tokens.ts';
+import { reloadUser, type FactorRow, type User } from '../users.ts';
 
 const enrollBody = z.object({ factor_type: str, friendly_name: str, issuer: str, phone: str });
 const challengeBody = z.object({ channel: str });
@@ -34,18 +34,6 @@ export const TOTP_WINDOW = 1;
 const PHONE_MFA_MAX_FREQUENCY_MS = 5000;
 /** goqrsvg's block size in GoTrue (DefaultQRSize). */
 const QR_CELL_SIZE = 3;
-
-interface FactorRow extends Row {
-  id: string;
-  user_id: string;
-  friendly_name: string | null;
-  factor_type: string;
-  status: string;
-  secret: string | null;
-  phone: string | null;
-  last_challenged_at: string | null;
-  created_at: string;
-}
 
 interface ChallengeRow extends Row {
   id: string;
@@ -80,11 +68,13 @@ async function signedInNonAnonymous(c: Ctx, deps: AuthDeps): Promise<Authenticat
   return auth;
 }
 
-/** GoTrue's loadFactor: the id must be a UUID and the factor the caller's own. */
-async function loadFactor(c: Ctx, deps: AuthDeps, user: User): Promise<FactorRow> {
-  const id = c.req.param('id') ?? '';
-  if (!UUID.test(id)) throw notFound(ErrorCode.validationFailed, 'factor_id must be an UUID');
-  const [factor] = await deps.db.query<FactorRow>('select * from auth.mfa_factors where id = $1 and user_id = $2', [id, user.id]);
+/**
+ * GoTrue's loadFactor (and the admin API's): the id must be a UUID and the factor the user's own,
+ * one of the factors loaded with the user.
+ */
+export function ownedFactor(user: User, id: string | undefined): FactorRow {
+  if (!UUID.test(id ?? '')) throw notFound(ErrorCode.validationFailed, 'factor_id must be an UUID');
+  const factor = user.factors.find((f) => f.id === id);
   if (!factor) throw notFound(ErrorCode.mfaFactorNotFound, 'Factor not found');
   return factor;
 }
@@ -227,8 +217,7 @@ async function verifyTotp(c: Ctx, deps: AuthDeps, auth: Authenticated, factor: F
       'select token from auth.refresh_tokens where session_id = $1 and revoked is false order by id desc limit 1',
       [session.id],
     );
-    if (current) await q('update auth.refresh_tokens set revoked = true, updated_at = now() where token = $1', [current.token]);
-    const refreshToken = await insertRefreshToken(q, user.id, session.id, current?.token ?? null);
+    const refreshToken = await rotateRefreshToken(q, user.id, session.id, current?.token ?? null);
     await q("update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1", [session.id, factor.id]);
     const access = await generateAccessToken(deps, q, user, session.id, 'totp', ip);
     // Every weaker session of the user ends; unverified factors of this type go.
@@ -274,7 +263,7 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
 
   app.post('/factors/:id/challenge', async (c) => {
     const { user } = await signedInNonAnonymous(c, deps);
-    const factor = await loadFactor(c, deps, user);
+    const factor = ownedFactor(user, c.req.param('id'));
     enforceRateLimit(c, deps.limiters.factorChallenge);
     const type = factor.factor_type as FactorType;
     if (!switches(type).verify || type === 'webauthn') {
@@ -307,7 +296,7 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
 
   app.post('/factors/:id/verify', async (c) => {
     const auth = await signedInNonAnonymous(c, deps);
-    const factor = await loadFactor(c, deps, auth.user);
+    const factor = ownedFactor(auth.user, c.req.param('id'));
     enforceRateLimit(c, deps.limiters.factorVerify);
     const p = await readBody(c, verifyBody, 'api.VerifyFactorParams');
     if (p.challenge_id && !UUID.test(p.challenge_id)) {
@@ -329,7 +318,7 @@ export function factorRoutes(deps: AuthDeps): Hono<GatewayEnv> {
 
   app.delete('/factors/:id', async (c) => {
     const { user, session } = await signedInNonAnonymous(c, deps);
-    const factor = await loadFactor(c, deps, user);
+    const factor = ownedFactor(user, c.req.param('id'));
     if (!session) throw internal('A valid session and factor are required to unenroll a factor');
     if (factor.status === 'verified' && session.aal !== 'aal2') {
       throw unprocessable(ErrorCode.insufficientAal, 'AAL2 required to unenroll verified factor');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'vitest';
-import { formatScore, leaderboard, pickBoard, pickPeriod, pinnedRow, type Entry } from './boards.ts';
+import { entryKey, formatScore, leaderboard, pickBoard, pickPeriod, pinnedRow, type Entry } from './boards.ts';
 
 const row = (position: number, me = false): Entry => ({ rank: position, position, user_id: `u${position}`, username: `u${position}`, display_name: `U${position}`, level: 1, score: 10, is_current_user: me });
 
@@ -31,4 +31,11 @@ test('a learner hidden by their profile visibility reads as an anonymous row, no
   });
   assert.equal(page.entries[0]?.display_name, 'Anonymous learner');
   assert.equal(page.entries[0]?.username, null);
+});
+
+test('two anonymous learners on one board have keys of their own (a shared key crashed the page)', () => {
+  const anonymous = (position: number): Entry => ({ ...row(position), user_id: null, username: null, display_name: 'Anonymous learner' });
+  const keys = [row(1), anonymous(2), anonymous(3), row(4)].map(entryKey);
+  assert.equal(new Set(keys).size, 4);
+  assert.equal(entryKey(row(1)), 'u1');
 });

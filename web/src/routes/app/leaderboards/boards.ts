@@ -49,6 +49,11 @@ export const leaderboard = z.object({
 });
 
 /** The current learner's row pinned under the page when it is not on it. */
+/** A row's key on the board: its learner, or its position for an anonymous learner (no user_id). */
+export function entryKey(e: Entry): string {
+  return e.user_id ?? `position-${e.position}`;
+}
+
 export function pinnedRow(entries: Entry[], me: Entry | null): Entry | null {
   if (!me) return null;
   return entries.some((e) => e.is_current_user) ? null : me;

@@ -14,13 +14,13 @@ export const load: PageServerLoad = async ({ locals, parent, request, url }) => 
     .order('completed_at', { ascending: false })
     .limit(100);
   if (learner && /^[0-9a-f-]{36}$/i.test(learner)) query = query.eq('user_id', learner);
-  const sessions = await query;
-  if (sessions.error) error(503, { message: 'The training reports could not be loaded.', hint: 'Reload the page in a moment.' });
-  const ids = sessions.data.map((s) => s.id);
-  const [notes, members] = await Promise.all([
-    ids.length ? locals.supabase.from('training_notes').select('session_id').in('session_id', ids) : Promise.resolve({ data: [], error: null }),
+  const [sessions, members] = await Promise.all([
+    query,
     locals.supabase.from('organization_members').select('user_id, profiles(display_name, username)').eq('organization_id', org.id).eq('role', 'learner'),
   ]);
+  if (sessions.error) error(503, { message: 'The training reports could not be loaded.', hint: 'Reload the page in a moment.' });
+  const ids = sessions.data.map((s) => s.id);
+  const notes = ids.length ? await locals.supabase.from('training_notes').select('session_id').in('session_id', ids) : { data: [], error: null };
   const noteCount = new Map<string, number>();
   for (const n of notes.data ?? []) noteCount.set(n.session_id, (noteCount.get(n.session_id) ?? 0) + 1);
   const name = (p: { display_name: string | null; username: string | null } | null) => p?.display_name ?? p?.username ?? 'A learner';

@@ -10,23 +10,24 @@ const NOT_FOUND = { message: 'There is no such study set.', hint: 'Your own sets
 
 export const load: PageServerLoad = async ({ locals, params }) => {
   if (!z.uuid().safeParse(params.set).success) error(404, NOT_FOUND);
-  // RLS answers: someone else's private set reads exactly like one that does not exist.
-  const { data: set, error: e } = await locals.supabase
-    .from('study_sets')
-    .select('id, name, description, shared, owner_id, organization_id, updated_at, organizations(name), profiles(display_name)')
-    .eq('id', params.set)
-    .maybeSingle();
-  if (e) error(503, { message: 'The study set could not be loaded.', hint: 'Reload the page in a moment.' });
-  if (!set) error(404, NOT_FOUND);
-  const [items, exams] = await Promise.all([
+  // RLS answers: someone else's private set reads exactly like one that does not exist (and so do
+  // its items, read at the same time).
+  const [{ data: set, error: e }, items, exams] = await Promise.all([
+    locals.supabase
+      .from('study_sets')
+      .select('id, name, description, shared, owner_id, organization_id, updated_at, organizations(name), profiles(display_name)')
+      .eq('id', params.set)
+      .maybeSingle(),
     locals.supabase
       .from('study_set_items')
       .select('question_id, position, added_at, questions(stem, exam_id)')
-      .eq('study_set_id', set.id)
+      .eq('study_set_id', params.set)
       .order('position')
       .order('added_at'),
     locals.supabase.from('exams').select('id, name'),
   ]);
+  if (e) error(503, { message: 'The study set could not be loaded.', hint: 'Reload the page in a moment.' });
+  if (!set) error(404, NOT_FOUND);
   const examName = (id: string | undefined) => (id ? (exams.data?.find((x) => x.id === id)?.name ?? id) : '');
   return {
     set: { id: set.id, name: set.name, description: set.description, shared: set.shared, organization_id: set.organization_id, organization: set.organizations?.name ?? null, owner: set.profiles?.display_name ?? null, updated_at: set.updated_at },

@@ -20,15 +20,18 @@ export const load: PageServerLoad = async ({ locals, parent, params, depends }) 
   depends(ORG_LIVE);
   const { org, profile } = requireSection(await parent(), 'assignments');
   if (!z.uuid().safeParse(params.id).success) error(404, NOT_FOUND);
-  const { data: a, error: e } = await locals.supabase
-    .from('assignments')
-    .select('id, kind, title, instructions, exam_id, domain_codes, question_count, pass_mark, due_at, created_at, exams(name)')
-    .eq('organization_id', org.id)
-    .eq('id', params.id)
-    .maybeSingle();
+  // Both at once: the progress is only shown once the assignment is found in this organisation.
+  const [{ data: a, error: e }, progress] = await Promise.all([
+    locals.supabase
+      .from('assignments')
+      .select('id, kind, title, instructions, exam_id, domain_codes, question_count, pass_mark, due_at, created_at, exams(name)')
+      .eq('organization_id', org.id)
+      .eq('id', params.id)
+      .maybeSingle(),
+    locals.supabase.rpc('get_assignment_progress', { p_assignment: params.id }),
+  ]);
   if (e) error(503, { message: 'This assignment could not be loaded.', hint: 'Reload the page in a moment.' });
   if (!a) error(404, NOT_FOUND);
-  const progress = await locals.supabase.rpc('get_assignment_progress', { p_assignment: a.id });
   const rows = progress.error ? null : z.array(progressRow).safeParse(progress.data);
   const learners = rows?.success
     ? rows.data

@@ -17,15 +17,9 @@ export const load: PageServerLoad = async (event) => {
   const { org, role, me } = requireSection(await event.parent(), 'lessons');
   const id = lessonId(event.params.id);
   const { supabase } = event.locals;
-  const { data: lesson, error: e } = await supabase
-    .from('lessons')
-    .select('id, exam_id, latest_version, published_version, updated_at')
-    .eq('id', id)
-    .eq('organization_id', org.id)
-    .maybeSingle();
-  if (e) error(503, { message: 'This lesson could not be loaded.', hint: 'Reload the page in a moment.' });
-  if (!lesson) error(404, NOT_FOUND);
-  const [versions, comments] = await Promise.all([
+  // All at once: the versions and comments are only shown once the lesson is found in this organisation.
+  const [{ data: lesson, error: e }, versions, comments] = await Promise.all([
+    supabase.from('lessons').select('id, exam_id, latest_version, published_version, updated_at').eq('id', id).eq('organization_id', org.id).maybeSingle(),
     supabase
       .from('lesson_versions')
       .select('version, title, body, change_summary, status, created_by, created_at, updated_at, submitted_at, reviewed_at, published_at, profiles!lesson_versions_created_by_fkey(display_name, username)')
@@ -33,6 +27,8 @@ export const load: PageServerLoad = async (event) => {
       .order('version', { ascending: false }),
     supabase.from('lesson_comments').select('id, version, body, created_at, profiles(display_name, username)').eq('lesson_id', id).order('created_at', { ascending: true }),
   ]);
+  if (e) error(503, { message: 'This lesson could not be loaded.', hint: 'Reload the page in a moment.' });
+  if (!lesson) error(404, NOT_FOUND);
   if (versions.error || !versions.data.length) error(503, { message: 'This lesson could not be loaded.', hint: 'Reload the page in a moment.' });
   const list = versions.data.map((v) => {
     const status = v.status as LessonStatus;

@@ -18,15 +18,14 @@ export const load: PageServerLoad = async (event) => {
   const { org } = requireSection(await event.parent(), 'questions');
   const id = questionId(event.params.id);
   const { supabase } = event.locals;
-  const { data: q, error: e } = await supabase
-    .from('questions')
-    .select('id, exam_id, stem, options, status, version, updated_at, exam_domains(code, name), question_keys(correct_answer, explanations, reference)')
-    .eq('id', id)
-    .eq('organization_id', org.id)
-    .maybeSingle();
-  if (e) error(503, { message: 'This question could not be loaded.', hint: 'Reload the page in a moment.' });
-  if (!q) error(404, NOT_FOUND);
-  const [versions, reports, groups] = await Promise.all([
+  // All at once: what belongs to the question is only shown once the question is found in this organisation.
+  const [{ data: q, error: e }, versions, reports, groups] = await Promise.all([
+    supabase
+      .from('questions')
+      .select('id, exam_id, stem, options, status, version, updated_at, exam_domains(code, name), question_keys(correct_answer, explanations, reference)')
+      .eq('id', id)
+      .eq('organization_id', org.id)
+      .maybeSingle(),
     supabase.from('question_versions').select('version, snapshot, edited_at, profiles(display_name, username)').eq('question_id', id).order('version', { ascending: true }),
     supabase
       .from('question_reports')
@@ -35,6 +34,8 @@ export const load: PageServerLoad = async (event) => {
       .order('created_at', { ascending: false }),
     loadDomainGroups(event),
   ]);
+  if (e) error(503, { message: 'This question could not be loaded.', hint: 'Reload the page in a moment.' });
+  if (!q) error(404, NOT_FOUND);
   const key = Array.isArray(q.question_keys) ? (q.question_keys[0] ?? null) : q.question_keys;
   const history = versions.error
     ? null
