@@ -264,6 +264,9 @@ describe('a new learner', { sequential: true }, () => {
 
   it('resets a forgotten password through the email link', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // The sign-out is a form post: navigating before it is answered would abort it, and /login
+    // would send the still signed-in learner on to /app.
+    await page.getByText('You are signed out').waitFor();
     await page.goto('/login');
     await page.getByRole('link', { name: 'Forgot your password?' }).click();
     await page.getByLabel('Email').fill(email);
