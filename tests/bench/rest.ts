@@ -53,6 +53,15 @@
 //   not by the others (best runs: c1 select 0.46, c1 rpc 0.42, c16 list 0.64, c16 rpc 0.53).
 //   Next lever, not taken: a Unix socket from the gateway to PostgreSQL instead of loopback TCP
 //   (the cluster has none today, unix_socket_directories = ''; writev is now the top frame).
+//
+// ## Quiet machine, final main (6 Dec 2026, load average 0.1-2.8), `ratio /rest/v1 : req scope`
+//   case             c1 (3 runs)          c16 (3 runs)         gateway CPU ms/req c1; c16
+//   select by key    .63 .83 .82 → 0.82   .67 .43 .57 → 0.57   0.59-1.06; 0.31-0.35
+//   list, embedded   .85 .91 1.06 → 0.91  .97 .84 .75 → 0.84   0.50-0.79; 0.33-0.37
+//   rpc conf_add     .59 .47 .64 → 0.59   .50 .44 .50 → 0.50   0.50-0.76; 0.28-0.31
+// Against the previous session's quiet figures for main (c1 0.64 / 0.68 / 0.46, c16 0.38 / 0.45 /
+// 0.37) every median rose; >= 0.6 holds for c1 select and list and c16 list, is within a few
+// percent for c1 rpc and c16 select, and is not reached for c16 rpc (0.50).
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
