@@ -1,7 +1,7 @@
 // Realtime benchmark, run by hand against a running instance (loopback only, bounded):
 //   npm run bench -- realtime
 // For each socket count of BENCH_SOCKETS (1000 = the baseline, beside 10000) and each client kind
-// of BENCH_CLIENTS (`lean`: the Phoenix wire protocol over ws, cheap enough that the clients do not
+// of BENCH_CLIENT_KINDS (`lean`: the Phoenix wire protocol over ws, cheap enough that the clients do not
 // hide the gateway; `realtime-js`: as applications run it, the cross-check), BENCH_RUNS times, alternating:
 //   1. connect: every socket (serializer 2.0.0, each its own user's JWT) joins one topic; time
 //      until all joined, failures, gateway memory per socket;
@@ -53,7 +53,7 @@ const env = z
     BENCH_ROW_RATE: z.coerce.number().positive().default(5),
     BENCH_RAISE: z.coerce.number().int().nonnegative().default(0),
     BENCH_RAISE_MAX: z.coerce.number().int().positive().default(40_000),
-    BENCH_CLIENTS: z
+    BENCH_CLIENT_KINDS: z
       .string()
       .default('lean,realtime-js')
       .transform((s) => s.split(',').map((x) => z.enum(['lean', 'realtime-js']).parse(x.trim()))),
@@ -458,7 +458,7 @@ async function changesBench(): Promise<ChangesResult[]> {
     // this session, so that the figure measures Realtime, not the instance's durability knob.
     await conn.query('set synchronous_commit = on');
     const out: ChangesResult[] = [];
-    for (const client of env.BENCH_CLIENTS) for (const n of env.BENCH_PG_SUBSCRIBERS) out.push(await changesRun(conn, n, client));
+    for (const client of env.BENCH_CLIENT_KINDS) for (const n of env.BENCH_PG_SUBSCRIBERS) out.push(await changesRun(conn, n, client));
     return out;
   } finally {
     await conn.query('drop table if exists public.rt_bench, public.rt_bench_member').catch(() => undefined);
@@ -488,13 +488,13 @@ console.log(`machine: ${cpus().length} cores (shared with other work, load avera
 // Runs alternate: run 1 of every size and client kind, then run 2 of each, ...
 const broadcast: BroadcastResult[] = [];
 if (env.BENCH_PARTS.includes('broadcast')) {
-  for (let run = 1; run <= env.BENCH_RUNS; run++) for (const n of env.BENCH_SOCKETS) for (const client of env.BENCH_CLIENTS) broadcast.push(await broadcastRun(n, true, client, run));
+  for (let run = 1; run <= env.BENCH_RUNS; run++) for (const n of env.BENCH_SOCKETS) for (const client of env.BENCH_CLIENT_KINDS) broadcast.push(await broadcastRun(n, true, client, run));
 }
 const changes = env.BENCH_PARTS.includes('changes') ? await changesBench() : [];
 
 const median = (xs: number[]) => percentile([...xs].filter(Number.isFinite).sort((a, b) => a - b), 50);
 table(`broadcast, medians of ${env.BENCH_RUNS} run(s)`, ['', 'connect', 'paced p50 / p95 / p99', 'burst deliveries/s', 'µs/delivery gw / clients (paced; burst)', 'gw loop lag p99 / max (paced; burst)', 'clients loop p99 (paced; burst)', 'missing / invalid'],
-  env.BENCH_SOCKETS.flatMap((n) => env.BENCH_CLIENTS.map((client): [string, ...string[]] => {
+  env.BENCH_SOCKETS.flatMap((n) => env.BENCH_CLIENT_KINDS.map((client): [string, ...string[]] => {
     const rs = broadcast.filter((b) => b.sockets === n && b.client === client);
     const m = (f: (b: BroadcastResult) => number) => median(rs.map(f));
     return [`${int(n)} ${client}`, `${f1(m((b) => b.connectS))} s`,
@@ -542,7 +542,7 @@ if (env.BENCH_RAISE > 0) {
   // Where it breaks: more sockets until joins fail or deliveries go missing.
   let n = Math.max(...env.BENCH_SOCKETS) + env.BENCH_RAISE;
   for (; n <= env.BENCH_RAISE_MAX; n += env.BENCH_RAISE) {
-    const r = await broadcastRun(n, false, env.BENCH_CLIENTS[0]!, 1);
+    const r = await broadcastRun(n, false, env.BENCH_CLIENT_KINDS[0]!, 1);
     if (r.failed > 0 || r.latencyMissing > 0) {
       console.log(`\nbreaks at ${int(n)} sockets: ${r.failed} joins failed, ${r.latencyMissing} deliveries missing (${r.errors.join(' | ') || 'no error text'})`);
       break;

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll as after, beforeAll as before, describe, it } from 'vitest';
-import pg from 'pg';
 import { env } from '../support/env.ts';
+import { pgQuery } from '../rest/fixtures.ts';
 import { accessToken } from '../support/tokens.ts';
 import { GRAPHQL } from './fixtures.ts';
 
@@ -26,15 +26,7 @@ async function gql(who: Learner | 'anon' | 'service', query: string, variables?:
   return body.data ?? {};
 }
 
-async function db<Row extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<Row[]> {
-  const c = new pg.Client({ connectionString: env.DB_URL });
-  await c.connect();
-  try {
-    return (await c.query<Row>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const db = pgQuery;
 
 const attempts: Partial<Record<Learner, string>> = {};
 

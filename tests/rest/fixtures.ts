@@ -310,3 +310,12 @@ export async function pgQuery<T extends pg.QueryResultRow>(sql: string, values: 
     await client.end();
   }
 }
+
+/** Polls `probe` every 100 ms until it holds; throws naming `what` after `timeoutMs`. */
+export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { fail, ok, plain } from './envelope.ts';
-import { anonClient, pgQuery, raw, serviceClient, userClient, userToken, USERS, waitForSchema } from './fixtures.ts';
+import { anonClient, pgQuery, raw, serviceClient, until, userClient, userToken, USERS, waitForSchema } from './fixtures.ts';
 
 const ALICE = USERS.alice.id;
 const BOB = USERS.bob.id;
@@ -119,14 +119,6 @@ async function rollbackApplied(note: string): Promise<boolean> {
   });
   assert.equal(r.status, 201, r.text);
   return (r.headers.get('preference-applied') ?? '').includes('tx=rollback');
-}
-
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 before(async () => {

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { fail, ok, plain } from './envelope.ts';
-import { pgQuery, raw, USERS, userToken, waitForSchema, anonClient, serviceClient, userClient } from './fixtures.ts';
+import { pgQuery, raw, until, USERS, userToken, waitForSchema, anonClient, serviceClient, userClient } from './fixtures.ts';
 
 const ALICE = USERS.alice.id;
 const BOB = USERS.bob.id;
@@ -115,14 +115,6 @@ async function setPgrst(settings: Partial<Record<PgrstKey, string | null>>): Pro
 }
 
 /** Polls until `probe` holds (the config reload is asynchronous, like PostgREST's). */
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const aggregatesOn = async () => (await raw('/feat_customers?select=count()')).status === 200;
 const planOn = async () => (await raw('/feat_customers', { headers: { Accept: 'application/vnd.pgrst.plan+json' } })).status === 200;
 

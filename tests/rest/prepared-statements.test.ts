@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterAll as after, beforeAll as before, describe, test } from 'vitest';
 import { env } from '../support/env.ts';
-import { pgQuery, raw, waitForSchema } from './fixtures.ts';
+import { pgQuery, raw, until, waitForSchema } from './fixtures.ts';
 
 const SQL = `
 drop table if exists public.prep_items, public.prep_marker cascade;
@@ -28,14 +28,6 @@ const call = (fn: string, body: unknown) => raw(`/rpc/${fn}`, { method: 'POST', 
 
 /** `n` requests at once, so that every pooled connection serves (and prepares) some. */
 const many = <T>(n: number, fn: () => Promise<T>) => Promise.all(Array.from({ length: n }, fn));
-
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 before(async () => {
   await pgQuery(SQL);
@@ -64,7 +56,7 @@ describe('prepared statements on /rest/v1', () => {
       }
     }
     await pgQuery(`alter table public.prep_items add column extra text not null default 'x'; notify pgrst, 'reload schema'`);
-    await until(async () => (await get('/prep_items?select=extra&limit=1')).status === 200, 'the new column in the schema cache');
+    await until(async () => (await get('/prep_items?select=extra&limit=1')).status === 200, 'the new column in the schema cache', 15_000);
     for (const r of await many(12, () => get('/prep_items?select=*&order=id'))) {
       assert.equal(r.status, 200, r.text);
       assert.deepEqual(r.json, [{ id: 1, label: 'one', extra: 'x' }, { id: 2, label: 'two', extra: 'x' }]);
@@ -79,17 +71,17 @@ describe('prepared statements on /rest/v1', () => {
 
   test('a function redefined is called as it is now: new body at once, new result type after the reload', async () => {
     await pgQuery(`create or replace function public.prep_fn(a int) returns int language sql stable as $$ select a + 1 $$; notify pgrst, 'reload schema'`);
-    await until(async () => (await call('prep_fn', { a: 1 })).text === '2', 'prep_fn(int)');
+    await until(async () => (await call('prep_fn', { a: 1 })).text === '2', 'prep_fn(int)', 15_000);
     for (let round = 0; round < 3; round++) for (const r of await many(12, () => call('prep_fn', { a: 1 }))) assert.equal(r.text, '2');
     // Same signature, new body, no reload: PostgreSQL re-plans the prepared statement.
     await pgQuery(`create or replace function public.prep_fn(a int) returns int language sql stable as $$ select a + 100 $$`);
     for (const r of await many(12, () => call('prep_fn', { a: 1 }))) assert.equal(r.text, '101');
     // Dropped and created with another result type and then another argument.
     await pgQuery(`drop function public.prep_fn(int); create function public.prep_fn(a int) returns text language sql stable as $$ select 'v' || a $$; notify pgrst, 'reload schema'`);
-    await until(async () => (await call('prep_fn', { a: 1 })).text === '"v1"', 'prep_fn returning text');
+    await until(async () => (await call('prep_fn', { a: 1 })).text === '"v1"', 'prep_fn returning text', 15_000);
     for (const r of await many(12, () => call('prep_fn', { a: 1 }))) assert.equal(r.text, '"v1"');
     await pgQuery(`drop function public.prep_fn(int); create function public.prep_fn(a text) returns text language sql stable as $$ select 'w' || a $$; notify pgrst, 'reload schema'`);
-    await until(async () => (await call('prep_fn', { a: 'z' })).text === '"wz"', 'prep_fn(text)');
+    await until(async () => (await call('prep_fn', { a: 'z' })).text === '"wz"', 'prep_fn(text)', 15_000);
     for (const r of await many(12, () => call('prep_fn', { a: 'z' }))) assert.equal(r.text, '"wz"');
   });
 

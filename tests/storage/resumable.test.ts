@@ -284,6 +284,16 @@ describe('the protocol', () => {
       },
     });
 
+  test("a browser may read every header of the protocol (CORS), as tus-js-client needs them", async () => {
+    const created = await create(owner.token, 3, { origin: 'http://localhost:5173' });
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('access-control-allow-origin'), '*');
+    const exposed = new Set((created.headers.get('access-control-expose-headers') ?? '').split(',').map((h) => h.trim().toLowerCase()));
+    for (const h of ['location', 'tus-resumable', 'upload-offset', 'upload-length', 'upload-metadata', 'upload-defer-length', 'upload-concat', 'upload-expires', 'tus-version', 'tus-extension', 'tus-max-size']) {
+      assert.ok(exposed.has(h), `${h} is exposed`);
+    }
+  });
+
   test('Tus-Resumable is required; lengths and metadata are checked', async () => {
     const noVersion = await fetch(ENDPOINT, { method: 'POST', headers: { authorization: `Bearer ${owner.token}`, 'upload-length': '3' } });
     assert.deepEqual([noVersion.status, noVersion.headers.get('tus-resumable'), await noVersion.text()], [412, '1.0.0', 'Tus-Resumable Required\n']);

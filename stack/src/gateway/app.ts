@@ -9,17 +9,19 @@ import { closeAfterEarlyAnswer } from './early-response.ts';
 import { legacyJwtOf, resolveApiKey } from '../kit/api-keys.ts';
 import { bearerToken, verifyJwt } from '../kit/jwt.ts';
 import type { GatewayEnv, Service } from '../kit/service.ts';
+import { TUS_EXPOSED_HEADERS } from '../storage/tus.ts';
 
 /** Prefixes whose routes check an `apikey` (Kong's key-auth), except the open auth routes. */
 const KEY_AUTH_PREFIXES = ['/rest/v1', '/auth/v1', '/realtime/v1', '/graphql/v1'];
 const OPEN_AUTH_ROUTES = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json'];
 
 const EXPOSED_HEADERS = [
-  'Content-Range', 'Content-Location', 'Content-Profile', 'Location', 'Preference-Applied', 'Range-Unit',
-  'Link', 'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
-  // storage: rendered images and resumable (TUS) uploads, which browser clients read
-  'X-Transformations', 'Upload-Offset', 'Upload-Length', 'Upload-Expires', 'Tus-Resumable', 'Tus-Version',
-  'Tus-Max-Size', 'Tus-Extension',
+  ...new Set([
+    'Content-Range', 'Content-Location', 'Content-Profile', 'Location', 'Preference-Applied', 'Range-Unit',
+    'Link', 'X-Total-Count', 'X-Supabase-Api-Version', 'x-sb-error-code', 'X-Request-Id', 'Proxy-Status', 'ETag',
+    // storage: rendered images and resumable (TUS) uploads, which browser clients read
+    'X-Transformations', ...TUS_EXPOSED_HEADERS,
+  ]),
 ];
 
 /**

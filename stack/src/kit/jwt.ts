@@ -5,6 +5,7 @@
 // RSA key) are all refused before any signature is computed.
 import { errors, jwtVerify, type JWSHeaderParameters, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { JwtKeys } from './jwt-keys.ts';
+import { deepFreeze } from './deep-freeze.ts';
 
 export interface Claims extends JWTPayload {
   role?: string;
@@ -65,14 +66,6 @@ const verifiedTokens = new WeakMap<JwtKeys, Map<string, Claims>>();
 
 /** jose's own test (`exp <= now`, in whole seconds, no clock tolerance). */
 const expired = (claims: Claims) => typeof claims.exp === 'number' && claims.exp <= Math.floor(Date.now() / 1000);
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 function remember(key: JwtKeys, token: string, claims: Claims): void {
   let cache = verifiedTokens.get(key);

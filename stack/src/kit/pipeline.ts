@@ -66,6 +66,13 @@ class StatementCache {
   }
 
   add(text: string, name: string): void {
+    // Two round trips built on one connection before either ended may both have prepared `text`:
+    // keep the newer name and close the other.
+    const previous = this.names.get(text);
+    if (previous !== undefined && previous !== name) {
+      this.names.delete(text);
+      this.toClose.push(previous);
+    }
     this.names.set(text, name);
     while (this.names.size > PREPARED_STATEMENTS_PER_CONNECTION) {
       const [oldest, oldName] = this.names.entries().next().value as [string, string];
@@ -139,8 +146,12 @@ class Pipelined extends pg.Query {
   };
 }
 
-/** SQLSTATEs that say a prepared statement no longer fits: forget it. */
-const STALE_STATEMENT = new Set(['0A000', '26000']);
+/**
+ * Errors that say a prepared statement no longer fits: forget it. 0A000 is the generic
+ * feature_not_supported, so only its plan-cache message counts.
+ */
+const isStaleStatement = (e: Error & { code?: string }): boolean =>
+  e.code === '26000' || (e.code === '0A000' && e.message.startsWith('cached plan must not change result type'));
 
 /** Runs `statements` in one round trip; one result per statement, or the first error. */
 export async function runPipelined(client: pg.ClientBase, statements: readonly Statement[]): Promise<pg.QueryResult[]> {
@@ -169,7 +180,7 @@ export async function runPipelined(client: pg.ClientBase, statements: readonly S
     query.once('error', (e: Error & { code?: string }) => {
       // The new statements' Parse may or may not have run before the error: close them all.
       for (const [, name] of added) cache?.toClose.push(name);
-      if (e.code !== undefined && STALE_STATEMENT.has(e.code)) for (const text of used) cache?.forget(text);
+      if (isStaleStatement(e)) for (const text of used) cache?.forget(text);
       reject(e);
     });
   });

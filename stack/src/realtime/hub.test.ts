@@ -121,6 +121,18 @@ test('hub: a round of many messages writes at most the slice size a turn, each s
   for (const s of subs) assert.deepEqual(s.got.map(payloadOf), [1, 2, 3, 4, 5, 6]);
 });
 
+test('hub: a write that throws in a small topic (written at once) is reported the same way', () => {
+  const errors: Error[] = [];
+  const hub = new Hub({ sliceSize: 100, onError: (e) => errors.push(e) });
+  const key = topicKey('room', false);
+  const subs = [sub('2.0.0'), { ...sub('2.0.0'), write: () => { throw new Error('socket gone'); } }, sub('2.0.0')];
+  for (const s of subs) hub.subscribe(key, s);
+  hub.broadcastJson(key, { type: 'broadcast', event: 'e', payload: { n: 1 } });
+  assert.deepEqual(errors.map((e) => e.message), ['socket gone']);
+  for (const i of [0, 2]) assert.deepEqual(subs[i]!.got.map(payloadOf), [1]);
+  assert.equal(hub.deliveries, 2);
+});
+
 test('hub: a write that throws in a queued slice is reported, and the other subscribers still get theirs', async () => {
   const errors: Error[] = [];
   const hub = new Hub({ sliceSize: 2, onError: (e) => errors.push(e) });

@@ -139,11 +139,17 @@ export class Hub {
     for (const sub of t.subscribers.keys()) this.deliver(sub, message);
   }
 
+  /** One message to one subscriber; a write that throws is reported and never stops the others'. */
   private deliver(sub: Subscriber, m: Message): void {
     if (sub === m.exclude || !m.allowed(sub)) return;
     const data = m.frame(sub);
     if (data === null) return;
-    sub.write(data);
+    try {
+      sub.write(data);
+    } catch (e) {
+      this.onError(e as Error);
+      return;
+    }
     this.deliveries++;
   }
 
@@ -162,12 +168,7 @@ export class Hub {
       const sub = box.subs[i]!;
       const since = t.subscribers.get(sub);
       if (since === undefined) continue; // unsubscribed meanwhile
-      // Outside any caller now: a throw would end the process, and stop the others' writes.
-      try {
-        for (const m of box.round) if (since < m.seq) this.deliver(sub, m);
-      } catch (e) {
-        this.onError(e as Error);
-      }
+      for (const m of box.round) if (since < m.seq) this.deliver(sub, m);
     }
     box.at = end;
     if (box.at === box.subs.length && box.next.length === 0) {

@@ -14,7 +14,7 @@ export function themeClass(theme: Theme): string {
   return theme === 'system' ? '' : theme;
 }
 
-/** The cookie as the browser sets it itself (the same attributes as the /theme form's answer). */
+/** The cookie as the browser sets it itself: name, path, age and SameSite as the /theme form's answer; Secure on https. */
 export function themeCookie(theme: Theme, secure: boolean): string {
   return `${THEME_COOKIE}=${theme}; path=/; max-age=${THEME_COOKIE_MAX_AGE}; samesite=lax${secure ? '; secure' : ''}`;
 }

@@ -1,6 +1,7 @@
 // `select`: trees with aliases, casts, JSON paths, aggregates, embeds (`!hint`, `!inner`) and spreads.
 import type { Aggregate, Field, SelectItem } from './ast.ts';
 import { aliasSeparator, castIdentifier, Cursor, eofP, fieldName, jsonPath, lexeme, run, ws } from './cursor.ts';
+import { deepFreeze } from '../../kit/deep-freeze.ts';
 
 function selectEnd(c: Cursor): void {
   if (c.peek() === ')' || c.peek() === ',' || c.eof) return;
@@ -155,14 +156,6 @@ function fieldTree(c: Cursor): SelectItem {
     return { type: 'relation', ...rel, children };
   }
   return fieldSelect(c);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /**

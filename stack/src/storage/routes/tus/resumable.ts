@@ -21,7 +21,6 @@ import {
   parseUploadMetadata,
   stringifyUploadMetadata,
   TUS_CONTENT_TYPE,
-  TUS_EXPOSED_HEADERS,
   TUS_EXTENSIONS,
   TUS_RESUMABLE,
   TUS_VERSION,
@@ -52,13 +51,6 @@ function uploadUrl(c: StorageContext, id: UploadId, signed: boolean): string {
 
 export default function resumable(app: Hono<GatewayEnv>, http: StorageHttp): void {
   const log = http.deps.log;
-
-  // Browsers must be able to read the protocol's headers.
-  app.use(`${BASE}/*`, async (c, next) => {
-    await next();
-    const exposed = c.res.headers.get('Access-Control-Expose-Headers');
-    if (exposed !== null) c.res.headers.set('Access-Control-Expose-Headers', [exposed, ...TUS_EXPOSED_HEADERS].filter(Boolean).join(','));
-  });
 
   const options = async (c: StorageContext) => {
     await http.storage(c, OP.TUS_OPTIONS, 'none');

@@ -48,12 +48,12 @@ export const leaderboard = z.object({
   current_user_opted_out: z.boolean().optional(),
 });
 
-/** The current learner's row pinned under the page when it is not on it. */
 /** A row's key on the board: its learner, or its position for an anonymous learner (no user_id). */
 export function entryKey(e: Entry): string {
   return e.user_id ?? `position-${e.position}`;
 }
 
+/** The current learner's row pinned under the page when it is not on it. */
 export function pinnedRow(entries: Entry[], me: Entry | null): Entry | null {
   if (!me) return null;
   return entries.some((e) => e.is_current_user) ? null : me;
