@@ -481,11 +481,13 @@ select is_empty($$
   where p.oid in ('private.leaderboard_page(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer, boolean)'::regprocedure,
                   'private.leaderboard_count_above(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text, integer, numeric)'::regprocedure,
                   'private.leaderboard_higher(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text, numeric)'::regprocedure,
-                  'private.get_leaderboard_unmasked(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer)'::regprocedure)
+                  'private.get_leaderboard_unmasked(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer)'::regprocedure,
+                  'private.leaderboard_total(uuid, public.leaderboard_board, public.leaderboard_period, timestamptz, text)'::regprocedure,
+                  'private.visible_profile_ids(uuid[])'::regprocedure)
     and has_function_privilege(r.rolname, p.oid, 'execute') $$,
   'no API role may run the unmasked page, its helpers or the unmasked wrapper');
 select tests.authenticate_as('learner_a');
-select throws_ok($$ select private.leaderboard_page('xp', 'all_time', null, null, 100, 0, false) $$, '42501', null,
+select throws_ok($$ select private.leaderboard_page('xp', 'all_time', null, null, 100, 0, false) $$, '42501', 'permission denied for function leaderboard_page',
   'a learner cannot call the page function directly (it could skip the mask)');
 select tests.clear_authentication();
 select ok(has_function_privilege('authenticated', 'public.get_leaderboard(public.leaderboard_board, public.leaderboard_period, text, uuid, integer, integer)', 'execute')
